@@ -1,0 +1,72 @@
+"""bench --site S dispatch ... : admin commands of Gigafibre Dispatch."""
+
+import click
+from frappe.commands import get_site, pass_context
+
+
+@click.group("dispatch")
+def dispatch():
+	"""Gigafibre Dispatch administration."""
+
+
+def _connect(context):
+	import frappe
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	frappe.set_user("Administrator")
+	return frappe
+
+
+@dispatch.command("demo")
+@click.option("--week-of", default=None, help="Any date of the week to fill (default: the current week)")
+@pass_context
+def demo(context, week_of=None):
+	"""Load (or reload) the Montréal demo: technicians, resources, customers, locations and a week of jobs."""
+	frappe = _connect(context)
+	try:
+		from gigafibre_dispatch.demo import load_demo
+
+		summary = load_demo(week_of)
+		frappe.db.commit()
+		for key, value in summary.items():
+			click.echo(f"{key}: {value}")
+	finally:
+		frappe.destroy()
+
+
+@dispatch.command("rank")
+@click.argument("job")
+@click.option("--limit", default=10, show_default=True)
+@pass_context
+def rank(context, job, limit=10):
+	"""Print the technician ranking for JOB with each score's breakdown."""
+	frappe = _connect(context)
+	try:
+		from gigafibre_dispatch.api.scheduling import best_technicians
+
+		rows = best_technicians(job=job, limit=limit)
+		if not rows:
+			click.echo("No eligible technician.")
+			return
+		header = f"{'#':>2}  {'technician':<12} {'name':<26} {'score':>8} {'prox':>7} {'km':>6} {'load':>7} {'over':>6} {'gps':>4} {'skill':>6}  warnings"
+		click.echo(header)
+		click.echo("-" * len(header))
+		for i, r in enumerate(rows, 1):
+			b = r["breakdown"]
+			warnings = ", ".join(
+				f"{w.get('code')}:{w.get('tag', '')}" if w.get("tag") else str(w.get("code"))
+				for w in r["warnings"]
+			)
+			km = b.get("distance_km")
+			click.echo(
+				f"{i:>2}  {r['technician']:<12} {r['technician_name'][:26]:<26} {r['score']:>8.1f} {b['proximity']:>7.1f}"
+				f" {km if km is not None else '-':>6} {b['load']:>7.1f} {b['overload']:>6.0f} {b['gps']:>4.0f} {b['skill']:>6.1f}"
+				f"  {warnings}"
+			)
+	finally:
+		frappe.destroy()
+
+
+commands = [dispatch]

@@ -1,0 +1,203 @@
+"""Working windows: weekly schedule + extra shifts − holidays − absence band."""
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from .errors import EngineError
+from .intervals import Interval, merge, subtract
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_RANGE = re.compile(r"^\s*(\d{1,2}:\d{2}(?::\d{2})?)\s*-\s*(\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+
+Week = dict[int, list[tuple[time, time]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+	from_date: date
+	until_date: date | None = None
+	start_time: time | None = None
+	end_time: time | None = None
+	reason: str = ""
+
+	@property
+	def last_date(self) -> date:
+		return self.until_date or self.from_date
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraShift:
+	on_date: date
+	start: time
+	end: time
+
+
+def parse_time(value: str) -> time:
+	try:
+		parts = [int(p) for p in str(value).strip().split(":")]
+		if len(parts) not in (2, 3):
+			raise ValueError
+		return time(*parts)
+	except (TypeError, ValueError):
+		raise EngineError("invalid_time", "{value} is not a time (HH:MM)", value=value) from None
+
+
+def parse_weekly_schedule(value: "str | dict | None") -> Week | None:
+	"""Parse `{"mon": ["08:00-17:00"], "sat": []}`; blank means "the default week" (None)."""
+	if value is None or (isinstance(value, str) and not value.strip()):
+		return None
+	if isinstance(value, str):
+		try:
+			value = json.loads(value)
+		except ValueError as e:
+			raise EngineError("invalid_weekly_schedule", "not valid JSON ({detail})", detail=str(e)) from None
+	if not isinstance(value, dict):
+		raise EngineError("invalid_weekly_schedule", "it must be an object keyed by day (mon … sun)")
+	week: Week = {}
+	for key, ranges in value.items():
+		day = str(key).strip().lower()[:3]
+		if str(key).strip().lower() not in WEEKDAYS:
+			raise EngineError(
+				"invalid_weekly_schedule", "unknown day {day}; use mon, tue, wed, thu, fri, sat, sun", day=key
+			)
+		if ranges in (None, [], ""):
+			continue
+		if isinstance(ranges, str):
+			ranges = [ranges]
+		if not isinstance(ranges, list):
+			raise EngineError(
+				"invalid_weekly_schedule", '{day}: give a list of "HH:MM-HH:MM" ranges', day=key
+			)
+		parsed = []
+		for r in ranges:
+			m = _RANGE.match(str(r))
+			if not m:
+				raise EngineError(
+					"invalid_weekly_schedule", "{day}: {range} is not HH:MM-HH:MM", day=key, range=r
+				)
+			try:
+				start, end = parse_time(m.group(1)), parse_time(m.group(2))
+			except EngineError:
+				raise EngineError(
+					"invalid_weekly_schedule", "{day}: {range} is not a valid time range", day=key, range=r
+				) from None
+			if end <= start:
+				raise EngineError(
+					"invalid_weekly_schedule", "{day}: {range} ends before it starts", day=key, range=r
+				)
+			parsed.append((start, end))
+		parsed.sort()
+		for (_, e1), (s2, _) in zip(parsed, parsed[1:], strict=False):
+			if s2 < e1:
+				raise EngineError("invalid_weekly_schedule", "{day}: ranges overlap", day=key)
+		week[WEEKDAYS.index(day)] = parsed
+	return week
+
+
+def _fmt(t: time) -> str:
+	return t.strftime("%H:%M") if not t.second else t.strftime("%H:%M:%S")
+
+
+def format_weekly_schedule(week: Week) -> str:
+	return json.dumps(
+		{WEEKDAYS[d]: [f"{_fmt(s)}-{_fmt(e)}" for s, e in week[d]] for d in sorted(week) if week[d]}
+	)
+
+
+def default_week(start: time = time(8), end: time = time(17), days: Iterable[int] = (0, 1, 2, 3, 4)) -> Week:
+	return {d: [(start, end)] for d in days}
+
+
+def _dt(d: date, t: time) -> datetime:
+	return datetime(d.year, d.month, d.day, t.hour, t.minute, t.second)
+
+
+def absence_intervals(absence: Absence | None, date_from: date, date_to: date) -> list[Interval]:
+	if absence is None:
+		return []
+	first, last = absence.from_date, absence.last_date
+	lo, hi = max(first, date_from), min(last, date_to)
+	if lo > hi:
+		return []
+	s_t, e_t = absence.start_time, absence.end_time
+	if s_t is not None and e_t is not None and e_t > s_t:
+		out = []
+		d = lo
+		while d <= hi:
+			out.append((_dt(d, s_t), _dt(d, e_t)))
+			d += timedelta(days=1)
+		return out
+	start = _dt(first, s_t) if s_t is not None else _dt(first, time.min)
+	end = _dt(last, e_t) if e_t is not None else _dt(last + timedelta(days=1), time.min)
+	start = max(start, _dt(date_from, time.min))
+	end = min(end, _dt(date_to + timedelta(days=1), time.min))
+	return [(start, end)] if start < end else []
+
+
+def is_absent_all_day(absence: Absence | None, d: date) -> bool:
+	if absence is None or not (absence.from_date <= d <= absence.last_date):
+		return False
+	day = (_dt(d, time.min), _dt(d + timedelta(days=1), time.min))
+	cover = absence_intervals(absence, d, d)
+	return bool(cover) and cover[0][0] <= day[0] and cover[0][1] >= day[1]
+
+
+def _weekly(week: Week | None, default: Week | None) -> Week:
+	if week is not None:
+		return week
+	return default if default is not None else default_week()
+
+
+def is_working_day(
+	week: Week | None,
+	extra_shifts: Iterable[ExtraShift],
+	d: date,
+	holidays: frozenset = frozenset(),
+	default: Week | None = None,
+) -> bool:
+	if d not in holidays and _weekly(week, default).get(d.weekday()):
+		return True
+	return any(s.on_date == d for s in extra_shifts)
+
+
+def shift_windows(
+	week: Week | None,
+	extra_shifts: Iterable[ExtraShift],
+	date_from: date,
+	date_to: date,
+	holidays: frozenset = frozenset(),
+	default: Week | None = None,
+) -> list[Interval]:
+	"""Scheduled windows before the absence is taken out (what the board draws as shifts)."""
+	if date_to < date_from:
+		raise EngineError(
+			"invalid_date_range", "{date_to} is before {date_from}", date_from=date_from, date_to=date_to
+		)
+	weekly = _weekly(week, default)
+	out = []
+	d = date_from
+	while d <= date_to:
+		if d not in holidays:
+			for s, e in weekly.get(d.weekday(), ()):
+				out.append((_dt(d, s), _dt(d, e)))
+		d += timedelta(days=1)
+	for x in extra_shifts:
+		if date_from <= x.on_date <= date_to and x.end > x.start:
+			out.append((_dt(x.on_date, x.start), _dt(x.on_date, x.end)))
+	return merge(out)
+
+
+def working_windows(
+	week: Week | None,
+	extra_shifts: Iterable[ExtraShift],
+	absence: Absence | None,
+	date_from: date,
+	date_to: date,
+	holidays: frozenset = frozenset(),
+	default: Week | None = None,
+) -> list[Interval]:
+	base = shift_windows(week, extra_shifts, date_from, date_to, holidays, default)
+	return subtract(base, absence_intervals(absence, date_from, date_to))

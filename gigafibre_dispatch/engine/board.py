@@ -1,0 +1,133 @@
+"""The timeline payload: per resource, shift / absence / job / assist / ghost / travel segments."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+from .availability import absence_intervals, shift_windows
+from .geo import OfflineRouting, RoutingProvider
+from .intervals import overlaps
+from .models import JobInfo, TechInfo
+
+
+def _iso(d: datetime) -> str:
+	return d.isoformat(timespec="seconds")
+
+
+def build_board(
+	techs: Sequence[TechInfo],
+	jobs: Sequence[JobInfo],
+	date_from: date,
+	date_to: date,
+	*,
+	ghosts: Sequence[dict] = (),
+	default_week=None,
+	holidays: frozenset = frozenset(),
+	routing: RoutingProvider | None = None,
+) -> dict:
+	routing = routing or OfflineRouting()
+	start = datetime.combine(date_from, time.min)
+	end = datetime.combine(date_to + timedelta(days=1), time.min)
+	rows = {t.id: [] for t in techs}
+	own_jobs: dict[str, list[JobInfo]] = defaultdict(list)
+	unassigned = []
+	for j in jobs:
+		if j.status == "Cancelled":
+			continue
+		if not j.tech_id or j.start is None:
+			unassigned.append(
+				{
+					"job": j.id,
+					"title": j.title,
+					"duration_h": j.duration_h,
+					"priority": j.priority,
+					"status": j.status,
+					"start": _iso(j.start) if j.start else None,
+				}
+			)
+			continue
+		j_end = j.end
+		if not overlaps(j.start, j_end, start, end):
+			continue
+		if j.tech_id in rows:
+			own_jobs[j.tech_id].append(j)
+			rows[j.tech_id].append(
+				{
+					"type": "job",
+					"job": j.id,
+					"title": j.title,
+					"start": _iso(j.start),
+					"end": _iso(j_end),
+					"status": j.status,
+					"priority": j.priority,
+					"continuous": j.continuous,
+				}
+			)
+		for a in j.assistants:
+			if a.tech_id in rows:
+				a_end = j.start + timedelta(hours=a.duration_h) if a.duration_h else j_end
+				rows[a.tech_id].append(
+					{
+						"type": "assist",
+						"job": j.id,
+						"title": j.title,
+						"start": _iso(j.start),
+						"end": _iso(a_end),
+						"pinned": a.pinned,
+						"duration_h": a.duration_h or j.duration_h,
+					}
+				)
+	for g in ghosts:
+		if g.get("tech_id") in rows:
+			g_start = g["start"]
+			rows[g["tech_id"]].append(
+				{
+					"type": "ghost",
+					"template": g["template"],
+					"title": g.get("title", ""),
+					"start": _iso(g_start),
+					"end": _iso(g_start + timedelta(hours=g.get("duration_h") or 1)),
+				}
+			)
+	resources = []
+	for t in techs:
+		segs = rows[t.id]
+		hol = t.holidays_or(holidays)
+		for ws, we in shift_windows(t.week, t.extra_shifts, date_from, date_to, hol, default_week):
+			segs.append({"type": "shift", "start": _iso(ws), "end": _iso(we)})
+		for a_s, a_e in absence_intervals(t.absence, date_from, date_to):
+			segs.append({"type": "absence", "start": _iso(a_s), "end": _iso(a_e), "reason": t.absence.reason})
+		mine = sorted(own_jobs.get(t.id, ()), key=lambda j: j.start)
+		for prev, nxt in zip(mine, mine[1:], strict=False):
+			if prev.start.date() != nxt.start.date() or None in (prev.lat, prev.lon, nxt.lat, nxt.lon):
+				continue
+			minutes = int(round(routing.travel_minutes((prev.lat, prev.lon), (nxt.lat, nxt.lon))))
+			if minutes <= 0:
+				continue
+			segs.append(
+				{
+					"type": "travel",
+					"from_job": prev.id,
+					"to_job": nxt.id,
+					"start": _iso(nxt.start - timedelta(minutes=minutes)),
+					"end": _iso(nxt.start),
+					"minutes": minutes,
+				}
+			)
+		segs.sort(key=lambda s: (s["start"], s["type"]))
+		resources.append(
+			{
+				"id": t.id,
+				"name": t.name or t.id,
+				"resource_type": t.resource_type,
+				"category": t.category,
+				"tags": dict(t.tags),
+				"segments": segs,
+			}
+		)
+	return {
+		"from": date_from.isoformat(),
+		"to": date_to.isoformat(),
+		"resources": resources,
+		"unassigned": unassigned,
+	}

@@ -1,0 +1,56 @@
+"""Distances and an offline travel-time estimate; routing providers plug in behind one interface."""
+
+import math
+from typing import Protocol
+
+from .errors import EngineError
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+	p1, p2 = math.radians(lat1), math.radians(lat2)
+	dp = p2 - p1
+	dl = math.radians(lon2 - lon1)
+	a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+	return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def validate_coordinates(lat: float | None, lon: float | None) -> None:
+	"""Both None (not geocoded) or both in range; anything else is refused."""
+	if lat is None and lon is None:
+		return
+	if lat is None or lon is None:
+		raise EngineError("coordinates_out_of_range", "latitude and longitude go together", lat=lat, lon=lon)
+	try:
+		lat_f, lon_f = float(lat), float(lon)
+	except (TypeError, ValueError):
+		raise EngineError(
+			"coordinates_out_of_range", "coordinates must be numbers", lat=lat, lon=lon
+		) from None
+	if not (-90.0 <= lat_f <= 90.0 and -180.0 <= lon_f <= 180.0) or math.isnan(lat_f) or math.isnan(lon_f):
+		raise EngineError("coordinates_out_of_range", "({lat}, {lon}) is out of range", lat=lat, lon=lon)
+
+
+def travel_minutes(distance_km: float, speed_kmh: float = 40.0, detour_factor: float = 1.3) -> int:
+	"""Road time estimated from a straight-line distance: distance × detour / speed, rounded up."""
+	if distance_km <= 0:
+		return 0
+	return math.ceil(distance_km * detour_factor / speed_kmh * 60.0)
+
+
+class RoutingProvider(Protocol):
+	def travel_minutes(self, origin: tuple[float, float], dest: tuple[float, float]) -> float: ...
+
+
+class OfflineRouting:
+	"""The default provider: haversine distance and an average speed. Works with no account."""
+
+	def __init__(self, speed_kmh: float = 40.0, detour_factor: float = 1.3):
+		self.speed_kmh = speed_kmh
+		self.detour_factor = detour_factor
+
+	def travel_minutes(self, origin: tuple[float, float], dest: tuple[float, float]) -> float:
+		return travel_minutes(
+			haversine_km(origin[0], origin[1], dest[0], dest[1]), self.speed_kmh, self.detour_factor
+		)

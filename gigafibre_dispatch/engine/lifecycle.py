@@ -1,0 +1,522 @@
+"""The job lifecycle: states, commands, who may issue them, and the fail-closed checks.
+
+Pure rules, no I/O. The shell loads the job and the actor, calls `decide`, and either applies the returned
+`Decision` (mutation + audit event + transition row in one transaction) or returns its `PolicyError`.
+Checks run in a fixed order and the first failure wins: auth, role, scope, validation, state, evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+STATES = (
+	"New",
+	"Triaged",
+	"Proposed",
+	"Scheduled",
+	"Dispatched",
+	"In Progress",
+	"Change Requested",
+	"Completed",
+	"Verified",
+	"Invoiced",
+	"Cancelled",
+)
+TERMINAL = frozenset({"Invoiced", "Cancelled"})
+
+# App roles (the JWT `role` claim uses these; Frappe roles map onto them).
+ROLES = ("dispatch_manager", "dispatcher", "technician", "qa_reviewer", "billing")
+FRAPPE_ROLES = {
+	"Dispatch Manager": "dispatch_manager",
+	"Dispatcher": "dispatcher",
+	"Technician": "technician",
+	"QA Reviewer": "qa_reviewer",
+	"Billing": "billing",
+	"System Manager": "dispatch_manager",
+	"Administrator": "dispatch_manager",
+}
+DIMENSIONS = ("auth", "role", "scope", "state", "validation", "idempotency", "evidence")
+HTTP_STATUS = {
+	"auth": 401,
+	"role": 403,
+	"scope": 403,
+	"state": 409,
+	"validation": 400,
+	"idempotency": 409,
+	"evidence": 422,
+}
+
+PRIORITIES = ("low", "medium", "high", "urgent")
+JOB_TYPES = ("Installation", "Réparation", "Maintenance", "Retrait", "Dépannage", "Autre")
+EVIDENCE_KINDS = ("photo", "signature", "document", "scan")
+CHANGE_KINDS = ("reschedule", "scope", "materials", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+	kind: str  # str | text | number | bool | datetime | choice | list | dict
+	required: bool = False
+	choices: tuple = ()
+	max_length: int = 140
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+	name: str
+	label: str
+	from_states: frozenset[str]
+	roles: frozenset[str]
+	fields: Mapping[str, Field]
+	to_state: str | None = None  # None: decided by `route`
+	technician_only_own: bool = False  # a technician may issue it only on their own job
+
+
+@dataclass(slots=True)
+class Actor:
+	id: str
+	roles: frozenset[str]  # app roles
+	actor_type: str = "user"  # user | machine | tool
+	tech_id: str | None = None  # the technician record of a technician actor
+	account_ids: frozenset[str] | None = None  # None: every account (customer)
+	site_ids: frozenset[str] | None = None  # None: every site (service location)
+	tool_name: str | None = None
+
+
+@dataclass(slots=True)
+class JobState:
+	name: str
+	status: str
+	customer: str | None = None
+	service_location: str | None = None
+	assigned_technician: str | None = None
+	assistants: tuple[str, ...] = ()
+	status_before_change: str | None = None
+	change_kind: str | None = None
+	evidence_kinds: tuple[str, ...] = ()  # kinds already attached (photo, signature, …)
+	has_invoice: bool = False
+
+
+@dataclass(slots=True)
+class PolicyError:
+	dimension: str
+	code: str
+	message: str
+	details: dict = field(default_factory=dict)
+
+	@property
+	def http_status(self) -> int:
+		return HTTP_STATUS[self.dimension]
+
+	def as_dict(self) -> dict:
+		return {"dimension": self.dimension, "code": self.code, **self.details}
+
+
+@dataclass(slots=True)
+class Decision:
+	command: str
+	from_state: str
+	to_state: str
+	updates: dict[str, Any]
+	effects: tuple[str, ...] = ()  # e.g. "create_invoice", "count_completion_rejection", "add_evidence"
+
+
+def _f(kind, required=False, choices=(), max_length=140):
+	return Field(kind, required, tuple(choices), max_length)
+
+
+DISPATCH = frozenset({"dispatcher", "dispatch_manager"})
+OPEN_STATES = frozenset({"New", "Triaged", "Proposed", "Scheduled", "Dispatched", "Change Requested"})
+
+COMMANDS: dict[str, Command] = {
+	c.name: c
+	for c in (
+		Command(
+			"intake",
+			"Intake",
+			frozenset({None}),
+			DISPATCH,
+			{
+				"subject": _f("str", True),
+				"customer": _f("str"),
+				"service_location": _f("str"),
+				"job_type": _f("choice", choices=JOB_TYPES),
+				"priority": _f("choice", choices=PRIORITIES),
+				"duration_h": _f("number"),
+				"description": _f("text"),
+				"tags": _f("list"),
+				"source_issue": _f("str"),
+				"sales_order": _f("str"),
+				"depends_on": _f("str"),
+			},
+			"New",
+		),
+		Command(
+			"triage",
+			"Triage",
+			frozenset({"New", "Triaged"}),
+			DISPATCH,
+			{
+				"priority": _f("choice", True, PRIORITIES),
+				"job_type": _f("choice", choices=JOB_TYPES),
+				"duration_h": _f("number"),
+				"tags": _f("list"),
+				"note": _f("text"),
+			},
+			"Triaged",
+		),
+		Command(
+			"schedule_propose",
+			"Propose Schedule",
+			frozenset({"Triaged", "Proposed", "Scheduled"}),
+			DISPATCH,
+			{
+				"technician": _f("str", True),
+				"start": _f("datetime", True),
+				"duration_h": _f("number"),
+				"note": _f("text"),
+			},
+			"Proposed",
+		),
+		Command(
+			"schedule_confirm",
+			"Confirm Schedule",
+			frozenset({"Proposed"}),
+			DISPATCH,
+			{"note": _f("text")},
+			"Scheduled",
+		),
+		Command(
+			"assignment_dispatch",
+			"Dispatch",
+			frozenset({"Scheduled"}),
+			DISPATCH,
+			{"note": _f("text")},
+			"Dispatched",
+		),
+		Command(
+			"tech_check_in",
+			"Check In",
+			frozenset({"Dispatched"}),
+			frozenset({"technician", "dispatch_manager"}),
+			{"at": _f("datetime"), "latitude": _f("number"), "longitude": _f("number"), "note": _f("text")},
+			"In Progress",
+			technician_only_own=True,
+		),
+		Command(
+			"tech_request_change",
+			"Request Change",
+			frozenset({"Dispatched", "In Progress"}),
+			frozenset({"technician", "dispatch_manager"}),
+			{
+				"kind": _f("choice", True, CHANGE_KINDS),
+				"reason": _f("text", True),
+				"proposed_start": _f("datetime"),
+			},
+			"Change Requested",
+			technician_only_own=True,
+		),
+		Command(
+			"approval_decide",
+			"Decide Change",
+			frozenset({"Change Requested"}),
+			DISPATCH,
+			{
+				"decision": _f("choice", True, ("approved", "rejected")),
+				"note": _f("text"),
+				"new_start": _f("datetime"),
+			},
+			None,
+		),
+		Command(
+			"evidence_add",
+			"Add Evidence",
+			frozenset({"Dispatched", "In Progress", "Change Requested", "Completed"}),
+			frozenset({"technician", "dispatcher", "dispatch_manager", "qa_reviewer"}),
+			{
+				"kind": _f("choice", True, EVIDENCE_KINDS),
+				"file_url": _f("str", True, max_length=500),
+				"note": _f("text"),
+			},
+			None,
+			technician_only_own=True,
+		),
+		Command(
+			"tech_complete",
+			"Complete",
+			frozenset({"In Progress"}),
+			frozenset({"technician", "dispatch_manager"}),
+			{
+				"completion_notes": _f("text"),
+				"no_signature_reason": _f("text"),
+				"signature_url": _f("str", max_length=500),
+				"evidence": _f("list"),
+				"at": _f("datetime"),
+			},
+			"Completed",
+			technician_only_own=True,
+		),
+		Command(
+			"qa_verify",
+			"QA Verify",
+			frozenset({"Completed"}),
+			frozenset({"qa_reviewer", "dispatch_manager"}),
+			{"result": _f("choice", True, ("pass", "fail")), "note": _f("text"), "evidence": _f("list")},
+			None,
+		),
+		Command(
+			"billing_generate_invoice",
+			"Generate Invoice",
+			frozenset({"Verified"}),
+			frozenset({"billing", "dispatch_manager"}),
+			{"note": _f("text")},
+			"Invoiced",
+		),
+		Command("cancel", "Cancel", OPEN_STATES, DISPATCH, {"reason": _f("text", True)}, "Cancelled"),
+	)
+}
+
+
+def validate_payload(
+	command: Command, payload: Mapping[str, Any], parse_datetime: Callable[[str], datetime]
+) -> PolicyError | None:
+	if not isinstance(payload, Mapping):
+		return PolicyError("validation", "payload_not_object", "The request body must be a JSON object")
+	unknown = sorted(set(payload) - set(command.fields))
+	if unknown:
+		return PolicyError("validation", "unknown_fields", "Unknown fields: {0}", {"fields": unknown})
+	missing = sorted(k for k, f in command.fields.items() if f.required and payload.get(k) in (None, "", []))
+	if missing:
+		return PolicyError("validation", "missing_fields", "Missing fields: {0}", {"fields": missing})
+	for key, value in payload.items():
+		if value is None:
+			continue
+		spec = command.fields[key]
+		bad = False
+		if spec.kind in ("str", "text"):
+			bad = not isinstance(value, str) or len(value) > (
+				spec.max_length if spec.kind == "str" else 10000
+			)
+		elif spec.kind == "number":
+			bad = isinstance(value, bool) or not isinstance(value, int | float)
+		elif spec.kind == "bool":
+			bad = not isinstance(value, bool)
+		elif spec.kind == "choice":
+			bad = value not in spec.choices
+		elif spec.kind == "list":
+			bad = not isinstance(value, list)
+		elif spec.kind == "datetime":
+			try:
+				bad = not isinstance(value, str) or parse_datetime(value) is None
+			except (TypeError, ValueError, OverflowError):
+				bad = True
+		if bad:
+			return PolicyError(
+				"validation",
+				"invalid_field",
+				"Invalid value for {0}",
+				{"field": key, "expected": spec.kind, "choices": list(spec.choices)},
+			)
+	return None
+
+
+def check_access(command: Command, actor: Actor | None, job: JobState | None) -> PolicyError | None:
+	"""auth, role and scope — the checks a read endpoint shares with the commands."""
+	if actor is None or not actor.id:
+		return PolicyError("auth", "unauthenticated", "Authentication required")
+	if not (actor.roles & command.roles):
+		return PolicyError(
+			"role", "role_not_allowed", "Role not allowed", {"allowed_roles": sorted(command.roles)}
+		)
+	return check_scope(actor, job, command.technician_only_own)
+
+
+def check_scope(actor: Actor, job: JobState | None, own_only: bool = True) -> PolicyError | None:
+	if job is None:
+		return None
+	if actor.account_ids is not None and (job.customer or "") not in actor.account_ids:
+		return PolicyError(
+			"scope", "account_out_of_scope", "Account out of scope", {"account_id": job.customer}
+		)
+	if actor.site_ids is not None and (job.service_location or "") not in actor.site_ids:
+		return PolicyError(
+			"scope", "site_out_of_scope", "Site out of scope", {"site_id": job.service_location}
+		)
+	if own_only and actor.roles <= {"technician"}:
+		if not actor.tech_id or (
+			actor.tech_id != job.assigned_technician and actor.tech_id not in job.assistants
+		):
+			return PolicyError("scope", "not_your_job", "This job is not assigned to you")
+	return None
+
+
+def decide(
+	command_name: str,
+	actor: Actor | None,
+	job: JobState | None,
+	payload: Mapping[str, Any],
+	*,
+	parse_datetime: Callable[[str], datetime],
+	evidence_resolves: Callable[[str], bool] = lambda ref: True,
+) -> Decision | PolicyError:
+	command = COMMANDS.get(command_name)
+	if command is None:
+		return PolicyError("validation", "unknown_command", "Unknown command")
+	denied = check_access(command, actor, job)
+	if denied:
+		return denied
+	invalid = validate_payload(command, payload, parse_datetime)
+	if invalid:
+		return invalid
+	current = job.status if job else None
+	if current not in command.from_states:
+		return PolicyError(
+			"state",
+			"invalid_state",
+			"Command {0} is not allowed in state {1}",
+			{
+				"command": command.name,
+				"state": current,
+				"allowed_states": sorted(s for s in command.from_states if s),
+			},
+		)
+	return _route(command, job, payload, parse_datetime, evidence_resolves)
+
+
+def _route(command, job, payload, parse_datetime, evidence_resolves) -> Decision | PolicyError:
+	current = job.status if job else None
+	updates: dict[str, Any] = {}
+	effects: list[str] = []
+	to_state = command.to_state
+	name = command.name
+	if name == "triage":
+		updates.update(
+			{k: payload[k] for k in ("priority", "job_type", "duration_h") if payload.get(k) is not None}
+		)
+	elif name == "schedule_propose":
+		updates.update(
+			{
+				"assigned_technician": payload["technician"],
+				"scheduled_start": parse_datetime(payload["start"]),
+			}
+		)
+		if payload.get("duration_h") is not None:
+			updates["duration_h"] = payload["duration_h"]
+		effects.append("check_drop")
+	elif name == "assignment_dispatch":
+		updates["published"] = 1
+	elif name == "tech_check_in":
+		updates["actual_start"] = parse_datetime(payload["at"]) if payload.get("at") else None
+	elif name == "tech_request_change":
+		updates.update({"status_before_change": current, "change_kind": payload["kind"]})
+	elif name == "approval_decide":
+		back = job.status_before_change or "Dispatched"
+		if payload["decision"] == "approved" and job.change_kind == "reschedule":
+			to_state = "Scheduled"
+			if payload.get("new_start"):
+				updates["scheduled_start"] = parse_datetime(payload["new_start"])
+		else:
+			to_state = back
+		updates.update({"status_before_change": None, "change_kind": None})
+	elif name == "evidence_add":
+		to_state = current
+		if not evidence_resolves(payload["file_url"]):
+			return PolicyError(
+				"evidence",
+				"evidence_unresolvable",
+				"Evidence is not a file of this site",
+				{"ref": payload["file_url"]},
+			)
+		effects.append("add_evidence")
+	elif name == "tech_complete":
+		refs = [r for r in (payload.get("evidence") or [])] + (
+			[payload["signature_url"]] if payload.get("signature_url") else []
+		)
+		bad = [r for r in refs if not isinstance(r, str) or not evidence_resolves(r)]
+		if bad:
+			return PolicyError(
+				"evidence", "evidence_unresolvable", "Evidence is not a file of this site", {"refs": bad}
+			)
+		has_signature = "signature" in job.evidence_kinds or bool(payload.get("signature_url"))
+		if not has_signature and not (payload.get("no_signature_reason") or "").strip():
+			return PolicyError(
+				"evidence", "signature_required", "A signature or a no_signature_reason is required"
+			)
+		updates["actual_end"] = parse_datetime(payload["at"]) if payload.get("at") else None
+		for key in ("completion_notes", "no_signature_reason"):
+			if payload.get(key):
+				updates[key] = payload[key]
+		if payload.get("signature_url"):
+			effects.append("add_signature")
+	elif name == "qa_verify":
+		bad = [
+			r for r in (payload.get("evidence") or []) if not isinstance(r, str) or not evidence_resolves(r)
+		]
+		if bad:
+			return PolicyError(
+				"evidence", "evidence_unresolvable", "Evidence is not a file of this site", {"refs": bad}
+			)
+		if payload["result"] == "pass":
+			to_state = "Verified"
+		else:
+			if not (payload.get("note") or "").strip():
+				return PolicyError(
+					"validation", "missing_fields", "Missing fields: {0}", {"fields": ["note"]}
+				)
+			to_state = "In Progress"
+			effects.append("count_completion_rejection")
+	elif name == "billing_generate_invoice":
+		if job.has_invoice:
+			return PolicyError("state", "already_invoiced", "This job already has an invoice")
+		effects.append("create_invoice")
+	elif name == "cancel":
+		updates["cancel_reason"] = payload["reason"]
+	elif name == "intake":
+		effects.append("create_job")
+	return Decision(name, current or "", to_state, updates, tuple(effects))
+
+
+def allowed_actions(actor: Actor, job: JobState) -> list[dict]:
+	"""Every command with whether this actor may issue it now and, if not, the policy error (for cockpits)."""
+	out = []
+	for command in COMMANDS.values():
+		if command.name == "intake":
+			continue
+		error = check_access(command, actor, job)
+		if error is None and job.status not in command.from_states:
+			error = PolicyError(
+				"state", "invalid_state", "Command {0} is not allowed in state {1}", {"state": job.status}
+			)
+		out.append(
+			{
+				"command": command.name,
+				"label": command.label,
+				"enabled": error is None,
+				"policy_error": error.as_dict() if error else None,
+			}
+		)
+	return out
+
+
+def reachable_states() -> set[str]:
+	"""States the command table can reach from intake (documentation and tests)."""
+	seen = {"New"}
+	frontier = ["New"]
+	dynamic = {
+		"approval_decide": set(STATES) - TERMINAL,
+		"evidence_add": None,
+		"qa_verify": {"Verified", "In Progress"},
+	}
+	while frontier:
+		state = frontier.pop()
+		for c in COMMANDS.values():
+			if state not in c.from_states:
+				continue
+			targets = {c.to_state} if c.to_state else (dynamic[c.name] or {state})
+			for t in targets:
+				if t not in seen:
+					seen.add(t)
+					frontier.append(t)
+	return seen

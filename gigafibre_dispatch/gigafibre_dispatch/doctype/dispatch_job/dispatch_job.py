@@ -1,0 +1,84 @@
+# Copyright (c) 2026, Gigafibre and contributors
+# For license information, please see license.txt
+
+from datetime import timedelta
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import get_datetime, getdate
+from gigafibre_dispatch.engine import geo, recurrence, validation
+
+from gigafibre_dispatch.utils.errors import engine_errors
+
+
+class DispatchJob(Document):
+	def validate(self):
+		with engine_errors():
+			validation.validate_duration(self.duration_h)
+			for row in self.tags:
+				validation.validate_tag_level(row.level)
+			geo.validate_coordinates(self.latitude or None, self.longitude or None)
+			validation.check_dependency(self.name, self.depends_on, self._depends_on_of)
+			if self.is_recurring:
+				recurrence.validate_rrule(self.recurrence_rule or "")
+		self.validate_location()
+		self.validate_tags_unique()
+		self.validate_assistants()
+		self.validate_recurrence()
+		self.set_scheduled_end()
+
+	def _depends_on_of(self, name: str) -> str | None:
+		if name == self.name:
+			return self.depends_on
+		return frappe.db.get_value("Dispatch Job", name, "depends_on")
+
+	def validate_location(self):
+		if not self.service_location:
+			return
+		loc_customer = frappe.db.get_value("Service Location", self.service_location, "customer")
+		if loc_customer and not self.customer:
+			self.customer = loc_customer
+		elif loc_customer and self.customer != loc_customer:
+			frappe.throw(
+				_("Service Location {0} belongs to customer {1}, not {2}").format(
+					self.service_location, loc_customer, self.customer
+				)
+			)
+
+	def validate_tags_unique(self):
+		seen = set()
+		for row in self.tags:
+			if row.tag in seen:
+				frappe.throw(_("Tag {0} is listed twice").format(row.tag))
+			seen.add(row.tag)
+
+	def validate_assistants(self):
+		seen = set()
+		for row in self.assistants:
+			if row.tech_id == self.assigned_technician:
+				frappe.throw(_("The assigned technician cannot also be an assistant on the same job"))
+			if row.tech_id in seen:
+				frappe.throw(_("Assistant {0} is listed twice").format(row.tech_id))
+			if row.duration_h and row.duration_h < 0:
+				frappe.throw(_("An assistant's duration cannot be negative"))
+			seen.add(row.tech_id)
+
+	def validate_recurrence(self):
+		if not self.is_recurring:
+			return
+		if not self.scheduled_start:
+			frappe.throw(_("A recurring template needs a scheduled start: it is the first occurrence"))
+		for row in self.pause_periods:
+			if getdate(row.to_date) < getdate(row.from_date):
+				frappe.throw(_("Pause period row {0}: the end is before the start").format(row.idx))
+		if self.recurrence_end and getdate(self.recurrence_end) < getdate(self.scheduled_start):
+			frappe.throw(_("The recurrence ends before its first occurrence"))
+
+	def set_scheduled_end(self):
+		if self.scheduled_start:
+			self.scheduled_end = get_datetime(self.scheduled_start) + timedelta(
+				hours=float(self.duration_h or 0)
+			)
+		else:
+			self.scheduled_end = None

@@ -1,0 +1,27 @@
+# Copyright (c) 2026, Gigafibre and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from gigafibre_dispatch.engine import offers
+
+from gigafibre_dispatch.utils.errors import engine_errors
+
+
+class DispatchOffer(Document):
+	def validate(self):
+		if self.pricing_preset and self.pricing_preset != "custom":
+			preset = offers.PRICING_PRESETS[self.pricing_preset]
+			self.displacement = preset["displacement"]
+			self.hourly_rate = preset["hourly_rate"]
+		if not self.duration_h:
+			self.duration_h = frappe.db.get_value("Dispatch Job", self.job, "duration_h")
+		with engine_errors():
+			offers.validate_offer(self.mode, [c.technician for c in self.candidates])
+			before = self.get_doc_before_save()
+			if before and before.status != self.status:
+				offers.check_offer_transition(before.status, self.status)
+		if (self.displacement or 0) < 0 or (self.hourly_rate or 0) < 0:
+			frappe.throw(_("Prices cannot be negative"))
+		self.amount = offers.offer_amount(self.displacement or 0, self.hourly_rate or 0, self.duration_h or 0)

@@ -1,0 +1,68 @@
+# Copyright (c) 2026, Gigafibre and contributors
+# For license information, please see license.txt
+
+import re
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import get_time, getdate
+from gigafibre_dispatch.engine import availability, geo, validation
+
+from gigafibre_dispatch.utils.errors import engine_errors
+
+
+def phone_digits(phone: str | None) -> str:
+	"""The last 10 digits of a phone number: how an inbound SMS finds its technician."""
+	return re.sub(r"\D", "", phone or "")[-10:]
+
+
+class DispatchTechnician(Document):
+	def validate(self):
+		with engine_errors():
+			week = availability.parse_weekly_schedule(self.weekly_schedule or None)
+			if week is not None:
+				self.weekly_schedule = availability.format_weekly_schedule(week)
+			for row in self.tags:
+				validation.validate_tag_level(row.level)
+			geo.validate_coordinates(self.home_latitude or None, self.home_longitude or None)
+		self.validate_tags_unique()
+		self.validate_extra_shifts()
+		self.validate_absence()
+		if self.resource_type == "material":
+			self.user = None
+		self.phone_digits = phone_digits(self.phone)
+		if self.daily_hour_cap is not None and self.daily_hour_cap < 0:
+			frappe.throw(_("The daily hour cap cannot be negative"))
+
+	def validate_tags_unique(self):
+		seen = set()
+		for row in self.tags:
+			if row.tag in seen:
+				frappe.throw(_("Tag {0} is listed twice").format(row.tag))
+			seen.add(row.tag)
+
+	def validate_extra_shifts(self):
+		for row in self.extra_shifts:
+			if get_time(row.end_time) <= get_time(row.start_time):
+				frappe.throw(
+					_("Extra shift row {0}: the end time must be after the start time").format(row.idx)
+				)
+
+	def validate_absence(self):
+		if not self.absence_from:
+			if self.absence_until or self.absence_start_time or self.absence_end_time:
+				frappe.throw(_("An absence needs a start date"))
+			return
+		if self.absence_until and getdate(self.absence_until) < getdate(self.absence_from):
+			frappe.throw(_("The absence ends before it starts"))
+		if (
+			self.absence_start_time
+			and self.absence_end_time
+			and (not self.absence_until or getdate(self.absence_until) == getdate(self.absence_from))
+			and get_time(self.absence_end_time) <= get_time(self.absence_start_time)
+		):
+			frappe.throw(_("The absence end time must be after its start time"))
+
+	def on_update(self):
+		frappe.cache.delete_value("dispatch:tech_by_user")

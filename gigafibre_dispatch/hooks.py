@@ -1,0 +1,45 @@
+app_name = "gigafibre_dispatch"
+app_title = "Gigafibre Dispatch"
+app_publisher = "Gigafibre"
+app_description = "Field-service dispatch for ERPNext: timeline, ranking, slots, offers, SMS publishing and an enforced job lifecycle"
+app_email = "dev@gigafibre.ca"
+app_license = "mit"
+required_apps = ["erpnext"]
+
+# Every whitelisted parameter must carry a type annotation (Frappe validates the arguments).
+require_type_annotated_api_methods = True
+
+# Installation
+# ------------
+after_install = "gigafibre_dispatch.setup.install.after_install"
+after_migrate = "gigafibre_dispatch.setup.install.after_migrate"
+
+# Desk
+# ----
+app_include_css = []
+doctype_js = {}
+
+# Permissions
+# -----------
+# A user whose only dispatch role is Technician sees the jobs assigned to, or assisted by,
+# their own Dispatch Technician record.
+permission_query_conditions = {
+	"Dispatch Job": "gigafibre_dispatch.permissions.job_query_conditions",
+}
+has_permission = {
+	"Dispatch Job": "gigafibre_dispatch.permissions.job_has_permission",
+}
+
+# Document events
+# ---------------
+doc_events = {}
+
+# Scheduled tasks
+# ---------------
+scheduler_events = {}
+
+# Website
+# -------
+website_route_rules = []
+
+# Translations: gigafibre_dispatch/translations/fr.csv

@@ -1,0 +1,339 @@
+"""Adapters between Frappe documents and the engine's plain data.
+
+Every loader reads in bulk (a fixed number of queries whatever the number of rows) so that the board,
+ranking and slot suggestion stay flat as the data grows.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import frappe
+from frappe.utils import get_datetime, get_time, getdate
+
+from gigafibre_dispatch.engine.availability import Absence, ExtraShift, default_week, parse_weekly_schedule
+from gigafibre_dispatch.engine.models import Assist, JobInfo, TagReq, TechInfo
+from gigafibre_dispatch.engine.ranking import ScoreWeights
+
+TECH_FIELDS = (
+	"name",
+	"technician_name",
+	"resource_type",
+	"resource_category",
+	"active",
+	"home_latitude",
+	"home_longitude",
+	"weekly_schedule",
+	"daily_hour_cap",
+	"holiday_list",
+	"absence_reason",
+	"absence_from",
+	"absence_until",
+	"absence_start_time",
+	"absence_end_time",
+	"gps_latitude",
+	"gps_longitude",
+	"gps_fix_at",
+)
+
+JOB_FIELDS = (
+	"name",
+	"subject",
+	"status",
+	"priority",
+	"assigned_technician",
+	"scheduled_start",
+	"duration_h",
+	"latitude",
+	"longitude",
+	"continuous",
+	"depends_on",
+	"template_id",
+	"customer",
+	"service_location",
+	"published",
+)
+
+# Statuses that no longer occupy a technician's time on the board or in slot search.
+INACTIVE_JOB_STATUSES = ("Cancelled",)
+
+
+def settings():
+	return frappe.get_cached_doc("Dispatch Settings")
+
+
+def score_weights(s=None) -> ScoreWeights:
+	s = s or settings()
+	defaults = ScoreWeights()
+
+	def pick(field, attr):
+		value = s.get(field)
+		return float(value) if value not in (None, "") else getattr(defaults, attr)
+
+	return ScoreWeights(
+		proximity_multiplier=pick("proximity_multiplier", "proximity_multiplier"),
+		proximity_max_km=pick("proximity_max_km", "proximity_max_km"),
+		load_multiplier=pick("load_multiplier", "load_multiplier"),
+		overload_penalty=pick("overload_penalty", "overload_penalty"),
+		gps_freshness_bonus=pick("gps_freshness_bonus", "gps_freshness_bonus"),
+		gps_freshness_minutes=pick("gps_freshness_minutes", "gps_freshness_minutes"),
+		tag_surplus_penalty=pick("tag_surplus_penalty", "tag_surplus_penalty"),
+		tag_shortfall_penalty=pick("tag_shortfall_penalty", "tag_shortfall_penalty"),
+	)
+
+
+def default_shift_week(s=None) -> dict:
+	s = s or settings()
+	start = get_time(s.default_shift_start or "08:00:00")
+	end = get_time(s.default_shift_end or "17:00:00")
+	return default_week(start, end)
+
+
+def setting_int(field: str, fallback: int, s=None) -> int:
+	value = (s or settings()).get(field)
+	return int(value) if value not in (None, "", 0) else fallback
+
+
+def setting_float(field: str, fallback: float, s=None) -> float:
+	value = (s or settings()).get(field)
+	return float(value) if value not in (None, "", 0) else fallback
+
+
+def routing(s=None):
+	"""The configured routing provider; the offline estimate unless a hosted one is set up."""
+	from gigafibre_dispatch.engine.geo import OfflineRouting
+
+	s = s or settings()
+	return OfflineRouting(
+		speed_kmh=setting_float("average_speed_kmh", 40.0, s),
+		detour_factor=setting_float("detour_factor", 1.3, s),
+	)
+
+
+def load_holidays(holiday_lists: set[str], date_from: date, date_to: date) -> dict[str, frozenset]:
+	"""Non-working dates per ERPNext Holiday List, in one query."""
+	holiday_lists = {h for h in holiday_lists if h}
+	if not holiday_lists:
+		return {}
+	rows = frappe.get_all(
+		"Holiday",
+		filters={
+			"parent": ("in", list(holiday_lists)),
+			"parenttype": "Holiday List",
+			"holiday_date": ("between", (date_from, date_to)),
+		},
+		fields=["parent", "holiday_date"],
+	)
+	out: dict[str, set] = defaultdict(set)
+	for row in rows:
+		out[row.parent].add(getdate(row.holiday_date))
+	return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=256)
+def _parsed_week(value: str | None):
+	return parse_weekly_schedule(value)
+
+
+def _time(value) -> time | None:
+	if value in (None, ""):
+		return None
+	return get_time(value)
+
+
+def _absence(row) -> Absence | None:
+	if not row.get("absence_from"):
+		return None
+	return Absence(
+		from_date=getdate(row.absence_from),
+		until_date=getdate(row.absence_until) if row.get("absence_until") else None,
+		start_time=_time(row.get("absence_start_time")),
+		end_time=_time(row.get("absence_end_time")),
+		reason=row.get("absence_reason") or "",
+	)
+
+
+def load_techs(
+	filters: dict | None = None,
+	names: list[str] | None = None,
+	date_from: date | None = None,
+	date_to: date | None = None,
+	with_holidays: bool = True,
+) -> list[TechInfo]:
+	"""Technicians as engine TechInfo, with tags, extra shifts and holidays: four queries at most."""
+	filters = dict(filters or {})
+	if names is not None:
+		if not names:
+			return []
+		filters["name"] = ("in", list(names))
+	rows = frappe.get_all(
+		"Dispatch Technician", filters=filters, fields=list(TECH_FIELDS), order_by="name asc"
+	)
+	if not rows:
+		return []
+	tech_names = [r.name for r in rows]
+	child_filters = {"parenttype": "Dispatch Technician"}
+	if filters:
+		child_filters["parent"] = ("in", tech_names)
+
+	tags: dict[str, dict[str, int]] = defaultdict(dict)
+	for t in frappe.get_all(
+		"Dispatch Technician Tag", filters=child_filters, fields=["parent", "tag", "level"]
+	):
+		tags[t.parent][t.tag] = int(t.level or 1)
+
+	shifts: dict[str, list] = defaultdict(list)
+	shift_filters = dict(child_filters)
+	if date_from and date_to:
+		shift_filters["shift_date"] = ("between", (date_from, date_to))
+	for s in frappe.get_all(
+		"Dispatch Extra Shift",
+		filters=shift_filters,
+		fields=["parent", "shift_date", "start_time", "end_time"],
+	):
+		shifts[s.parent].append(
+			ExtraShift(getdate(s.shift_date), get_time(s.start_time), get_time(s.end_time))
+		)
+
+	holidays_by_list: dict[str, frozenset] = {}
+	default_list = settings().default_holiday_list
+	if with_holidays and date_from and date_to:
+		lists = {r.holiday_list for r in rows} | {default_list}
+		holidays_by_list = load_holidays(lists, date_from, date_to)
+
+	techs = []
+	for r in rows:
+		hl = r.holiday_list or default_list
+		techs.append(
+			TechInfo(
+				id=r.name,
+				name=r.technician_name or r.name,
+				resource_type=r.resource_type or "human",
+				category=r.resource_category or None,
+				lat=r.home_latitude if r.home_latitude or r.home_longitude else None,
+				lon=r.home_longitude if r.home_latitude or r.home_longitude else None,
+				tags=tags.get(r.name, {}),
+				week=_parsed_week(r.weekly_schedule or None),
+				extra_shifts=shifts.get(r.name, []),
+				absence=_absence(r),
+				daily_hour_cap=float(r.daily_hour_cap or settings().default_daily_hour_cap or 8),
+				gps_lat=r.gps_latitude if r.gps_fix_at else None,
+				gps_lon=r.gps_longitude if r.gps_fix_at else None,
+				gps_fix_at=get_datetime(r.gps_fix_at) if r.gps_fix_at else None,
+				active=bool(r.active),
+				holidays=holidays_by_list.get(hl, frozenset()) if hl else frozenset(),
+			)
+		)
+	return techs
+
+
+def _job_from_row(r, tags=None, assistants=None) -> JobInfo:
+	return JobInfo(
+		id=r.name,
+		start=get_datetime(r.scheduled_start) if r.get("scheduled_start") else None,
+		duration_h=float(r.duration_h or 0),
+		tech_id=r.get("assigned_technician") or None,
+		lat=r.latitude if (r.get("latitude") or r.get("longitude")) else None,
+		lon=r.longitude if (r.get("latitude") or r.get("longitude")) else None,
+		tags=tags or [],
+		continuous=bool(r.get("continuous")),
+		status=r.get("status") or "New",
+		priority=r.get("priority") or "medium",
+		depends_on=r.get("depends_on") or None,
+		assistants=assistants or [],
+		title=r.get("subject") or "",
+	)
+
+
+def load_jobs_between(
+	start: datetime,
+	end: datetime,
+	*,
+	tech_ids: list[str] | None = None,
+	with_tags: bool = False,
+	for_user: bool = True,
+) -> list[JobInfo]:
+	"""Concrete jobs that intersect [start, end): two or three queries whatever their number."""
+	filters = [
+		["scheduled_start", "<", end],
+		["scheduled_end", ">", start],
+		["status", "not in", INACTIVE_JOB_STATUSES],
+		["is_recurring", "=", 0],
+	]
+	if tech_ids is not None:
+		filters.append(["assigned_technician", "in", tech_ids or [""]])
+	getter = frappe.get_list if for_user else frappe.get_all
+	rows = getter(
+		"Dispatch Job",
+		filters=filters,
+		fields=list(JOB_FIELDS),
+		order_by="scheduled_start asc",
+		limit_page_length=0,
+	)
+	return attach_children(rows, with_tags=with_tags)
+
+
+def attach_children(rows, with_tags: bool = False) -> list[JobInfo]:
+	if not rows:
+		return []
+	names = [r.name for r in rows]
+	assists: dict[str, list] = defaultdict(list)
+	for a in frappe.get_all(
+		"Dispatch Job Assistant",
+		filters={"parenttype": "Dispatch Job", "parent": ("in", names)},
+		fields=["parent", "tech_id", "duration_h", "note", "pinned"],
+	):
+		assists[a.parent].append(Assist(a.tech_id, float(a.duration_h or 0), a.note or "", bool(a.pinned)))
+	tags: dict[str, list] = defaultdict(list)
+	if with_tags:
+		for t in frappe.get_all(
+			"Dispatch Job Tag",
+			filters={"parenttype": "Dispatch Job", "parent": ("in", names)},
+			fields=["parent", "tag", "level", "required"],
+		):
+			tags[t.parent].append(TagReq(t.tag, int(t.level or 1), bool(t.required)))
+	return [_job_from_row(r, tags.get(r.name), assists.get(r.name)) for r in rows]
+
+
+def job_info(doc) -> JobInfo:
+	"""A Dispatch Job document (or unsaved doc) as engine JobInfo."""
+	return JobInfo(
+		id=doc.name,
+		start=get_datetime(doc.scheduled_start) if doc.scheduled_start else None,
+		duration_h=float(doc.duration_h or 0),
+		tech_id=doc.assigned_technician or None,
+		lat=doc.latitude if (doc.latitude or doc.longitude) else None,
+		lon=doc.longitude if (doc.latitude or doc.longitude) else None,
+		tags=[TagReq(t.tag, int(t.level or 1), bool(t.required)) for t in doc.get("tags") or []],
+		continuous=bool(doc.continuous),
+		status=doc.status or "New",
+		priority=doc.priority or "medium",
+		depends_on=doc.depends_on or None,
+		assistants=[
+			Assist(a.tech_id, float(a.duration_h or 0), a.note or "", bool(a.pinned))
+			for a in doc.get("assistants") or []
+		],
+		title=doc.subject or "",
+	)
+
+
+def load_hours_by_tech(day: date, tech_ids: list[str] | None = None) -> dict[str, float]:
+	"""Hours already booked per technician on one day (one aggregate query)."""
+	start = datetime.combine(day, time.min)
+	end = start + timedelta(days=1)
+	job = frappe.qb.DocType("Dispatch Job")
+	from frappe.query_builder.functions import Sum
+
+	q = (
+		frappe.qb.from_(job)
+		.select(job.assigned_technician, Sum(job.duration_h))
+		.where(job.scheduled_start >= start)
+		.where(job.scheduled_start < end)
+		.where(job.status.notin(INACTIVE_JOB_STATUSES))
+		.where(job.is_recurring == 0)
+		.where(job.assigned_technician.isnotnull())
+		.groupby(job.assigned_technician)
+	)
+	if tech_ids:
+		q = q.where(job.assigned_technician.isin(tech_ids))
+	return {tech: float(hours or 0) for tech, hours in q.run()}
