@@ -4,7 +4,9 @@ app_publisher = "Gigafibre"
 app_description = "Field-service dispatch for ERPNext: timeline, ranking, slots, offers, SMS publishing and an enforced job lifecycle"
 app_email = "dev@gigafibre.ca"
 app_license = "mit"
-required_apps = ["erpnext"]
+# "org/repo" form, as frappe/hrms writes it: a bare "erpnext" makes Frappe v15's installer look the
+# organisation up on GitHub's API before it notices ERPNext is already installed.
+required_apps = ["frappe/erpnext"]
 
 # Every whitelisted parameter must carry a type annotation (Frappe validates the arguments).
 require_type_annotated_api_methods = True

@@ -83,6 +83,9 @@ def rank_techs(
 	duration = job.duration_h
 	sin, cos, asin, sqrt, radians = math.sin, math.cos, math.asin, math.sqrt, math.radians
 	d2 = 2 * 6371.0088
+	job_tags = [(t.tag, t.level, t.required) for t in job.tags]
+	surplus_pen, shortfall_pen = w.tag_surplus_penalty, w.tag_shortfall_penalty
+	half_surplus = surplus_pen / 2
 	scored = []
 	for t in techs:
 		if not t.active:
@@ -119,8 +122,24 @@ def rank_techs(
 		load = -lmul * hours
 		over = -open_ if hours + duration > t.daily_hour_cap else 0.0
 		gps = w.gps_freshness_bonus if fresh else 0.0
-		if job.tags:
-			skill, surplus, shortfalls = skill_score(job.tags, t.tags, w)
+		if job_tags:
+			ttags = t.tags
+			surplus = 0
+			shortfalls = []
+			skill = 0.0
+			for tag, level, required in job_tags:
+				has = ttags.get(tag, 0)
+				if required:
+					if has >= level:
+						surplus += has - level
+					else:
+						shortfalls.append(
+							{"code": "tag_shortfall", "tag": tag, "required": level, "has": has}
+						)
+				elif has:
+					skill += half_surplus
+			if surplus or shortfalls:
+				skill -= surplus_pen * surplus + shortfall_pen * len(shortfalls)
 		else:
 			skill, surplus, shortfalls = 0.0, 0, []
 		total = prox + load + over + gps + skill
@@ -142,11 +161,11 @@ def rank_techs(
 					"proximity": round(prox, 2),
 					"distance_km": round(dist, 2) if dist is not None else None,
 					"position": position,
-					"load": round(load, 2),
-					"load_hours": round(hours, 2),
+					"load": load,
+					"load_hours": hours,
 					"overload": over,
 					"gps": gps,
-					"skill": round(skill, 2),
+					"skill": skill,
 					"tag_surplus": surplus,
 					"tag_shortfall": [s["tag"] for s in shortfalls],
 					"total": round(total, 2),

@@ -43,7 +43,7 @@ class TestInstall(FrappeTestCase):
 			(4, 100, 30, 500, 20),
 		)
 		self.assertEqual((s.travel_buffer_min, s.slot_horizon_days, s.slots_per_technician), (15, 7, 2))
-		self.assertEqual(str(s.default_shift_start), "8:00:00")
+		self.assertEqual((s.default_shift_start, s.default_shift_end), ("08:00", "17:00"))
 		self.assertEqual(s.magic_link_ttl_hours, 72)
 		self.assertEqual(s.time_zone, "America/Toronto")
 

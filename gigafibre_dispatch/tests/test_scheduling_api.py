@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from gigafibre_dispatch.api import scheduling as api
 from gigafibre_dispatch.tests.utils import (
+	DispatchTestCase,
 	at,
 	make_customer,
 	make_job,
@@ -38,7 +38,7 @@ class QueryCounter:
 		frappe.db.sql = self._sql
 
 
-class TestRanking(FrappeTestCase):
+class TestRanking(DispatchTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -149,7 +149,7 @@ class TestRanking(FrappeTestCase):
 		)
 
 
-class TestSlotsAndWorkOrders(FrappeTestCase):
+class TestSlotsAndWorkOrders(DispatchTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -235,7 +235,7 @@ class TestSlotsAndWorkOrders(FrappeTestCase):
 		self.assertEqual(frappe.db.count("Dispatch Job"), before)
 
 
-class TestBoard(FrappeTestCase):
+class TestBoard(DispatchTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -353,7 +353,7 @@ class TestBoard(FrappeTestCase):
 		)
 
 
-class TestDropRules(FrappeTestCase):
+class TestDropRules(DispatchTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -405,7 +405,7 @@ class TestDropRules(FrappeTestCase):
 		self.assertRaises(frappe.ValidationError, api.validate_drop, job.name, self.tech, "31/31/2026 25:00")
 
 
-class TestPermissions(FrappeTestCase):
+class TestPermissions(DispatchTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -423,9 +423,6 @@ class TestPermissions(FrappeTestCase):
 			start=at(cls.monday, 13),
 			assistants=[{"tech_id": cls.tech_a}],
 		)
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def test_technician_reads_only_own_jobs(self):
 		frappe.set_user(self.user_a)

@@ -4,7 +4,21 @@ import json
 from datetime import date, datetime, time, timedelta
 
 import frappe
+from frappe.tests.utils import FrappeTestCase
 from frappe.utils import getdate, nowdate
+
+
+class DispatchTestCase(FrappeTestCase):
+	"""Class fixtures live for the class (rolled back at its end); each test is rolled back to a savepoint."""
+
+	def setUp(self):
+		super().setUp()
+		frappe.db.savepoint("dispatch_test")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback(save_point="dispatch_test")
+		super().tearDown()
 
 
 def next_monday(weeks_ahead: int = 1) -> date:

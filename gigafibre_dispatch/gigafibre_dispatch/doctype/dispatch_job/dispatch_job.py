@@ -7,8 +7,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, getdate
-from gigafibre_dispatch.engine import geo, recurrence, validation
 
+from gigafibre_dispatch.engine import geo, recurrence, validation
 from gigafibre_dispatch.utils.errors import engine_errors
 
 

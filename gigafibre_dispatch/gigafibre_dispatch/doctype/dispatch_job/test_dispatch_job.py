@@ -4,9 +4,15 @@
 from datetime import timedelta
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
-from gigafibre_dispatch.tests.utils import at, make_customer, make_job, make_location, next_monday
+from gigafibre_dispatch.tests.utils import (
+	DispatchTestCase,
+	at,
+	make_customer,
+	make_job,
+	make_location,
+	next_monday,
+)
 
 # ERPNext masters are created by the tests themselves, not by the test-record generator.
 test_ignore = [
@@ -21,7 +27,7 @@ test_ignore = [
 ]
 
 
-class TestDispatchJob(FrappeTestCase):
+class TestDispatchJob(DispatchTestCase):
 	def assert_refused(self, doc, message_part: str):
 		"""Saving is refused with a message that says why, and the stored row is unchanged."""
 		stored = (

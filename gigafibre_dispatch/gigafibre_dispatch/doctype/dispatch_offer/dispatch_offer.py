@@ -4,8 +4,8 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from gigafibre_dispatch.engine import offers
 
+from gigafibre_dispatch.engine import offers
 from gigafibre_dispatch.utils.errors import engine_errors
 
 

@@ -4,7 +4,9 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import get_time
+
+from gigafibre_dispatch.engine.availability import parse_time
+from gigafibre_dispatch.utils.errors import engine_errors
 
 POSITIVE = (
 	"proximity_max_km",
@@ -28,9 +30,12 @@ class DispatchSettings(Document):
 		for field in ("proximity_multiplier", "load_multiplier", "overload_penalty", "gps_freshness_bonus"):
 			if (self.get(field) or 0) < 0:
 				frappe.throw(_("{0} cannot be negative").format(_(self.meta.get_label(field))))
-		if self.default_shift_start and self.default_shift_end:
-			if get_time(self.default_shift_end) <= get_time(self.default_shift_start):
-				frappe.throw(_("The default shift must end after it starts"))
+		with engine_errors():
+			start = parse_time(self.default_shift_start or "08:00")
+			end = parse_time(self.default_shift_end or "17:00")
+		self.default_shift_start, self.default_shift_end = start.strftime("%H:%M"), end.strftime("%H:%M")
+		if end <= start:
+			frappe.throw(_("The default shift must end after it starts"))
 		if self.time_zone:
 			import zoneinfo
 

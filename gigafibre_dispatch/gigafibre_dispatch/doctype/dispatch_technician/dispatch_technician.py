@@ -7,8 +7,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_time, getdate
-from gigafibre_dispatch.engine import availability, geo, validation
 
+from gigafibre_dispatch.engine import availability, geo, validation
 from gigafibre_dispatch.utils.errors import engine_errors
 
 
@@ -50,6 +50,10 @@ class DispatchTechnician(Document):
 				)
 
 	def validate_absence(self):
+		with engine_errors():
+			for field in ("absence_start_time", "absence_end_time"):
+				value = (self.get(field) or "").strip()
+				self.set(field, availability.parse_time(value).strftime("%H:%M") if value else None)
 		if not self.absence_from:
 			if self.absence_until or self.absence_start_time or self.absence_end_time:
 				frappe.throw(_("An absence needs a start date"))

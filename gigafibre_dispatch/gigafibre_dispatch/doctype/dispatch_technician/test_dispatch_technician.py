@@ -4,14 +4,13 @@
 import json
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
-from gigafibre_dispatch.tests.utils import make_location, make_tag, make_tech
+from gigafibre_dispatch.tests.utils import DispatchTestCase, make_location, make_tag, make_tech
 
 test_ignore = ["User", "Holiday List"]
 
 
-class TestDispatchTechnician(FrappeTestCase):
+class TestDispatchTechnician(DispatchTestCase):
 	def test_weekly_schedule_validated_and_normalised(self):
 		for bad in (
 			'{"mon": ["17:00-08:00"]}',

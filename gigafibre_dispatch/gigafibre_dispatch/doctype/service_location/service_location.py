@@ -2,8 +2,8 @@
 # For license information, please see license.txt
 
 from frappe.model.document import Document
-from gigafibre_dispatch.engine import geo
 
+from gigafibre_dispatch.engine import geo
 from gigafibre_dispatch.utils.errors import engine_errors
 
 
