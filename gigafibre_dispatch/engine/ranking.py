@@ -119,7 +119,7 @@ def rank_techs(
 			dist = None
 			prox = 0.0
 		hours = load_hours.get(t.id, 0.0)
-		load = -lmul * hours
+		load = -lmul * hours if hours else 0.0
 		over = -open_ if hours + duration > t.daily_hour_cap else 0.0
 		gps = w.gps_freshness_bonus if fresh else 0.0
 		if job_tags:

@@ -24,7 +24,9 @@ function show_ranking(frm) {
 		const rows = (message || [])
 			.map((r, i) => {
 				const b = r.breakdown;
-				const warn = r.warnings.map((w) => frappe.utils.escape_html(`${w.code} ${w.tag || ""}`)).join(", ");
+				const warn = r.warnings
+					.map((w) => frappe.utils.escape_html(w.tag ? __("Below level {0} in {1}", [w.required, w.tag]) : w.code))
+					.join(", ");
 				return `<tr><td>${i + 1}</td><td>${frappe.utils.escape_html(r.technician_name)}</td>
 					<td class="text-right">${r.score.toFixed(1)}</td>
 					<td class="text-right">${b.distance_km ?? "–"}</td><td class="text-right">${b.proximity}</td>
@@ -32,13 +34,18 @@ function show_ranking(frm) {
 					<td class="text-right">${b.gps}</td><td class="text-right">${b.skill}</td><td>${warn}</td></tr>`;
 			})
 			.join("");
-		frappe.msgprint({
+		const d = new frappe.ui.Dialog({
 			title: __("Best Technicians"),
-			wide: true,
-			message: `<table class="table table-sm"><thead><tr><th>#</th><th>${__("Technician")}</th><th>${__("Score")}</th>
-				<th>km</th><th>${__("Proximity")}</th><th>${__("Load")}</th><th>${__("Overload")}</th><th>GPS</th>
-				<th>${__("Skill")}</th><th>${__("Warnings")}</th></tr></thead><tbody>${rows}</tbody></table>`,
+			size: "extra-large",
+			fields: [{ fieldname: "ranking", fieldtype: "HTML" }],
 		});
+		d.fields_dict.ranking.$wrapper.html(
+			`<div class="table-responsive"><table class="table table-sm"><thead><tr><th>#</th><th>${__("Technician")}</th>
+				<th class="text-right">${__("Score")}</th><th class="text-right">km</th><th class="text-right">${__("Proximity")}</th>
+				<th class="text-right">${__("Load")}</th><th class="text-right">${__("Overload")}</th><th class="text-right">GPS</th>
+				<th class="text-right">${__("Skill")}</th><th>${__("Warnings")}</th></tr></thead><tbody>${rows}</tbody></table></div>`
+		);
+		d.show();
 	});
 }
 
@@ -56,9 +63,10 @@ function show_slots(frm) {
 					fieldname: "slot",
 					fieldtype: "Select",
 					label: __("Slot"),
+					default: "0",
 					options: slots.map((s, i) => ({
 						value: String(i),
-						label: `${frappe.datetime.str_to_user(s.start)} – ${s.technician_name}`,
+						label: `${frappe.datetime.str_to_user(s.start.replace("T", " "))} – ${s.technician_name}`,
 					})),
 				},
 			],

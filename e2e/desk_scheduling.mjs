@@ -1,0 +1,64 @@
+// Desk check in headless Chromium: the Dispatch workspace, a job's ranking dialog and slot dialog.
+//   BASE_URL=http://dispatch.test:8000 JOB=DEMO-J010 node e2e/desk_scheduling.mjs
+// Needs playwright-core (npm) and Debian's chromium; writes screenshots to $OUT (default /tmp/e2e).
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+
+const BASE = process.env.BASE_URL || "http://dispatch.test:8000";
+const JOB = process.env.JOB || "DEMO-J010";
+const OUT = process.env.OUT || "/tmp/e2e";
+mkdirSync(OUT, { recursive: true });
+
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+	args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+const fail = (msg) => {
+	console.error("FAIL:", msg);
+	process.exitCode = 1;
+};
+try {
+	const login = await page.request.post(`${BASE}/api/method/login`, { form: { usr: "Administrator", pwd: process.env.ADMIN_PASSWORD || "admin" } });
+	if (!login.ok()) throw new Error(`login ${login.status()}`);
+
+	await page.goto(`${BASE}/app/dispatch`);
+	await page.locator(".shortcut-widget-box", { hasText: "Dispatch Technician" }).waitFor({ timeout: 30000 });
+	const shortcuts = await page.locator(".shortcut-widget-box").allInnerTexts();
+	await page.screenshot({ path: `${OUT}/workspace.png` });
+	for (const want of ["Dispatch Job", "Dispatch Technician", "Service Location"]) {
+		if (!shortcuts.some((s) => s.includes(want))) fail(`workspace shortcut ${want} missing: ${shortcuts}`);
+	}
+
+	await page.goto(`${BASE}/app/dispatch-job/${JOB}`);
+	await page.waitForSelector(".page-actions .inner-group-button", { timeout: 30000 });
+	await page.locator(".inner-group-button button", { hasText: "Dispatch" }).click();
+	await page.locator(".dropdown-menu.show a", { hasText: "Best Technicians" }).click();
+	const dialog = page.locator(".modal.show .modal-dialog");
+	await dialog.locator("table tbody tr").first().waitFor({ timeout: 30000 });
+	const rows = await dialog.locator("table tbody tr").count();
+	await page.screenshot({ path: `${OUT}/ranking.png` });
+	if (rows < 3) fail(`ranking dialog shows ${rows} rows`);
+	const header = await dialog.locator("table thead").innerText();
+	for (const col of ["Score", "km", "Proximity", "Load", "Skill"]) if (!header.includes(col)) fail(`ranking column ${col} missing`);
+	await page.locator(".modal.show .btn-modal-close").click();
+	await page.locator(".modal.show").waitFor({ state: "detached", timeout: 10000 }).catch(() => {});
+	await page.waitForTimeout(500);
+
+	await page.locator(".inner-group-button button", { hasText: "Dispatch" }).click();
+	await page.locator(".dropdown-menu.show a", { hasText: "Suggest Slots" }).click();
+	const slotDialog = page.locator(".modal.show .modal-dialog", { hasText: "Suggest Slots" });
+	await slotDialog.locator("select").waitFor({ timeout: 30000 });
+	const options = await slotDialog.locator("select option").count();
+	await page.waitForTimeout(400);
+	const chosen = await slotDialog.locator("select").evaluate((el) => el.options[el.selectedIndex]?.text || "");
+	await page.screenshot({ path: `${OUT}/slots.png` });
+	if (options < 1) fail("no slot offered");
+	if (!/\d{2}:\d{2}.* – \S/.test(chosen)) fail(`the best slot is not pre-selected: "${chosen}"`);
+	console.log(JSON.stringify({ shortcuts: shortcuts.length, ranking_rows: rows, slot_options: options }));
+} catch (e) {
+	await page.screenshot({ path: `${OUT}/error.png` }).catch(() => {});
+	fail(e.stack || String(e));
+} finally {
+	await browser.close();
+}
