@@ -8,9 +8,6 @@ app_license = "mit"
 # organisation up on GitHub's API before it notices ERPNext is already installed.
 required_apps = ["frappe/erpnext"]
 
-# Every whitelisted parameter must carry a type annotation (Frappe validates the arguments).
-require_type_annotated_api_methods = True
-
 # Installation
 # ------------
 after_install = "gigafibre_dispatch.setup.install.after_install"

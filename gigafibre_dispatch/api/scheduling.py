@@ -411,7 +411,7 @@ def get_board_data(
 			["is_recurring", "=", 0],
 			["assigned_technician", "is", "set"],
 		],
-		fields=list(data.JOB_FIELDS),
+		fields=list(data.BOARD_JOB_FIELDS),
 		order_by="scheduled_start asc",
 		limit_page_length=0,
 	)
@@ -422,7 +422,7 @@ def get_board_data(
 			["is_recurring", "=", 0],
 		],
 		or_filters=[["assigned_technician", "is", "not set"], ["scheduled_start", "is", "not set"]],
-		fields=list(data.JOB_FIELDS),
+		fields=list(data.BOARD_JOB_FIELDS),
 		order_by="creation asc",
 		limit_page_length=500,
 	)

@@ -62,7 +62,14 @@ class TestSchedulingHttp(FrappeAPITestCase):
 
 		ranked = self.get(
 			self.method(METHOD + "best_technicians"),
-			{"sid": self.sid, "latitude": 45.5, "longitude": -73.57, "tags": [tag], "date": str(monday), "limit": 500},
+			{
+				"sid": self.sid,
+				"latitude": 45.5,
+				"longitude": -73.57,
+				"tags": [tag],
+				"date": str(monday),
+				"limit": 500,
+			},
 		)
 		self.assertEqual(ranked.status_code, 200, ranked.text)
 		ours = [r["technician"] for r in ranked.json["message"] if r["technician"] in (near, far)]

@@ -54,6 +54,21 @@ JOB_FIELDS = (
 	"published",
 )
 
+# What the board draws of a job: no more columns than that (5,000 rows go through a pure-Python driver).
+BOARD_JOB_FIELDS = (
+	"name",
+	"subject",
+	"status",
+	"priority",
+	"assigned_technician",
+	"scheduled_start",
+	"duration_h",
+	"latitude",
+	"longitude",
+	"continuous",
+	"template_id",
+)
+
 # Statuses that no longer occupy a technician's time on the board or in slot search.
 INACTIVE_JOB_STATUSES = ("Cancelled",)
 
@@ -227,10 +242,16 @@ def load_techs(
 	return techs
 
 
+def _dt(value) -> datetime | None:
+	if not value:
+		return None
+	return value if isinstance(value, datetime) else get_datetime(value)
+
+
 def _job_from_row(r, tags=None, assistants=None) -> JobInfo:
 	return JobInfo(
 		id=r.name,
-		start=get_datetime(r.scheduled_start) if r.get("scheduled_start") else None,
+		start=_dt(r.get("scheduled_start")),
 		duration_h=float(r.duration_h or 0),
 		tech_id=r.get("assigned_technician") or None,
 		lat=r.latitude if (r.get("latitude") or r.get("longitude")) else None,
