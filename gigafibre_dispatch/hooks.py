@@ -29,13 +29,21 @@ has_permission = {
 	"Dispatch Job": "gigafibre_dispatch.permissions.job_has_permission",
 }
 
+# Authentication
+# --------------
+# Machine clients: Authorization: Bearer <HS256 JWT>; developer mode only: X-Actor-* headers.
+auth_hooks = ["gigafibre_dispatch.lifecycle.actor.authenticate"]
+
 # Document events
 # ---------------
 doc_events = {}
 
 # Scheduled tasks
 # ---------------
-scheduler_events = {}
+scheduler_events = {
+	"hourly": ["gigafibre_dispatch.lifecycle.commands.prune_idempotency_records"],
+	"cron": {"*/5 * * * *": ["gigafibre_dispatch.lifecycle.observability.snapshot_alerts_job"]},
+}
 
 # Website
 # -------

@@ -1,8 +1,16 @@
-"""Row-level rules: a Technician-only user reads the jobs assigned to, or assisted by, their own record."""
+"""Row-level rules for Dispatch Job.
+
+- A user whose only dispatch role is Technician reads the jobs assigned to, or assisted by, their own record.
+- A user with User Permissions on Customer (account) or Service Location (site) sees only jobs in that scope.
+  The job's links ignore Frappe's own user-permission check so that this one rule (the engine's check_scope)
+  applies everywhere, and a command on an out-of-scope job gets the structured scope `policy_error`.
+"""
 
 import frappe
 
-# Roles that see every job (subject to User Permissions on Customer / Service Location).
+from gigafibre_dispatch.engine.lifecycle import JobState, check_scope
+
+# Roles that see every job in their scope.
 DISPATCH_WIDE_ROLES = {
 	"System Manager",
 	"Dispatch Manager",
@@ -26,22 +34,56 @@ def technician_for_user(user: str | None = None) -> str | None:
 	return frappe.db.get_value("Dispatch Technician", {"user": user, "active": 1}, "name", cache=True)
 
 
+def _scope(user: str):
+	from gigafibre_dispatch.lifecycle.actor import SERVICE_USER, user_scope
+
+	if user in ("Administrator", SERVICE_USER):
+		return None, None  # the service user's scope is the token's, enforced by the commands
+	return user_scope(user)
+
+
 def job_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
 	user = user or frappe.session.user
-	if not is_technician_only(user):
-		return ""
-	tech = technician_for_user(user)
-	if not tech:
-		return "1=0"
-	tech = frappe.db.escape(tech)
-	return (
-		f"(`tabDispatch Job`.`assigned_technician` = {tech} or exists (select 1 from `tabDispatch Job Assistant` a"
-		f" where a.parent = `tabDispatch Job`.`name` and a.parenttype = 'Dispatch Job' and a.tech_id = {tech}))"
-	)
+	conditions = []
+	accounts, sites = _scope(user)
+	if accounts is not None:
+		conditions.append(
+			f"`tabDispatch Job`.`customer` in ({', '.join(frappe.db.escape(a) for a in accounts)})"
+		)
+	if sites is not None:
+		conditions.append(
+			f"`tabDispatch Job`.`service_location` in ({', '.join(frappe.db.escape(s) for s in sites)})"
+		)
+	if is_technician_only(user):
+		tech = technician_for_user(user)
+		if not tech:
+			return "1=0"
+		tech = frappe.db.escape(tech)
+		conditions.append(
+			f"(`tabDispatch Job`.`assigned_technician` = {tech} or exists (select 1 from `tabDispatch Job Assistant` a"
+			f" where a.parent = `tabDispatch Job`.`name` and a.parenttype = 'Dispatch Job' and a.tech_id = {tech}))"
+		)
+	return " and ".join(conditions)
 
 
 def job_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	from gigafibre_dispatch.lifecycle.actor import command_in_path
+
 	user = user or frappe.session.user
+	if ptype == "write" and command_in_path():
+		return None  # the command itself enforces role and scope, and answers with a policy error
+	accounts, sites = _scope(user)
+	if accounts is not None or sites is not None:
+		from gigafibre_dispatch.engine.lifecycle import Actor
+
+		state = JobState(
+			name=doc.get("name") or "",
+			status=doc.get("status"),
+			customer=doc.get("customer"),
+			service_location=doc.get("service_location"),
+		)
+		if check_scope(Actor(user, frozenset(), account_ids=accounts, site_ids=sites), state, own_only=False):
+			return False
 	if not is_technician_only(user):
 		return None  # defer to the role permissions
 	tech = technician_for_user(user)

@@ -335,14 +335,14 @@ def create_work_order(
 	suggestion = None
 	if auto_assign and not (doc.assigned_technician and doc.scheduled_start):
 		_fetch_location(doc)
-		info = data.job_info(doc)
-		found = slots_for(info, None, 1)
+		found = slots_for(data.job_info(doc), None, 1)
 		if found:
 			suggestion = slot_dict(found[0], _tech_names([found[0].tech_id]))
-			doc.assigned_technician = found[0].tech_id
-			doc.scheduled_start = found[0].start
-			doc.status = "Scheduled"
 	doc.insert()
+	if suggestion:
+		# Booking goes through the lifecycle like any other: triage, propose, confirm (audited, idempotent).
+		_book(doc, suggestion["technician"], suggestion["start"])
+		doc.reload()
 	return {
 		"name": doc.name,
 		"status": doc.status,
@@ -351,6 +351,25 @@ def create_work_order(
 		"scheduled_end": _iso(get_datetime(doc.scheduled_end)) if doc.scheduled_end else None,
 		"suggestion": suggestion,
 	}
+
+
+def _book(doc, technician: str, start: str):
+	import uuid
+
+	from gigafibre_dispatch.lifecycle.actor import current_actor
+	from gigafibre_dispatch.lifecycle.commands import CommandRefused, execute
+
+	actor = current_actor()
+	steps = (
+		("triage", {"priority": doc.priority}),
+		("schedule_propose", {"technician": technician, "start": start}),
+		("schedule_confirm", {}),
+	)
+	for command, payload in steps:
+		try:
+			execute(command, doc.name, payload, actor=actor, idempotency_key=str(uuid.uuid4()))
+		except CommandRefused as refused:
+			frappe.throw(_(refused.error.message).format(**refused.error.details), DispatchValidationError)
 
 
 def _fetch_location(doc):
@@ -545,20 +564,13 @@ def materialize_occurrence(template: str, occurrence_start: str) -> dict:
 # ------------------------------------------------------------------ drop rules
 
 
-@frappe.whitelist()
-def validate_drop(job: str, technician: str, start: str) -> dict:
-	"""Would dropping this job on that technician at that time be allowed? The board asks before it moves a job."""
-	doc = get_job(job)
-	technician = get_technician_name(technician)
-	at = parse_dt(start, "Start")
+def validate_drop_rules(doc, technician: str, at: datetime):
+	"""The engine's drop check for a job document on a technician at a time (board, API and commands)."""
 	info = data.job_info(doc)
 	info.start = at
 	day = at.date()
-	tech = data.load_techs(
-		names=[technician],
-		date_from=day,
-		date_to=day + timedelta(days=max(1, int(info.duration_h // 24) + 1)),
-	)[0]
+	last = day + timedelta(days=max(1, int(info.duration_h // 24) + 1))
+	tech = data.load_techs(names=[technician], date_from=day, date_to=last)[0]
 	dependency = None
 	if doc.depends_on:
 		dependency = data.attach_children(
@@ -570,14 +582,17 @@ def validate_drop(job: str, technician: str, start: str) -> dict:
 		tech_ids=[technician],
 		for_user=False,
 	)
-	result = drop.check_drop(
-		info,
-		tech,
-		at,
-		dependency=dependency,
-		tech_jobs=tech_jobs,
-		default_week=data.default_shift_week(),
+	return drop.check_drop(
+		info, tech, at, dependency=dependency, tech_jobs=tech_jobs, default_week=data.default_shift_week()
 	)
+
+
+@frappe.whitelist()
+def validate_drop(job: str, technician: str, start: str) -> dict:
+	"""Would dropping this job on that technician at that time be allowed? The board asks before it moves a job."""
+	doc = get_job(job)
+	technician = get_technician_name(technician)
+	result = validate_drop_rules(doc, technician, parse_dt(start, "Start"))
 	out = result.as_dict()
 	if not result.allowed:
 		out["message"] = engine_message(

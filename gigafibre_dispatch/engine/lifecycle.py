@@ -286,10 +286,10 @@ def validate_payload(
 		return PolicyError("validation", "payload_not_object", "The request body must be a JSON object")
 	unknown = sorted(set(payload) - set(command.fields))
 	if unknown:
-		return PolicyError("validation", "unknown_fields", "Unknown fields: {0}", {"fields": unknown})
+		return PolicyError("validation", "unknown_fields", "Unknown fields: {fields}", {"fields": unknown})
 	missing = sorted(k for k, f in command.fields.items() if f.required and payload.get(k) in (None, "", []))
 	if missing:
-		return PolicyError("validation", "missing_fields", "Missing fields: {0}", {"fields": missing})
+		return PolicyError("validation", "missing_fields", "Missing fields: {fields}", {"fields": missing})
 	for key, value in payload.items():
 		if value is None:
 			continue
@@ -316,7 +316,7 @@ def validate_payload(
 			return PolicyError(
 				"validation",
 				"invalid_field",
-				"Invalid value for {0}",
+				"Invalid value for {field}",
 				{"field": key, "expected": spec.kind, "choices": list(spec.choices)},
 			)
 	return None
@@ -375,7 +375,7 @@ def decide(
 		return PolicyError(
 			"state",
 			"invalid_state",
-			"Command {0} is not allowed in state {1}",
+			"Command {command} is not allowed in state {state}",
 			{
 				"command": command.name,
 				"state": current,
@@ -463,7 +463,7 @@ def _route(command, job, payload, parse_datetime, evidence_resolves) -> Decision
 		else:
 			if not (payload.get("note") or "").strip():
 				return PolicyError(
-					"validation", "missing_fields", "Missing fields: {0}", {"fields": ["note"]}
+					"validation", "missing_fields", "Missing fields: {fields}", {"fields": ["note"]}
 				)
 			to_state = "In Progress"
 			effects.append("count_completion_rejection")
@@ -487,7 +487,10 @@ def allowed_actions(actor: Actor, job: JobState) -> list[dict]:
 		error = check_access(command, actor, job)
 		if error is None and job.status not in command.from_states:
 			error = PolicyError(
-				"state", "invalid_state", "Command {0} is not allowed in state {1}", {"state": job.status}
+				"state",
+				"invalid_state",
+				"Command {command} is not allowed in state {state}",
+				{"command": command.name, "state": job.status},
 			)
 		out.append(
 			{

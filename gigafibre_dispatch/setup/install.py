@@ -8,10 +8,18 @@ ROLES = ("Dispatch Manager", "Dispatcher", "Technician", "QA Reviewer", "Billing
 def after_install():
 	ensure_roles()
 	ensure_settings_defaults()
+	ensure_service_user()
 
 
 def after_migrate():
 	ensure_roles()
+	ensure_service_user()
+
+
+def ensure_service_user():
+	from gigafibre_dispatch.lifecycle.actor import ensure_service_user as ensure
+
+	ensure()
 
 
 def ensure_roles():

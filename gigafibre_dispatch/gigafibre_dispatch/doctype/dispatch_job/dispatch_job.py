@@ -11,9 +11,56 @@ from frappe.utils import get_datetime, getdate
 from gigafibre_dispatch.engine import geo, recurrence, validation
 from gigafibre_dispatch.utils.errors import engine_errors
 
+# Fields only the lifecycle commands change.
+LIFECYCLE_FIELDS = (
+	"status",
+	"status_before_change",
+	"change_kind",
+	"change_reason",
+	"completion_rejections",
+	"cancel_reason",
+	"sales_invoice",
+	"actual_start",
+	"actual_end",
+)
+EDITOR_ROLES = {"Dispatcher", "Dispatch Manager", "System Manager"}
+
+
+def _command_method(name: str):
+	def method(self, **payload):
+		from gigafibre_dispatch.lifecycle.endpoint import http_command
+
+		return http_command(name, self.name, payload)
+
+	method.__name__ = name
+	method.__doc__ = f"Lifecycle command {name}: POST /api/v2/document/Dispatch Job/<name>/method/{name}"
+	return frappe.whitelist(methods=["POST"])(method)
+
+
+@frappe.whitelist(methods=["POST"])
+def intake(**payload) -> "Response":
+	"""Create a job through the lifecycle: POST /api/v2/method/Dispatch Job/intake."""
+	from gigafibre_dispatch.lifecycle.endpoint import http_command
+
+	return http_command("intake", None, payload)
+
 
 class DispatchJob(Document):
+	triage = _command_method("triage")
+	schedule_propose = _command_method("schedule_propose")
+	schedule_confirm = _command_method("schedule_confirm")
+	assignment_dispatch = _command_method("assignment_dispatch")
+	tech_check_in = _command_method("tech_check_in")
+	tech_request_change = _command_method("tech_request_change")
+	approval_decide = _command_method("approval_decide")
+	evidence_add = _command_method("evidence_add")
+	tech_complete = _command_method("tech_complete")
+	qa_verify = _command_method("qa_verify")
+	billing_generate_invoice = _command_method("billing_generate_invoice")
+	cancel = _command_method("cancel")
+
 	def validate(self):
+		self.guard_lifecycle()
 		with engine_errors():
 			validation.validate_duration(self.duration_h)
 			for row in self.tags:
@@ -27,6 +74,36 @@ class DispatchJob(Document):
 		self.validate_assistants()
 		self.validate_recurrence()
 		self.set_scheduled_end()
+
+	def guard_lifecycle(self):
+		"""Status and lifecycle fields change only through the commands; technicians, QA and billing
+		(who hold write permission so they can issue commands) cannot edit a job directly."""
+		if self.flags.via_command or self.flags.ignore_lifecycle:
+			return
+		if self.is_new():
+			if (self.status or "New") != "New":
+				frappe.throw(_("A new job starts in status New; its lifecycle commands move it on"))
+			self.status = "New"
+			return
+		before = self.get_doc_before_save()
+		changed = [
+			f for f in LIFECYCLE_FIELDS if before and str(before.get(f) or "") != str(self.get(f) or "")
+		]
+		if changed:
+			frappe.throw(
+				_("{0} change only through the job's lifecycle commands").format(
+					", ".join(_(self.meta.get_label(f)) for f in changed)
+				),
+				frappe.PermissionError,
+			)
+		if frappe.session.user != "Administrator" and not (set(frappe.get_roles()) & EDITOR_ROLES):
+			frappe.throw(_("Use the job's commands to act on it"), frappe.PermissionError)
+
+	def after_insert(self):
+		if not self.flags.via_command and not self.flags.ignore_lifecycle:
+			from gigafibre_dispatch.lifecycle.commands import record_direct_insert
+
+			record_direct_insert(self)
 
 	def _depends_on_of(self, name: str) -> str | None:
 		if name == self.name:

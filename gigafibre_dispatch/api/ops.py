@@ -1,0 +1,29 @@
+"""Operations: metrics (JSON or Prometheus text) and threshold alerts with runbooks."""
+
+import frappe
+from werkzeug.wrappers import Response
+
+from gigafibre_dispatch.engine import ops
+from gigafibre_dispatch.lifecycle import observability as obs
+from gigafibre_dispatch.lifecycle.http import json_response
+
+OPS_ROLES = frozenset({"dispatch_manager", "dispatcher"})
+
+
+@frappe.whitelist(methods=["GET"])
+def metrics(format: str = "json") -> Response:
+	from gigafibre_dispatch.api.lifecycle import _actor
+
+	_actor(OPS_ROLES)
+	snap = obs.snapshot()
+	if format == "prometheus":
+		return Response(ops.prometheus_text(snap), status=200, mimetype="text/plain; version=0.0.4")
+	return json_response(200, {"data": snap}, obs.response_headers(obs.request_context()))
+
+
+@frappe.whitelist(methods=["GET"])
+def alerts() -> Response:
+	from gigafibre_dispatch.api.lifecycle import _actor
+
+	_actor(OPS_ROLES)
+	return json_response(200, {"data": obs.alerts()}, obs.response_headers(obs.request_context()))

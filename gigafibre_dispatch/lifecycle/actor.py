@@ -1,0 +1,146 @@
+"""Who is calling: a Desk session, a machine client with a bearer JWT, or (developer mode only) X-Actor headers.
+
+`authenticate` is the app's `auth_hooks` entry. It only looks at dispatch endpoints; a machine client is run as
+the Dispatch API service user (dispatch roles only) and its real identity, role and scope are kept in
+`frappe.local.dispatch_actor`, which every command and read endpoint enforces.
+"""
+
+import re
+
+import frappe
+from frappe.utils import now_datetime
+
+from gigafibre_dispatch.engine.lifecycle import FRAPPE_ROLES, ROLES, Actor, PolicyError
+from gigafibre_dispatch.engine.tokens import verify_api_token
+
+SERVICE_USER = "dispatch.api@gigafibre.invalid"
+DISPATCH_PATH = re.compile(
+	r"^/api/(v2/document/Dispatch(%20| )Job|v2/method/Dispatch(%20| )Job/|method/gigafibre_dispatch\.api\.(lifecycle|ops)\.)"
+)
+COMMAND_PATH = re.compile(r"^/api/v2/document/Dispatch(?:%20| )Job/[^/]+/method/([a-z_]+)/?$")
+
+
+def is_dispatch_path(path: str | None = None) -> bool:
+	if path is None:
+		path = frappe.request.path if getattr(frappe.local, "request", None) else ""
+	return bool(DISPATCH_PATH.match(path or ""))
+
+
+def command_in_path() -> str | None:
+	"""The lifecycle command a v2 document-method request is calling, if any."""
+	request = getattr(frappe.local, "request", None)
+	if not request or request.method != "POST":
+		return None
+	m = COMMAND_PATH.match(request.path or "")
+	return m.group(1) if m else None
+
+
+def setting(conf_key: str, field: str, password: bool = False) -> str | None:
+	"""Site config wins over Dispatch Settings (secrets can stay out of the database)."""
+	value = frappe.conf.get(conf_key)
+	if value:
+		return value
+	if password:
+		from frappe.utils.password import get_decrypted_password
+
+		return get_decrypted_password("Dispatch Settings", "Dispatch Settings", field, raise_exception=False)
+	return frappe.db.get_single_value("Dispatch Settings", field)
+
+
+def authenticate():
+	"""auth_hooks entry: bearer JWT or developer-mode X-Actor headers, on dispatch endpoints only."""
+	if not getattr(frappe.local, "request", None) or not is_dispatch_path():
+		return
+	header = frappe.get_request_header("Authorization") or ""
+	scheme, _, token = header.partition(" ")
+	if scheme.lower() == "bearer" and token.count(".") == 2:
+		result = verify_api_token(
+			token.strip(),
+			setting("dispatch_jwt_secret", "jwt_secret", password=True) or "",
+			now=now_datetime(),
+			issuer=setting("dispatch_jwt_issuer", "jwt_issuer"),
+			audience=setting("dispatch_jwt_audience", "jwt_audience"),
+		)
+		if isinstance(result, PolicyError):
+			refuse(result)
+		_act_as(result)
+		return
+	if frappe.get_request_header("X-Actor-Id") and not header:
+		if not frappe.conf.developer_mode:
+			refuse(
+				PolicyError(
+					"auth", "dev_fallback_disabled", "X-Actor headers are accepted only in developer mode"
+				)
+			)
+		role = (frappe.get_request_header("X-Actor-Role") or "").strip()
+		if role not in ROLES:
+			refuse(PolicyError("auth", "unknown_role", "X-Actor-Role is not a dispatch role", {"role": role}))
+		_act_as(
+			Actor(
+				id=frappe.get_request_header("X-Actor-Id").strip(),
+				roles=frozenset({role}),
+				actor_type=(frappe.get_request_header("X-Actor-Type") or "user").strip(),
+				tech_id=(frappe.get_request_header("X-Actor-Tech") or "").strip() or None,
+				tool_name=(frappe.get_request_header("X-Tool-Name") or "").strip() or None,
+			)
+		)
+
+
+def _act_as(actor: Actor):
+	frappe.local.dispatch_actor = actor
+	frappe.set_user(SERVICE_USER)
+
+
+def refuse(error: PolicyError):
+	"""Stop the request here with the structured error body (Frappe returns an HTTPException as is)."""
+	from gigafibre_dispatch.lifecycle.http import policy_exception
+	from gigafibre_dispatch.lifecycle.observability import observe_refusal
+
+	observe_refusal("auth", error)
+	raise policy_exception(error)
+
+
+def user_scope(user: str) -> tuple[frozenset | None, frozenset | None]:
+	"""Account (Customer) and site (Service Location) scope from the user's User Permissions."""
+	perms = frappe.permissions.get_user_permissions(user)
+
+	def ids(doctype):
+		rows = [
+			p
+			for p in perms.get(doctype, [])
+			if not p.get("applicable_for") or p.get("applicable_for") == "Dispatch Job"
+		]
+		return frozenset(p["doc"] for p in rows) if rows else None
+
+	return ids("Customer"), ids("Service Location")
+
+
+def current_actor() -> Actor | None:
+	actor = getattr(frappe.local, "dispatch_actor", None)
+	if actor is not None:
+		return actor
+	user = frappe.session.user if getattr(frappe.local, "session", None) else None
+	if not user or user in ("Guest", SERVICE_USER):
+		return None  # the service user never acts without a token
+	roles = frozenset(FRAPPE_ROLES[r] for r in frappe.get_roles(user) if r in FRAPPE_ROLES)
+	accounts, sites = user_scope(user)
+	tech = frappe.db.get_value("Dispatch Technician", {"user": user, "active": 1}, "name")
+	return Actor(id=user, roles=roles, actor_type="user", tech_id=tech, account_ids=accounts, site_ids=sites)
+
+
+def ensure_service_user():
+	if frappe.db.exists("User", SERVICE_USER):
+		return
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": SERVICE_USER,
+			"first_name": "Dispatch API",
+			"user_type": "System User",
+			"send_welcome_email": 0,
+			"enabled": 1,
+		}
+	)
+	user.flags.no_welcome_mail = True
+	user.insert(ignore_permissions=True)
+	user.add_roles("Dispatch Manager", "Dispatcher", "Technician", "QA Reviewer", "Billing")

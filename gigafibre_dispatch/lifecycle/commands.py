@@ -1,0 +1,428 @@
+"""The one way a Dispatch Job changes state: `execute(command, job, payload, actor, idempotency_key)`.
+
+Per command, in one database transaction: claim the idempotency key, lock the job row, let the engine decide
+(auth, role, scope, validation, state, evidence), apply the mutation, write one audit event and one state
+transition, remember the response for replays. A refusal raises `CommandRefused` and writes nothing.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import frappe
+from frappe.utils import cint, get_datetime, now_datetime
+
+from gigafibre_dispatch.engine import lifecycle
+from gigafibre_dispatch.engine.lifecycle import Actor, JobState, PolicyError
+from gigafibre_dispatch.lifecycle import observability as obs
+
+UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+INTAKE_FIELDS = (
+	"subject",
+	"customer",
+	"service_location",
+	"job_type",
+	"priority",
+	"duration_h",
+	"description",
+	"source_issue",
+	"sales_order",
+	"depends_on",
+)
+
+
+class CommandRefused(Exception):
+	def __init__(self, error: PolicyError, status: int | None = None):
+		super().__init__(error.code)
+		self.error = error
+		self.status = status or error.http_status
+
+
+@dataclass
+class CommandResult:
+	status: int
+	body: dict
+	replayed: bool = False
+	headers: dict = field(default_factory=dict)
+
+
+def _refuse(
+	command: str, error: PolicyError, status: int | None = None, actor: Actor | None = None, job=None
+):
+	obs.count_request(command, status or error.http_status)
+	obs.count_error(command, error)
+	obs.log_request(command, status or error.http_status, actor=actor, job=job, error=error)
+	raise CommandRefused(error, status)
+
+
+def _canonical(payload: dict) -> str:
+	return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _record_name(actor: Actor, command: str, job: str | None, key: str) -> str:
+	return hashlib.sha256(f"{actor.id}\x1f{command}\x1f{job or '-'}\x1f{key.lower()}".encode()).hexdigest()
+
+
+def _replay(command, record, payload_hash, actor, job) -> CommandResult:
+	if record.payload_hash != payload_hash:
+		_refuse(
+			command,
+			PolicyError(
+				"idempotency", "payload_mismatch", "This Idempotency-Key was used with a different payload"
+			),
+			actor=actor,
+			job=job,
+		)
+	obs.count_request(command, record.response_status)
+	obs.log_request(command, record.response_status, actor=actor, job=job, replayed=True)
+	return CommandResult(
+		record.response_status, json.loads(record.response_body), True, {"Idempotent-Replayed": "true"}
+	)
+
+
+def evidence_resolves(ref: str) -> bool:
+	"""Evidence must be a File of this site: a /files or /private/files URL, or a configured object-store URL."""
+	if not isinstance(ref, str) or not ref:
+		return False
+	prefixes = tuple(frappe.conf.get("dispatch_object_store_prefixes") or ())
+	if ref.startswith(("/files/", "/private/files/")) or (prefixes and ref.startswith(prefixes)):
+		return bool(frappe.db.exists("File", {"file_url": ref}))
+	return False
+
+
+def job_state(doc) -> JobState:
+	kinds = (
+		frappe.get_all("Dispatch Evidence", filters={"job": doc.name}, pluck="kind", distinct=True)
+		if doc.name
+		else []
+	)
+	return JobState(
+		name=doc.name,
+		status=doc.status,
+		customer=doc.customer,
+		service_location=doc.service_location,
+		assigned_technician=doc.assigned_technician,
+		assistants=tuple(a.tech_id for a in doc.assistants),
+		status_before_change=doc.status_before_change,
+		change_kind=doc.change_kind,
+		evidence_kinds=tuple(kinds),
+		has_invoice=bool(doc.sales_invoice),
+	)
+
+
+def execute(
+	command: str,
+	job_name: str | None,
+	payload: dict | None,
+	*,
+	actor: Actor | None,
+	idempotency_key: str | None,
+) -> CommandResult:
+	payload = dict(payload or {})
+	if actor is None:
+		_refuse(command, PolicyError("auth", "unauthenticated", "Authentication required"))
+	if not idempotency_key or not UUID.match(idempotency_key.strip()):
+		_refuse(
+			command,
+			PolicyError(
+				"idempotency", "idempotency_key_required", "An Idempotency-Key header (UUID) is required"
+			),
+			400,
+			actor,
+			job_name,
+		)
+	key = idempotency_key.strip()
+	record_name = _record_name(actor, command, job_name, key)
+	payload_hash = hashlib.sha256(_canonical(payload).encode()).hexdigest()
+
+	stored = frappe.db.get_value(
+		"Dispatch Idempotency Record",
+		record_name,
+		["payload_hash", "response_status", "response_body"],
+		as_dict=True,
+	)
+	if stored:
+		return _replay(command, stored, payload_hash, actor, job_name)
+
+	if command == "intake":
+		doc = None
+		state = JobState(name="", status=None, **_intake_scope(payload))
+	else:
+		if not job_name or not frappe.db.exists("Dispatch Job", job_name):
+			_refuse(command, PolicyError("validation", "job_not_found", "Unknown job"), 404, actor, job_name)
+		doc = frappe.get_doc("Dispatch Job", job_name, for_update=True)
+		state = job_state(doc)
+
+	decision = lifecycle.decide(
+		command, actor, state, payload, parse_datetime=_parse_dt, evidence_resolves=evidence_resolves
+	)
+	if isinstance(decision, PolicyError):
+		_refuse(command, decision, actor=actor, job=job_name)
+
+	# Claim the key: a concurrent request with the same key blocks here until this transaction ends,
+	# then finds the key taken and replays what this one stored.
+	record = frappe.get_doc(
+		{
+			"doctype": "Dispatch Idempotency Record",
+			"name": record_name,
+			"actor": actor.id,
+			"command": command,
+			"job": job_name,
+			"idempotency_key": key,
+			"payload_hash": payload_hash,
+			"response_status": 0,
+			"expires_at": now_datetime() + timedelta(hours=_ttl_hours()),
+		}
+	)
+	frappe.db.savepoint("dispatch_command")
+	try:
+		_fast_insert(record)
+	except frappe.DuplicateEntryError:
+		frappe.db.rollback(save_point="dispatch_command")
+		# A locking read sees the committed row whatever this transaction's snapshot.
+		stored = frappe.db.get_value(
+			"Dispatch Idempotency Record",
+			record_name,
+			["payload_hash", "response_status", "response_body"],
+			as_dict=True,
+			for_update=True,
+		)
+		if not stored or not stored.response_status:
+			_refuse(
+				command,
+				PolicyError(
+					"idempotency", "in_progress", "A request with this Idempotency-Key is in progress"
+				),
+				409,
+				actor,
+				job_name,
+			)
+		return _replay(command, stored, payload_hash, actor, job_name)
+
+	try:
+		doc, extra = _apply(decision, doc, payload, actor)
+	except CommandRefused as refused:
+		frappe.db.rollback(save_point="dispatch_command")
+		_refuse(command, refused.error, refused.status, actor, job_name)
+	except frappe.ValidationError as e:
+		frappe.db.rollback(save_point="dispatch_command")
+		frappe.clear_messages()
+		message = frappe.utils.strip_html_tags(str(e)) or type(e).__name__
+		_refuse(command, PolicyError("validation", "invalid_document", message), actor=actor, job=job_name)
+
+	audit, transition = _audit(decision, doc, payload, actor, key)
+	ctx = obs.request_context()
+	status = 201 if command == "intake" else 200
+	body = {
+		"data": {
+			"job": doc.name,
+			"command": command,
+			"from_state": decision.from_state or None,
+			"to_state": decision.to_state,
+			"status": doc.status,
+			"audit_event": audit,
+			"transition": transition,
+			"request_id": ctx["request_id"],
+			**extra,
+		}
+	}
+	frappe.db.set_value(
+		"Dispatch Idempotency Record",
+		record_name,
+		{"response_status": status, "response_body": json.dumps(body, default=str)},
+		update_modified=False,
+	)
+	obs.count_request(command, status)
+	obs.count_transition(command, decision.from_state or "-", decision.to_state)
+	obs.log_request(command, status, actor=actor, job=doc.name)
+	frappe.publish_realtime(
+		"dispatch:job_updated",
+		{
+			"job": doc.name,
+			"status": doc.status,
+			"command": command,
+			"from_state": decision.from_state or None,
+		},
+		after_commit=True,
+	)
+	return CommandResult(status, body)
+
+
+def _ttl_hours() -> int:
+	return cint(frappe.db.get_single_value("Dispatch Settings", "idempotency_ttl_hours")) or 24
+
+
+def _parse_dt(value: str):
+	return get_datetime(value)
+
+
+def _intake_scope(payload: dict) -> dict:
+	customer = payload.get("customer") if isinstance(payload.get("customer"), str) else None
+	location = payload.get("service_location") if isinstance(payload.get("service_location"), str) else None
+	if location and not customer:
+		customer = frappe.db.get_value("Service Location", location, "customer")
+	return {"customer": customer, "service_location": location}
+
+
+def _apply(decision, doc, payload: dict, actor: Actor):
+	"""Mutate the job as the engine decided; returns the saved doc and extra response fields."""
+	extra: dict = {}
+	now = now_datetime()
+	name = decision.command
+	if name == "intake":
+		doc = frappe.new_doc("Dispatch Job")
+		doc.update({k: payload[k] for k in INTAKE_FIELDS if payload.get(k) is not None})
+		for t in payload.get("tags") or []:
+			if not isinstance(t, dict) or not t.get("tag"):
+				raise CommandRefused(
+					PolicyError("validation", "invalid_field", "Invalid value for {field}", {"field": "tags"})
+				)
+			doc.append(
+				"tags",
+				{
+					"tag": t["tag"],
+					"level": t.get("level", 1),
+					"required": 1 if t.get("required", True) else 0,
+				},
+			)
+	else:
+		for key, value in decision.updates.items():
+			doc.set(key, value)
+	if name == "triage" and payload.get("tags") is not None:
+		doc.set("tags", [])
+		for t in payload["tags"]:
+			if not isinstance(t, dict) or not t.get("tag"):
+				raise CommandRefused(
+					PolicyError("validation", "invalid_field", "Invalid value for {field}", {"field": "tags"})
+				)
+			doc.append(
+				"tags",
+				{
+					"tag": t["tag"],
+					"level": t.get("level", 1),
+					"required": 1 if t.get("required", True) else 0,
+				},
+			)
+	if "check_drop" in decision.effects:
+		_check_drop(doc, payload)
+	if name == "tech_check_in" and not doc.actual_start:
+		doc.actual_start = now
+	if name == "tech_complete" and not doc.actual_end:
+		doc.actual_end = now
+	if name == "tech_request_change":
+		doc.change_reason = payload.get("reason")
+	if "count_completion_rejection" in decision.effects:
+		doc.completion_rejections = cint(doc.completion_rejections) + 1
+		obs.count_completion_rejection()
+	doc.status = decision.to_state
+	doc.flags.via_command = True
+	if doc.is_new():
+		doc.insert(ignore_permissions=True)
+	else:
+		doc.save(ignore_permissions=True)
+	if "add_evidence" in decision.effects:
+		extra["evidence"] = _add_evidence(
+			doc, payload["kind"], payload["file_url"], payload.get("note"), actor
+		)
+	if "add_signature" in decision.effects:
+		extra["evidence"] = _add_evidence(doc, "signature", payload["signature_url"], None, actor)
+		doc.db_set("customer_signature", payload["signature_url"], update_modified=False)
+	if "create_invoice" in decision.effects:
+		from gigafibre_dispatch.lifecycle.billing import create_invoice
+
+		extra["sales_invoice"] = create_invoice(doc)
+	return doc, extra
+
+
+def _check_drop(doc, payload):
+	from gigafibre_dispatch.api.scheduling import validate_drop_rules
+
+	if not frappe.db.exists("Dispatch Technician", payload["technician"]):
+		raise CommandRefused(PolicyError("validation", "technician_not_found", "Unknown technician"), 404)
+	result = validate_drop_rules(doc, payload["technician"], get_datetime(payload["start"]))
+	if not result.allowed:
+		raise CommandRefused(
+			PolicyError("validation", result.code, result.reason or result.code, {"reason": result.reason})
+		)
+
+
+def _add_evidence(doc, kind: str, file_url: str, note: str | None, actor: Actor) -> str:
+	ev = frappe.get_doc(
+		{
+			"doctype": "Dispatch Evidence",
+			"job": doc.name,
+			"kind": kind,
+			"file_url": file_url,
+			"file": frappe.db.get_value("File", {"file_url": file_url}, "name"),
+			"note": note,
+			"added_by": actor.id,
+		}
+	)
+	ev.insert(ignore_permissions=True)
+	return ev.name
+
+
+def _audit(decision, doc, payload: dict, actor: Actor, key: str) -> tuple[str, str]:
+	ctx = obs.request_context()
+	audit = frappe.get_doc(
+		{
+			"doctype": "Dispatch Audit Event",
+			"job": doc.name,
+			"command": decision.command,
+			"from_state": decision.from_state or None,
+			"to_state": decision.to_state,
+			"actor": actor.id,
+			"actor_type": actor.actor_type,
+			"role": ",".join(sorted(actor.roles)),
+			"tool_name": actor.tool_name,
+			"request_id": ctx["request_id"],
+			"correlation_id": ctx["correlation_id"],
+			"trace_id": ctx["trace_id"],
+			"idempotency_key": key,
+			"payload": json.dumps(payload, default=str, ensure_ascii=False),
+			"changes": json.dumps(decision.updates, default=str, ensure_ascii=False),
+		}
+	)
+	_fast_insert(audit)
+	transition = frappe.get_doc(
+		{
+			"doctype": "Dispatch State Transition",
+			"job": doc.name,
+			"from_state": decision.from_state or None,
+			"to_state": decision.to_state,
+			"command": decision.command,
+			"actor": actor.id,
+			"audit_event": audit.name,
+			"request_id": ctx["request_id"],
+		}
+	)
+	_fast_insert(transition)
+	return audit.name, transition.name
+
+
+def _fast_insert(doc):
+	"""Insert a log row without the document machinery (it has no controller logic), stamped like insert()."""
+	from frappe.utils import now
+
+	doc.creation = doc.modified = now()
+	doc.owner = doc.modified_by = frappe.session.user
+	doc.db_insert()
+
+
+def record_direct_insert(doc):
+	"""A job created outside the intake command (Desk form, import) is audited as an intake all the same."""
+	decision = lifecycle.Decision("intake", "", doc.status or "New", {}, ())
+	_audit(
+		decision,
+		doc,
+		{"source": "direct"},
+		Actor(id=frappe.session.user, roles=frozenset(), actor_type="user"),
+		"",
+	)
+
+
+def prune_idempotency_records():
+	"""Scheduled: drop expired keys."""
+	frappe.db.delete("Dispatch Idempotency Record", {"expires_at": ("<", now_datetime())})
