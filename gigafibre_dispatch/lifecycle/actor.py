@@ -65,6 +65,10 @@ def authenticate():
 			refuse(result)
 		_act_as(result)
 		return
+	if not header and not frappe.get_request_header("X-Actor-Id"):
+		if frappe.session.user in (None, "", "Guest"):
+			refuse(PolicyError("auth", "unauthenticated", "Authentication required"))
+		return
 	if frappe.get_request_header("X-Actor-Id") and not header:
 		if not frappe.conf.developer_mode:
 			refuse(
@@ -88,7 +92,9 @@ def authenticate():
 
 def _act_as(actor: Actor):
 	frappe.local.dispatch_actor = actor
+	form_dict = frappe.local.form_dict  # set_user() resets it, as Frappe's own API-key auth knows
 	frappe.set_user(SERVICE_USER)
+	frappe.local.form_dict = form_dict
 
 
 def refuse(error: PolicyError):

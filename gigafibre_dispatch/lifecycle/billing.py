@@ -1,16 +1,22 @@
 """billing generate-invoice: a draft ERPNext Sales Invoice from the job's labour and materials."""
 
+import math
+
 import frappe
 from frappe.utils import flt, nowdate, time_diff_in_hours
 
 from gigafibre_dispatch.engine.lifecycle import PolicyError
 
 
+BILLING_INCREMENT_H = 0.25
+
+
 def labour_hours(job) -> float:
+	"""Actual time on site (check-in to completion), rounded up to the quarter hour; the planned duration
+	when the job was never checked in."""
 	if job.actual_start and job.actual_end:
-		hours = time_diff_in_hours(job.actual_end, job.actual_start)
-		if hours > 0:
-			return round(hours, 2)
+		hours = max(0.0, time_diff_in_hours(job.actual_end, job.actual_start))
+		return max(BILLING_INCREMENT_H, math.ceil(round(hours / BILLING_INCREMENT_H, 6)) * BILLING_INCREMENT_H)
 	return flt(job.duration_h, 2)
 
 
@@ -51,6 +57,9 @@ def create_invoice(job) -> str:
 	)
 	for m in job.materials_used:
 		si.append("items", {"item_code": m.item_code, "qty": flt(m.qty) or 1, "uom": m.uom or None})
+	# The command already checked who may bill this job; ERPNext's party lookups check Customer read
+	# permission for the session user, which a machine client's service user does not hold.
+	si.flags.ignore_permissions = True
 	si.set_missing_values()
 	si.insert(ignore_permissions=True)
 	job.db_set("sales_invoice", si.name, update_modified=False)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import frappe
 from frappe.utils import now_datetime
+from redis import Redis
 
 from gigafibre_dispatch.engine import ops
 from gigafibre_dispatch.engine.lifecycle import PolicyError
@@ -99,26 +100,31 @@ def _key(name: str) -> str:
 	return frappe.cache.make_key(f"dispatch:metrics:{name}")
 
 
+# Frappe's RedisWrapper prefixes keys itself in some methods (hgetall, keys…) and not in others; the metrics
+# use plain Redis calls on fully-qualified keys so that every call means the same key.
+R = Redis
+
+
 def _minute(now: datetime | None = None) -> str:
 	return (now or now_datetime()).strftime("%Y%m%d%H%M")
 
 
 def _bump_window(signal: str, amount: int = 1):
 	key = _key(f"win:{signal}:{_minute()}")
-	frappe.cache.incrby(key, amount)
-	frappe.cache.expire(key, (WINDOW_MINUTES + 5) * 60)
+	R.incrby(frappe.cache, key, amount)
+	R.expire(frappe.cache, key, (WINDOW_MINUTES + 5) * 60)
 
 
 def count_request(command: str, status: int):
 	try:
-		frappe.cache.hincrby(_key("requests"), f"{command}|{status}", 1)
+		R.hincrby(frappe.cache, _key("requests"), f"{command}|{status}", 1)
 	except Exception:
 		pass
 
 
 def count_error(command: str, error: PolicyError):
 	try:
-		frappe.cache.hincrby(_key("errors"), f"{command}|{error.dimension}", 1)
+		R.hincrby(frappe.cache, _key("errors"), f"{command}|{error.dimension}", 1)
 		if error.dimension == "idempotency" and error.code == "payload_mismatch":
 			_bump_window("idempotency_conflicts")
 		if error.dimension in ("auth", "role", "scope"):
@@ -129,7 +135,7 @@ def count_error(command: str, error: PolicyError):
 
 def count_transition(command: str, from_state: str, to_state: str):
 	try:
-		frappe.cache.hincrby(_key("transitions"), f"{command}|{from_state}|{to_state}", 1)
+		R.hincrby(frappe.cache, _key("transitions"), f"{command}|{from_state}|{to_state}", 1)
 	except Exception:
 		pass
 
@@ -148,7 +154,7 @@ def observe_refusal(command: str, error: PolicyError):
 
 
 def _hash(name: str) -> dict:
-	raw = frappe.cache.hgetall(_key(name)) or {}
+	raw = R.hgetall(frappe.cache, _key(name)) or {}
 	return {(k.decode() if isinstance(k, bytes) else k): int(v) for k, v in raw.items()}
 
 
@@ -191,9 +197,9 @@ def _write(path: str | None, data: dict):
 
 def reset_metrics():
 	for name in ("requests", "errors", "transitions"):
-		frappe.cache.delete(_key(name))
-	for key in frappe.cache.keys(_key("win:*")) or []:
-		frappe.cache.delete(key)
+		R.delete(frappe.cache, _key(name))
+	for key in R.keys(frappe.cache, _key("win:*")) or []:
+		R.delete(frappe.cache, key)
 
 
 # ------------------------------------------------------------------ alerts
@@ -202,7 +208,7 @@ def reset_metrics():
 def window_sum(signal: str, minutes: int = WINDOW_MINUTES) -> int:
 	now = now_datetime()
 	keys = [_key(f"win:{signal}:{_minute(now - timedelta(minutes=i))}") for i in range(minutes)]
-	return sum(int(v or 0) for v in frappe.cache.mget(keys))
+	return sum(int(v or 0) for v in R.mget(frappe.cache, keys))
 
 
 def thresholds() -> dict:

@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, getdate
+from werkzeug.wrappers import Response
 
 from gigafibre_dispatch.engine import geo, recurrence, validation
 from gigafibre_dispatch.utils.errors import engine_errors
@@ -38,7 +39,7 @@ def _command_method(name: str):
 
 
 @frappe.whitelist(methods=["POST"])
-def intake(**payload) -> "Response":
+def intake(**payload) -> Response:
 	"""Create a job through the lifecycle: POST /api/v2/method/Dispatch Job/intake."""
 	from gigafibre_dispatch.lifecycle.endpoint import http_command
 

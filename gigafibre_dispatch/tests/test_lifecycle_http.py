@@ -1,0 +1,504 @@
+"""The job lifecycle over HTTP on a real site: every command, every policy dimension, idempotency, JWT, scope."""
+
+import uuid
+from datetime import timedelta
+
+import frappe
+import jwt
+
+from gigafibre_dispatch.tests.lifecycle_utils import JOB_PATH, LifecycleHttpCase, dumps
+from gigafibre_dispatch.tests.utils import make_user
+
+
+class TestLifecycleCommands(LifecycleHttpCase):
+	def test_every_command_happy_path_to_invoice(self):
+		dispatcher, tech = self.token("dispatcher"), self.token("technician", tech_id=self.tech)
+		job = self.new_job()
+		self.assertEqual(self.fresh(job).status, "New")
+		self.advance(job, "In Progress")
+		changed = self.command(
+			job, "tech_request_change", {"kind": "materials", "reason": "Manque 20 m de fibre"}, token=tech
+		)
+		self.assertEqual(changed.json["data"]["to_state"], "Change Requested")
+		approved = self.command(
+			job, "approval_decide", {"decision": "approved", "note": "OK"}, token=dispatcher
+		)
+		self.assertEqual(approved.json["data"]["to_state"], "In Progress")
+		photo = self.command(
+			job, "evidence_add", {"kind": "photo", "file_url": self.photo_url, "note": "ONT"}, token=tech
+		)
+		self.assertEqual(photo.status_code, 200, photo.text)
+		self.assertTrue(photo.json["data"]["evidence"])
+		done = self.command(
+			job,
+			"tech_complete",
+			{"signature_url": self.signature_url, "completion_notes": "Signal -18 dBm"},
+			token=tech,
+		)
+		self.assertEqual(done.json["data"]["to_state"], "Completed")
+		qa = self.token("qa_reviewer")
+		rejected = self.command(job, "qa_verify", {"result": "fail", "note": "Photo floue"}, token=qa)
+		self.assertEqual(rejected.json["data"]["to_state"], "In Progress")
+		self.assertEqual(self.fresh(job).completion_rejections, 1)
+		# The signature is already on file: a second completion needs no reason.
+		self.assertEqual(
+			self.command(job, "tech_complete", {}, token=tech).json["data"]["to_state"], "Completed"
+		)
+		self.assertEqual(
+			self.command(job, "qa_verify", {"result": "pass"}, token=qa).json["data"]["to_state"], "Verified"
+		)
+		billing = self.token("billing")
+		invoiced = self.command(job, "billing_generate_invoice", {}, token=billing)
+		self.assertEqual(invoiced.status_code, 200, invoiced.text)
+		si = invoiced.json["data"]["sales_invoice"]
+		row = self.fresh(job)
+		self.assertEqual((row.status, row.sales_invoice), ("Invoiced", si))
+		invoice = frappe.get_doc("Sales Invoice", si)
+		self.assertEqual((invoice.docstatus, invoice.customer), (0, self.customer_a))
+		self.assertEqual(invoice.items[0].item_code, self.labour_item)
+		# Never a second invoice for one job.
+		again = self.command(job, "billing_generate_invoice", {}, token=billing)
+		self.assert_policy(again, 409, "state")
+		self.assertEqual(
+			frappe.db.count("Sales Invoice", {"customer": self.customer_a, "remarks": ("like", f"%{job}%")}),
+			1,
+		)
+		# One transition row per successful command, in order on the timeline.
+		timeline = self.get("get_timeline", dispatcher, job=job).json["data"]["timeline"]
+		commands = [t["command"] for t in timeline]
+		self.assertEqual(commands[0], "intake")
+		self.assertEqual(commands[-1], "billing_generate_invoice")
+		self.assertEqual(len(commands), self.transitions(job))
+		self.assertTrue(all(t["transition"] for t in timeline))
+		evidence = self.get("get_evidence", dispatcher, job=job).json["data"]["evidence"]
+		self.assertEqual(sorted(e["kind"] for e in evidence), ["photo", "signature"])
+
+	def test_cancel(self):
+		job = self.new_job()
+		out = self.command(job, "cancel", {"reason": "Client a annulé"}, token=self.token("dispatcher"))
+		self.assertEqual(out.json["data"]["to_state"], "Cancelled")
+		self.assert_policy(
+			self.command(job, "triage", {"priority": "low"}, token=self.token("dispatcher")), 409, "state"
+		)
+
+	def test_schedule_propose_applies_the_drop_rules(self):
+		job = self.new_job()
+		dispatcher = self.token("dispatcher")
+		self.command(job, "triage", {"priority": "low"}, token=dispatcher)
+		sunday = f"{self.monday - timedelta(days=1)} 09:00:00"
+		refused = self.command(
+			job, "schedule_propose", {"technician": self.tech, "start": sunday}, token=dispatcher
+		)
+		self.assert_policy(refused, 400, "validation", "non_working_day")
+		self.assertEqual(self.fresh(job).status, "Triaged")
+
+
+class TestLifecyclePolicy(LifecycleHttpCase):
+	def assert_unchanged(self, job: str, before: dict, transitions: int):
+		after = self.fresh(job)
+		self.assertEqual((after.status, after.modified), (before.status, before.modified))
+		self.assertEqual(self.transitions(job), transitions)
+
+	def test_each_dimension_refuses_and_changes_nothing(self):
+		job = self.new_job()
+		before, count = self.fresh(job), self.transitions(job)
+		dispatcher = self.token("dispatcher")
+		cases = [
+			("auth", 401, self.command(job, "triage", {"priority": "low"}), "unauthenticated"),
+			(
+				"role",
+				403,
+				self.command(job, "triage", {"priority": "low"}, token=self.token("billing")),
+				"role_not_allowed",
+			),
+			(
+				"scope",
+				403,
+				self.command(
+					job,
+					"triage",
+					{"priority": "low"},
+					token=self.token("dispatcher", accounts=[self.customer_b]),
+				),
+				"account_out_of_scope",
+			),
+			(
+				"scope",
+				403,
+				self.command(
+					job,
+					"triage",
+					{"priority": "low"},
+					token=self.token("dispatcher", accounts=None, sites=[self.loc_b]),
+				),
+				"site_out_of_scope",
+			),
+			(
+				"validation",
+				400,
+				self.command(job, "triage", {"priority": "low", "colour": "red"}, token=dispatcher),
+				"unknown_fields",
+			),
+			("validation", 400, self.command(job, "triage", {}, token=dispatcher), "missing_fields"),
+			(
+				"validation",
+				400,
+				self.command(job, "triage", {"priority": "whenever"}, token=dispatcher),
+				"invalid_field",
+			),
+			("state", 409, self.command(job, "schedule_confirm", {}, token=dispatcher), "invalid_state"),
+			(
+				"idempotency",
+				400,
+				self.command(job, "triage", {"priority": "low"}, token=dispatcher, key=None),
+				"idempotency_key_required",
+			),
+			(
+				"idempotency",
+				400,
+				self.command(job, "triage", {"priority": "low"}, token=dispatcher, key="not-a-uuid"),
+				"idempotency_key_required",
+			),
+		]
+		for dimension, status, response, code in cases:
+			with self.subTest(dimension=dimension, code=code):
+				self.assert_policy(response, status, dimension, code)
+				self.assertTrue(response.headers.get("X-Request-ID"))
+		self.assert_unchanged(job, before, count)
+
+	def test_evidence_dimension(self):
+		job = self.new_job()
+		self.advance(job, "In Progress")
+		before, count = self.fresh(job), self.transitions(job)
+		tech = self.token("technician", tech_id=self.tech)
+		self.assert_policy(
+			self.command(job, "tech_complete", {"completion_notes": "fini"}, token=tech),
+			422,
+			"evidence",
+			"signature_required",
+		)
+		forged = self.command(
+			job, "tech_complete", {"signature_url": "https://evil.example/sig.png"}, token=tech
+		)
+		self.assert_policy(forged, 422, "evidence", "evidence_unresolvable")
+		missing_file = self.command(
+			job, "evidence_add", {"kind": "photo", "file_url": "/files/does-not-exist.jpg"}, token=tech
+		)
+		self.assert_policy(missing_file, 422, "evidence", "evidence_unresolvable")
+		other = self.token("technician", sub=f"zz-{self.run_id}-other", tech_id=self.other_tech)
+		self.assert_policy(
+			self.command(job, "tech_complete", {"no_signature_reason": "x"}, token=other),
+			403,
+			"scope",
+			"not_your_job",
+		)
+		self.assert_unchanged(job, before, count)
+		ok = self.command(
+			job, "tech_complete", {"no_signature_reason": "Client absent, porte close"}, token=tech
+		)
+		self.assertEqual(ok.json["data"]["to_state"], "Completed")
+
+	def test_replay_returns_the_first_response_and_writes_nothing(self):
+		job = self.new_job()
+		dispatcher = self.token("dispatcher")
+		key = str(uuid.uuid4())
+		first = self.command(job, "triage", {"priority": "urgent"}, token=dispatcher, key=key)
+		self.assertEqual(first.status_code, 200, first.text)
+		count = self.transitions(job)
+		audits = frappe.db.count("Dispatch Audit Event", {"job": job})
+		replay = self.command(job, "triage", {"priority": "urgent"}, token=dispatcher, key=key)
+		self.assertEqual(replay.status_code, 200)
+		self.assertEqual(dumps(replay.json), dumps(first.json))
+		self.assertEqual(replay.headers.get("Idempotent-Replayed"), "true")
+		self.assertEqual(self.transitions(job), count)
+		self.assertEqual(frappe.db.count("Dispatch Audit Event", {"job": job}), audits)
+		mismatch = self.command(job, "triage", {"priority": "low"}, token=dispatcher, key=key)
+		self.assert_policy(mismatch, 409, "idempotency", "payload_mismatch")
+		self.assertEqual(self.transitions(job), count)
+		# The same key from another actor is another request.
+		other = self.command(
+			job,
+			"triage",
+			{"priority": "low"},
+			token=self.token("dispatcher", sub=f"zz-{self.run_id}-d2"),
+			key=key,
+		)
+		self.assertEqual(other.status_code, 200, other.text)
+
+	def test_intake_replay_creates_one_job(self):
+		key = str(uuid.uuid4())
+		body = {"subject": f"Intake once {self.run_id}", "service_location": self.loc_a}
+		first = self.intake(body, token=self.token("dispatcher"), key=key)
+		second = self.intake(body, token=self.token("dispatcher"), key=key)
+		self.assertEqual((first.status_code, second.status_code), (201, 201))
+		self.assertEqual(first.json["data"]["job"], second.json["data"]["job"])
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.count("Dispatch Job", {"subject": body["subject"]}), 1)
+		self.assertEqual(
+			frappe.db.get_value("Dispatch Job", first.json["data"]["job"], "customer"), self.customer_a
+		)
+		out_of_scope = self.intake(
+			{"subject": "x", "service_location": self.loc_b},
+			token=self.token("dispatcher", accounts=[self.customer_a]),
+		)
+		self.assert_policy(out_of_scope, 403, "scope", "account_out_of_scope")
+
+
+class TestLifecycleAuth(LifecycleHttpCase):
+	def claims(self, **overrides):
+		import time
+
+		claims = {
+			"sub": f"zz-{self.run_id}-jwt",
+			"role": "dispatcher",
+			"exp": int(time.time()) + 600,
+			"account_ids": [self.customer_a],
+		}
+		claims.update(overrides)
+		return {k: v for k, v in claims.items() if v is not None}
+
+	def test_bad_tokens_are_refused(self):
+		import time
+
+		job = self.new_job()
+		before, count = self.fresh(job), self.transitions(job)
+		good = jwt.encode(self.claims(), self.secret, algorithm="HS256")
+		head, body, sig = good.split(".")
+		tampered = f"{head}.{body}.{sig[:-2]}{'AA' if not sig.endswith('AA') else 'BB'}"
+		cases = {
+			"token_expired": jwt.encode(
+				self.claims(exp=int(time.time()) - 60), self.secret, algorithm="HS256"
+			),
+			"algorithm_not_allowed": jwt.encode(self.claims(), None, algorithm="none"),
+			"invalid_signature": jwt.encode(
+				self.claims(), "another-secret-of-enough-length-1234", algorithm="HS256"
+			),
+			"missing_scope": jwt.encode(self.claims(account_ids=None), self.secret, algorithm="HS256"),
+			"missing_claim": jwt.encode(self.claims(role=None), self.secret, algorithm="HS256"),
+			"invalid_audience": jwt.encode(self.claims(aud="magic-link"), self.secret, algorithm="HS256"),
+		}
+		cases["algorithm_not_allowed_rs"] = self.hs_signed_with_header(
+			{"alg": "RS256", "typ": "JWT"}, self.claims()
+		)
+		for code, token in cases.items():
+			with self.subTest(code=code):
+				response = self.command(job, "triage", {"priority": "low"}, token=token)
+				self.assert_policy(response, 401, "auth", code.replace("_rs", ""))
+		tampered_response = self.command(job, "triage", {"priority": "low"}, token=tampered)
+		self.assert_policy(tampered_response, 401, "auth")
+		self.assert_unchanged_job(job, before, count)
+		self.assertEqual(self.command(job, "triage", {"priority": "low"}, token=good).status_code, 200)
+
+	def hs_signed_with_header(self, header: dict, claims: dict) -> str:
+		"""A token whose header claims another algorithm, signed with the shared secret (algorithm confusion)."""
+		import base64
+		import hashlib
+		import hmac
+		import json
+
+		def b64(raw: bytes) -> str:
+			return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+		signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(claims).encode())}"
+		signature = hmac.new(self.secret.encode(), signing_input.encode(), hashlib.sha256).digest()
+		return f"{signing_input}.{b64(signature)}"
+
+	def assert_unchanged_job(self, job, before, count):
+		after = self.fresh(job)
+		self.assertEqual((after.status, after.modified), (before.status, before.modified))
+		self.assertEqual(self.transitions(job), count)
+
+	def test_issuer_and_audience_checks(self):
+		job = self.new_job()
+		s = frappe.get_single("Dispatch Settings")
+		s.jwt_issuer, s.jwt_audience = "gigafibre-hub", "dispatch-api"
+		s.save(ignore_permissions=True)
+		frappe.db.commit()
+		try:
+			wrong_aud = jwt.encode(
+				self.claims(iss="gigafibre-hub", aud="portal"), self.secret, algorithm="HS256"
+			)
+			self.assert_policy(
+				self.command(job, "triage", {"priority": "low"}, token=wrong_aud),
+				401,
+				"auth",
+				"invalid_audience",
+			)
+			wrong_iss = jwt.encode(
+				self.claims(iss="someone", aud="dispatch-api"), self.secret, algorithm="HS256"
+			)
+			self.assert_policy(
+				self.command(job, "triage", {"priority": "low"}, token=wrong_iss),
+				401,
+				"auth",
+				"invalid_issuer",
+			)
+			right = jwt.encode(
+				self.claims(iss="gigafibre-hub", aud="dispatch-api"), self.secret, algorithm="HS256"
+			)
+			self.assertEqual(self.command(job, "triage", {"priority": "low"}, token=right).status_code, 200)
+		finally:
+			s.reload()
+			s.jwt_issuer = s.jwt_audience = None
+			s.save(ignore_permissions=True)
+			frappe.db.commit()
+
+	def test_developer_mode_fallback(self):
+		from frappe.installer import update_site_config
+
+		job = self.new_job()
+		headers = {"X-Actor-Id": f"zz-{self.run_id}-dev", "X-Actor-Role": "dispatcher", "X-Tool-Name": "curl"}
+		original = frappe.conf.get("developer_mode")
+		try:
+			update_site_config("developer_mode", 0)
+			off = self.command(job, "triage", {"priority": "low"}, headers=headers)
+			self.assert_policy(off, 401, "auth", "dev_fallback_disabled")
+			update_site_config("developer_mode", 1)
+			on = self.command(job, "triage", {"priority": "low"}, headers=headers)
+			self.assertEqual(on.status_code, 200, on.text)
+			frappe.db.rollback()
+			audit = frappe.get_all(
+				"Dispatch Audit Event",
+				filters={"job": job, "command": "triage"},
+				fields=["actor", "tool_name"],
+			)
+			self.assertEqual([(a.actor, a.tool_name) for a in audit], [(headers["X-Actor-Id"], "curl")])
+		finally:
+			update_site_config("developer_mode", original or 0)
+
+
+class TestLifecycleReadsAndScope(LifecycleHttpCase):
+	def test_reads_share_the_checks(self):
+		job_a = self.new_job()
+		job_b = self.new_job(service_location=self.loc_b)
+		self.advance(job_a, "Dispatched")
+		tech = self.token("technician", tech_id=self.tech)
+		packet = self.get("job_packet", tech, job=job_a)
+		self.assertEqual(packet.status_code, 200, packet.text)
+		data = packet.json["data"]
+		self.assertEqual(data["location"]["name"], self.loc_a)
+		self.assertIn("openstreetmap.org", data["location"]["map_url"])
+		actions = {a["command"]: a for a in data["actions"]}
+		self.assertTrue(actions["tech_check_in"]["enabled"])
+		self.assertEqual(actions["triage"]["policy_error"]["dimension"], "role")
+		self.assert_policy(self.get("job_packet", tech, job=job_b), 403, "scope", "not_your_job")
+		scoped = self.token("dispatcher", accounts=[self.customer_a])
+		self.assert_policy(self.get("get_job", scoped, job=job_b), 403, "scope")
+		self.assert_policy(self.get("get_timeline", scoped, job=job_b), 403, "scope")
+		cockpit = self.get("cockpit", scoped).json["data"]
+		listed = {j["name"] for j in cockpit["jobs"]}
+		self.assertIn(job_a, listed)
+		self.assertNotIn(job_b, listed)
+		self.assertGreaterEqual(cockpit["counts"]["Dispatched"], 1)
+		for j in cockpit["jobs"]:
+			for action in j["actions"]:
+				self.assertEqual(action["enabled"], action["policy_error"] is None)
+		self.assert_policy(self.get("cockpit", tech), 403, "role")
+		self.assert_policy(
+			self.request("get", "/api/method/gigafibre_dispatch.api.lifecycle.cockpit", key=None), 401, "auth"
+		)
+
+	def test_desk_dispatcher_restricted_by_user_permission(self):
+		from frappe.permissions import add_user_permission
+
+		job_a = self.new_job()
+		job_b = self.new_job(service_location=self.loc_b)
+		email = f"zz.scoped.{self.run_id}@example.com"
+		make_user(email, ["Dispatcher"])
+		add_user_permission("Customer", self.customer_a, email)
+		user = frappe.get_doc("User", email)
+		user.new_password = "Scoped-Pass-123!"
+		user.save(ignore_permissions=True)
+		frappe.db.commit()
+		try:
+			frappe.set_user(email)
+			visible = set(
+				frappe.get_list("Dispatch Job", filters={"name": ("in", [job_a, job_b])}, pluck="name")
+			)
+			self.assertEqual(visible, {job_a})
+			self.assertFalse(frappe.has_permission("Dispatch Job", "read", job_b))
+			frappe.set_user("Administrator")
+			from frappe.utils import get_test_client
+
+			client = get_test_client()
+			from frappe.tests.test_api import make_request
+
+			login = make_request(
+				target=client.post,
+				args=("/api/method/login",),
+				kwargs={"json": {"usr": email, "pwd": "Scoped-Pass-123!"}},
+			)
+			self.assertEqual(login.status_code, 200, login.text)
+			before = self.fresh(job_b)
+			refused = make_request(
+				target=client.post,
+				args=(f"{JOB_PATH}/{job_b}/method/triage",),
+				kwargs={"json": {"priority": "low"}, "headers": {"Idempotency-Key": str(uuid.uuid4())}},
+			)
+			self.assert_policy(refused, 403, "scope", "account_out_of_scope")
+			self.assertEqual(self.fresh(job_b).modified, before.modified)
+			allowed = make_request(
+				target=client.post,
+				args=(f"{JOB_PATH}/{job_a}/method/triage",),
+				kwargs={"json": {"priority": "low"}, "headers": {"Idempotency-Key": str(uuid.uuid4())}},
+			)
+			self.assertEqual(allowed.status_code, 200, allowed.text)
+			direct = make_request(
+				target=client.put,
+				args=(f"/api/resource/Dispatch Job/{job_a}",),
+				kwargs={"json": {"status": "Verified"}},
+			)
+			self.assertGreaterEqual(direct.status_code, 400)
+			self.assertEqual(self.fresh(job_a).status, "Triaged")
+		finally:
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
+			frappe.db.delete("User Permission", {"user": email})
+			frappe.delete_doc("User", email, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
+	def test_metrics_and_alerts(self):
+		dispatcher = self.token("dispatch_manager")
+		job = self.new_job()
+		key = str(uuid.uuid4())
+		self.command(job, "triage", {"priority": "low"}, token=dispatcher, key=key)
+		self.command(job, "triage", {"priority": "high"}, token=dispatcher, key=key)  # conflict
+		response = self.request(
+			"get", "/api/method/gigafibre_dispatch.api.ops.metrics", token=dispatcher, key=None
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		metrics = response.json["data"]
+		self.assertTrue(any(r["command"] == "triage" and r["status"] == "200" for r in metrics["requests"]))
+		self.assertTrue(
+			any(r["command"] == "triage" and r["dimension"] == "idempotency" for r in metrics["errors"])
+		)
+		self.assertTrue(
+			any(t["command"] == "triage" and t["to_state"] == "Triaged" for t in metrics["transitions"])
+		)
+		prom = self.request(
+			"get",
+			"/api/method/gigafibre_dispatch.api.ops.metrics?format=prometheus",
+			token=dispatcher,
+			key=None,
+		)
+		self.assertIn("text/plain", prom.headers["Content-Type"])
+		self.assertIn(
+			'dispatch_transitions_total{command="triage",from_state="New",to_state="Triaged"}', prom.text
+		)
+		s = frappe.get_single("Dispatch Settings")
+		saved = s.alert_idempotency_conflict_threshold
+		s.alert_idempotency_conflict_threshold = 1
+		s.save(ignore_permissions=True)
+		frappe.db.commit()
+		try:
+			alerts = self.request(
+				"get", "/api/method/gigafibre_dispatch.api.ops.alerts", token=dispatcher, key=None
+			).json["data"]
+			conflict = next(a for a in alerts["alerts"] if a["alert"] == "idempotency_conflict_spike")
+			self.assertTrue(conflict["firing"])
+			self.assertTrue(conflict["runbook"].startswith("gigafibre_dispatch/docs/runbooks.md#"))
+		finally:
+			s.reload()
+			s.alert_idempotency_conflict_threshold = saved
+			s.save(ignore_permissions=True)
+			frappe.db.commit()
