@@ -16,6 +16,10 @@ class TestSchedulingHttp(FrappeAPITestCase):
 		# The requests ran in their own transactions and committed: leave this connection's old snapshot,
 		# then clean up what they made.
 		frappe.db.rollback()
+		jobs = [name for doctype, name in cls.created if doctype == "Dispatch Job"] or [""]
+		for doctype in ("Dispatch State Transition", "Dispatch Audit Event", "Dispatch Evidence"):
+			frappe.db.delete(doctype, {"job": ("in", jobs)})
+		frappe.db.delete("Dispatch Idempotency Record", {"job": ("in", jobs)})
 		for doctype, name in reversed(cls.created):
 			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
 		frappe.db.commit()
