@@ -17,6 +17,11 @@ Week = dict[int, list[tuple[time, time]]]
 
 @dataclass(frozen=True, slots=True)
 class Absence:
+	"""An absence band. `until_date` None = one day. Both times: [start, end) on every day of the range (if
+	end <= start, one band from the first day's start to the last day's end); only start_time: from then
+	on the first day to the end of the last day; only end_time: from the first day's start to then on the
+	last day; no times: whole days."""
+
 	from_date: date
 	until_date: date | None = None
 	start_time: time | None = None
@@ -35,13 +40,17 @@ class ExtraShift:
 	end: time
 
 
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+
+
 def parse_time(value: str) -> time:
+	""""HH:MM" or "HH:MM:SS" (24-hour clock)."""
+	m = _TIME.match(str(value)) if value is not None else None
 	try:
-		parts = [int(p) for p in str(value).strip().split(":")]
-		if len(parts) not in (2, 3):
+		if not m:
 			raise ValueError
-		return time(*parts)
-	except (TypeError, ValueError):
+		return time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
+	except ValueError:
 		raise EngineError("invalid_time", "{value} is not a time (HH:MM)", value=value) from None
 
 
@@ -57,12 +66,17 @@ def parse_weekly_schedule(value: "str | dict | None") -> Week | None:
 	if not isinstance(value, dict):
 		raise EngineError("invalid_weekly_schedule", "it must be an object keyed by day (mon … sun)")
 	week: Week = {}
+	seen: set[int] = set()
 	for key, ranges in value.items():
-		day = str(key).strip().lower()[:3]
-		if str(key).strip().lower() not in WEEKDAYS:
+		day = str(key).strip().lower()
+		if day not in WEEKDAYS:
 			raise EngineError(
 				"invalid_weekly_schedule", "unknown day {day}; use mon, tue, wed, thu, fri, sat, sun", day=key
 			)
+		weekday = WEEKDAYS.index(day)
+		if weekday in seen:
+			raise EngineError("invalid_weekly_schedule", "{day} is given twice", day=key)
+		seen.add(weekday)
 		if ranges in (None, [], ""):
 			continue
 		if isinstance(ranges, str):
@@ -86,14 +100,20 @@ def parse_weekly_schedule(value: "str | dict | None") -> Week | None:
 				) from None
 			if end <= start:
 				raise EngineError(
-					"invalid_weekly_schedule", "{day}: {range} ends before it starts", day=key, range=r
+					"invalid_weekly_schedule", "{day}: {range} must end after it starts", day=key, range=r
 				)
 			parsed.append((start, end))
 		parsed.sort()
-		for (_, e1), (s2, _) in zip(parsed, parsed[1:], strict=False):
+		for (s1, e1), (s2, e2) in zip(parsed, parsed[1:], strict=False):
 			if s2 < e1:
-				raise EngineError("invalid_weekly_schedule", "{day}: ranges overlap", day=key)
-		week[WEEKDAYS.index(day)] = parsed
+				raise EngineError(
+					"invalid_weekly_schedule",
+					"{day}: {first} and {second} overlap",
+					day=key,
+					first=f"{_fmt(s1)}-{_fmt(e1)}",
+					second=f"{_fmt(s2)}-{_fmt(e2)}",
+				)
+		week[weekday] = parsed
 	return week
 
 
@@ -102,12 +122,14 @@ def _fmt(t: time) -> str:
 
 
 def format_weekly_schedule(week: Week) -> str:
+	"""Canonical JSON of a parsed week (working days only); parse_weekly_schedule reads it back unchanged."""
 	return json.dumps(
 		{WEEKDAYS[d]: [f"{_fmt(s)}-{_fmt(e)}" for s, e in week[d]] for d in sorted(week) if week[d]}
 	)
 
 
 def default_week(start: time = time(8), end: time = time(17), days: Iterable[int] = (0, 1, 2, 3, 4)) -> Week:
+	"""The same window on each of `days` (0 = Monday): Monday to Friday 08:00–17:00 by default."""
 	return {d: [(start, end)] for d in days}
 
 
@@ -116,6 +138,7 @@ def _dt(d: date, t: time) -> datetime:
 
 
 def absence_intervals(absence: Absence | None, date_from: date, date_to: date) -> list[Interval]:
+	"""The absence as datetime intervals, clipped to [date_from, date_to] (whole days, date_to inclusive)."""
 	if absence is None:
 		return []
 	first, last = absence.from_date, absence.last_date
@@ -138,6 +161,7 @@ def absence_intervals(absence: Absence | None, date_from: date, date_to: date) -
 
 
 def is_absent_all_day(absence: Absence | None, d: date) -> bool:
+	"""The absence covers all of day `d` (00:00 to 24:00)."""
 	if absence is None or not (absence.from_date <= d <= absence.last_date):
 		return False
 	day = (_dt(d, time.min), _dt(d + timedelta(days=1), time.min))
@@ -145,10 +169,13 @@ def is_absent_all_day(absence: Absence | None, d: date) -> bool:
 	return bool(cover) and cover[0][0] <= day[0] and cover[0][1] >= day[1]
 
 
+_DEFAULT_WEEK = default_week()
+
+
 def _weekly(week: Week | None, default: Week | None) -> Week:
 	if week is not None:
 		return week
-	return default if default is not None else default_week()
+	return default if default is not None else _DEFAULT_WEEK
 
 
 def is_working_day(
@@ -158,9 +185,13 @@ def is_working_day(
 	holidays: frozenset = frozenset(),
 	default: Week | None = None,
 ) -> bool:
+	"""A weekly window that day (unless it is a holiday) or an extra shift on that date."""
 	if d not in holidays and _weekly(week, default).get(d.weekday()):
 		return True
-	return any(s.on_date == d for s in extra_shifts)
+	for x in extra_shifts:
+		if x.on_date == d and x.end > x.start:
+			return True
+	return False
 
 
 def shift_windows(
@@ -199,5 +230,8 @@ def working_windows(
 	holidays: frozenset = frozenset(),
 	default: Week | None = None,
 ) -> list[Interval]:
+	"""Free-to-work intervals from date_from to date_to inclusive: the weekly windows (`default` or Monday to
+	Friday 08:00–17:00 when `week` is None) except on holidays, plus extra shifts, minus the absence; sorted
+	and merged."""
 	base = shift_windows(week, extra_shifts, date_from, date_to, holidays, default)
 	return subtract(base, absence_intervals(absence, date_from, date_to))

@@ -1,12 +1,23 @@
-"""Technician ranking: the seed's score (higher is better), with a breakdown per technician."""
+"""Technician ranking: the seed's score (higher is better), with a breakdown per technician.
+
+score = proximity + load + overload + gps + skill, where
+	proximity = proximity_multiplier × max(0, proximity_max_km − distance_km), from a fresh GPS fix if there is
+		one, else from the home base (0 when the job or the technician has no coordinates);
+	load = −load_multiplier × hours already booked that day; overload = −overload_penalty past the daily cap;
+	gps = gps_freshness_bonus for a fresh fix;
+	skill = −tag_surplus_penalty per level above a required level (the lowest adequate level wins)
+		− tag_shortfall_penalty per required tag not met (also a warning)
+		+ tag_surplus_penalty / 2 per wanted (not required) tag the technician has, at any level.
+"""
 
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from .availability import is_absent_all_day, is_working_day
-from .models import JobInfo, TechInfo
+from .geo import EARTH_RADIUS_KM
+from .models import JobInfo, TagReq, TechInfo
 
 
 @dataclass(slots=True)
@@ -30,6 +41,23 @@ class RankedTech:
 	warnings: list[dict]
 
 
+BREAKDOWN_KEYS = (
+	"proximity",
+	"distance_km",
+	"position",
+	"load",
+	"load_hours",
+	"overload",
+	"gps",
+	"skill",
+	"tag_surplus",
+	"tag_shortfall",
+	"total",
+)
+# The breakdown entries that add up to the total.
+SCORE_PARTS = ("proximity", "load", "overload", "gps", "skill")
+
+
 def proximity_score(distance_km: float | None, weights: ScoreWeights) -> float:
 	"""multiplier × max(0, max_km − distance): never grows with distance."""
 	if distance_km is None:
@@ -38,11 +66,9 @@ def proximity_score(distance_km: float | None, weights: ScoreWeights) -> float:
 
 
 def skill_score(
-	job_tags, tech_tags: Mapping[str, int], weights: ScoreWeights
+	job_tags: Iterable[TagReq], tech_tags: Mapping[str, int], weights: ScoreWeights
 ) -> tuple[float, int, list[dict]]:
-	"""Lowest adequate level wins: each level above a required one costs `tag_surplus_penalty`;
-	a required level not met is a warning and costs `tag_shortfall_penalty`; a wanted (not required)
-	tag the technician has is worth half a surplus step."""
+	"""(skill, surplus levels, shortfall warnings) of one technician for the job's tags."""
 	surplus = 0
 	shortfalls = []
 	bonus = 0.0
@@ -59,6 +85,17 @@ def skill_score(
 	return score, surplus, shortfalls
 
 
+def is_available_on(
+	tech: TechInfo, d: date, continuous: bool = False, holidays: frozenset = frozenset(), default_week=None
+) -> bool:
+	"""Rankable on that date: not absent all day and, unless the job is continuous, a working day."""
+	if is_absent_all_day(tech.absence, d):
+		return False
+	return continuous or is_working_day(
+		tech.week, tech.extra_shifts, d, tech.holidays_or(holidays), default_week
+	)
+
+
 def rank_techs(
 	job: JobInfo,
 	techs: Iterable[TechInfo],
@@ -70,107 +107,136 @@ def rank_techs(
 	default_week=None,
 	limit: int | None = None,
 ) -> list[RankedTech]:
+	"""Rank the technicians for a job, best first (ties by id); each result carries its breakdown.
+
+	Left out: inactive technicians, material resources carrying none of the job's tags and, when `on_date`
+	is given, technicians not available that day (see `is_available_on`).
+	"""
 	w = weights or ScoreWeights()
 	job_lat, job_lon = job.lat, job.lon
 	has_job_pos = job_lat is not None and job_lon is not None
-	if has_job_pos:
-		jlat_r = math.radians(job_lat)
-		cos_j = math.cos(jlat_r)
-	job_tag_names = {t.tag for t in job.tags}
-	fresh_s = w.gps_freshness_minutes * 60.0
-	pmul, pmax = w.proximity_multiplier, w.proximity_max_km
-	lmul, open_ = w.load_multiplier, w.overload_penalty
-	duration = job.duration_h
 	sin, cos, asin, sqrt, radians = math.sin, math.cos, math.asin, math.sqrt, math.radians
-	d2 = 2 * 6371.0088
-	job_tags = [(t.tag, t.level, t.required) for t in job.tags]
+	if has_job_pos:
+		jlat_r = radians(job_lat)
+		cos_j = cos(jlat_r)
+	else:
+		jlat_r = cos_j = 0.0
+	two_r = 2 * EARTH_RADIUS_KM
+	job_tag_names = frozenset(t.tag for t in job.tags)
+	job_tags = tuple((t.tag, t.level, t.required) for t in job.tags)
+	# A fix within the freshness window either side of now (a little clock skew is not staleness).
+	window = timedelta(minutes=w.gps_freshness_minutes)
+	fresh_from, fresh_to = now - window, now + window
+	pmul, pmax = w.proximity_multiplier, w.proximity_max_km
+	lmul, over_pen, gps_bonus = w.load_multiplier, -w.overload_penalty, w.gps_freshness_bonus
 	surplus_pen, shortfall_pen = w.tag_surplus_penalty, w.tag_shortfall_penalty
 	half_surplus = surplus_pen / 2
-	scored = []
+	duration = job.duration_h or 0.0
+	continuous = job.continuous
+	get_load = load_hours.get
+	no_shortfall: tuple = ()
+
+	# Hot loop: one tuple per kept technician, nothing else allocated unless a tag falls short.
+	rows = []
+	append = rows.append
 	for t in techs:
 		if not t.active:
 			continue
-		if t.resource_type == "material" and not (job_tag_names & t.tags.keys()):
+		ttags = t.tags
+		if t.resource_type == "material" and job_tag_names.isdisjoint(ttags):
 			continue
-		if on_date is not None:
-			if is_absent_all_day(t.absence, on_date):
-				continue
-			if not job.continuous and not is_working_day(
-				t.week, t.extra_shifts, on_date, t.holidays_or(holidays), default_week
-			):
-				continue
-		fresh = (
-			t.gps_fix_at is not None
+		if on_date is not None and not is_available_on(t, on_date, continuous, holidays, default_week):
+			continue
+		fix = t.gps_fix_at
+		if (
+			fix is not None
+			and fresh_from <= fix <= fresh_to
 			and t.gps_lat is not None
-			and 0 <= (now - t.gps_fix_at).total_seconds() <= fresh_s
-		)
-		if fresh:
-			lat, lon, position = t.gps_lat, t.gps_lon, "gps"
-		elif t.lat is not None and t.lon is not None:
-			lat, lon, position = t.lat, t.lon, "home"
+			and t.gps_lon is not None
+		):
+			lat, lon, fresh, position = t.gps_lat, t.gps_lon, True, "gps"
 		else:
-			lat = lon = position = None
-		if has_job_pos and lat is not None:
+			lat, lon, fresh = t.lat, t.lon, False
+			position = "home" if lat is not None and lon is not None else None
+		if has_job_pos and position is not None:
 			la = radians(lat)
 			a = sin((la - jlat_r) / 2) ** 2 + cos_j * cos(la) * sin(radians(lon - job_lon) / 2) ** 2
-			dist = d2 * asin(sqrt(a) if a < 1.0 else 1.0)
+			dist = two_r * asin(sqrt(a) if a < 1.0 else 1.0)
 			prox = pmul * (pmax - dist) if dist < pmax else 0.0
 		else:
 			dist = None
 			prox = 0.0
-		hours = load_hours.get(t.id, 0.0)
-		load = -lmul * hours if hours else 0.0
-		over = -open_ if hours + duration > t.daily_hour_cap else 0.0
-		gps = w.gps_freshness_bonus if fresh else 0.0
+		hours = get_load(t.id) or 0.0
+		total = prox - lmul * hours + gps_bonus * fresh
+		over = hours + duration > t.daily_hour_cap
+		if over:
+			total += over_pen
+		surplus = 0
+		shortfalls = no_shortfall
+		skill = 0.0
 		if job_tags:
-			ttags = t.tags
-			surplus = 0
-			shortfalls = []
-			skill = 0.0
 			for tag, level, required in job_tags:
 				has = ttags.get(tag, 0)
 				if required:
 					if has >= level:
 						surplus += has - level
 					else:
-						shortfalls.append(
-							{"code": "tag_shortfall", "tag": tag, "required": level, "has": has}
-						)
+						if not shortfalls:
+							shortfalls = []
+						shortfalls.append((tag, level, has))
 				elif has:
 					skill += half_surplus
 			if surplus or shortfalls:
 				skill -= surplus_pen * surplus + shortfall_pen * len(shortfalls)
-		else:
-			skill, surplus, shortfalls = 0.0, 0, []
-		total = prox + load + over + gps + skill
-		scored.append(
-			(-total, t.id, t, dist, position, prox, hours, load, over, gps, skill, surplus, shortfalls)
+			total += skill
+		append(
+			(-total, t.id, len(rows), t, fresh, position, dist, prox, hours, over, skill, surplus, shortfalls)
 		)
-	scored.sort(key=lambda r: (r[0], r[1]))
+
+	rows.sort()
 	if limit is not None:
-		scored = scored[:limit]
+		del rows[max(0, limit) :]
+
 	out = []
-	for neg, tid, t, dist, position, prox, hours, load, over, gps, skill, surplus, shortfalls in scored:
-		total = -neg
-		out.append(
+	append = out.append
+	over_r, gps_r = round(over_pen, 2), round(gps_bonus, 2)
+	# Rounded to 2 decimals as round(x * 100) / 100 (what round(x, 2) gives, faster); few distinct load and
+	# skill values, each rounded once.
+	load_cache: dict[float, tuple[float, float]] = {}
+	skill_cache: dict[float, float] = {}
+	for neg, tid, _, t, fresh, position, dist, prox, hours, over, skill, surplus, shortfalls in rows:
+		lh = load_cache.get(hours)
+		if lh is None:
+			lh = load_cache[hours] = (round(-lmul * hours, 2) if hours else 0.0, round(hours, 2))
+		sk = skill_cache.get(skill)
+		if sk is None:
+			sk = skill_cache[skill] = round(skill, 2)
+		if shortfalls:
+			warnings = [
+				{"code": "tag_shortfall", "tag": s[0], "required": s[1], "has": s[2]} for s in shortfalls
+			]
+			short_tags = [s[0] for s in shortfalls]
+		else:
+			warnings, short_tags = [], []
+		append(
 			RankedTech(
 				tid,
 				t.name or tid,
-				total,
+				-neg,
 				{
-					"proximity": round(prox, 2),
-					"distance_km": round(dist, 2) if dist is not None else None,
+					"proximity": round(prox * 100) / 100 if prox else 0.0,
+					"distance_km": round(dist * 100) / 100 if dist is not None else None,
 					"position": position,
-					"load": load,
-					"load_hours": hours,
-					"overload": over,
-					"gps": gps,
-					"skill": skill,
+					"load": lh[0],
+					"load_hours": lh[1],
+					"overload": over_r if over else 0.0,
+					"gps": gps_r if fresh else 0.0,
+					"skill": sk,
 					"tag_surplus": surplus,
-					"tag_shortfall": [s["tag"] for s in shortfalls],
-					"total": round(total, 2),
+					"tag_shortfall": short_tags,
+					"total": round(neg * -100) / 100,
 				},
-				shortfalls,
+				warnings,
 			)
 		)
 	return out

@@ -7,7 +7,6 @@ from frappe.utils import flt, nowdate, time_diff_in_hours
 
 from gigafibre_dispatch.engine.lifecycle import PolicyError
 
-
 BILLING_INCREMENT_H = 0.25
 
 
@@ -16,7 +15,9 @@ def labour_hours(job) -> float:
 	when the job was never checked in."""
 	if job.actual_start and job.actual_end:
 		hours = max(0.0, time_diff_in_hours(job.actual_end, job.actual_start))
-		return max(BILLING_INCREMENT_H, math.ceil(round(hours / BILLING_INCREMENT_H, 6)) * BILLING_INCREMENT_H)
+		return max(
+			BILLING_INCREMENT_H, math.ceil(round(hours / BILLING_INCREMENT_H, 6)) * BILLING_INCREMENT_H
+		)
 	return flt(job.duration_h, 2)
 
 

@@ -92,6 +92,51 @@ def evidence_resolves(ref: str) -> bool:
 	return False
 
 
+STATE_FIELDS = (
+	"name",
+	"status",
+	"customer",
+	"service_location",
+	"assigned_technician",
+	"status_before_change",
+	"change_kind",
+	"sales_invoice",
+	"subject",
+	"duration_h",
+	"scheduled_start",
+	"completion_rejections",
+	"actual_start",
+	"actual_end",
+)
+# Commands whose changes touch child tables or scheduling rules go through the full document save;
+# the others change a few scalar fields with one UPDATE (the engine already validated them).
+FULL_SAVE = frozenset({"intake", "schedule_propose"})
+
+
+def load_state(job_name: str, command: str) -> tuple:
+	"""The job's lifecycle fields under a row lock, in two or three queries (not the whole document)."""
+	row = frappe.db.get_value("Dispatch Job", job_name, STATE_FIELDS, as_dict=True, for_update=True)
+	assistants = frappe.get_all(
+		"Dispatch Job Assistant", filters={"parent": job_name, "parenttype": "Dispatch Job"}, pluck="tech_id"
+	)
+	kinds = []
+	if command == "tech_complete":
+		kinds = frappe.get_all("Dispatch Evidence", filters={"job": job_name}, pluck="kind", distinct=True)
+	state = JobState(
+		name=row.name,
+		status=row.status,
+		customer=row.customer,
+		service_location=row.service_location,
+		assigned_technician=row.assigned_technician,
+		assistants=tuple(assistants),
+		status_before_change=row.status_before_change,
+		change_kind=row.change_kind,
+		evidence_kinds=tuple(kinds),
+		has_invoice=bool(row.sales_invoice),
+	)
+	return row, state
+
+
 def job_state(doc) -> JobState:
 	kinds = (
 		frappe.get_all("Dispatch Evidence", filters={"job": doc.name}, pluck="kind", distinct=True)
@@ -152,8 +197,7 @@ def execute(
 	else:
 		if not job_name or not frappe.db.exists("Dispatch Job", job_name):
 			_refuse(command, PolicyError("validation", "job_not_found", "Unknown job"), 404, actor, job_name)
-		doc = frappe.get_doc("Dispatch Job", job_name, for_update=True)
-		state = job_state(doc)
+		doc, state = load_state(job_name, command)
 
 	decision = lifecycle.decide(
 		command, actor, state, payload, parse_datetime=_parse_dt, evidence_resolves=evidence_resolves
@@ -251,7 +295,7 @@ def execute(
 
 
 def _ttl_hours() -> int:
-	return cint(frappe.db.get_single_value("Dispatch Settings", "idempotency_ttl_hours")) or 24
+	return cint(frappe.get_cached_doc("Dispatch Settings").idempotency_ttl_hours) or 24
 
 
 def _parse_dt(value: str):
@@ -266,73 +310,72 @@ def _intake_scope(payload: dict) -> dict:
 	return {"customer": customer, "service_location": location}
 
 
-def _apply(decision, doc, payload: dict, actor: Actor):
-	"""Mutate the job as the engine decided; returns the saved doc and extra response fields."""
+def _tag_rows(tags) -> list[dict]:
+	rows = []
+	for t in tags or []:
+		if not isinstance(t, dict) or not t.get("tag"):
+			raise CommandRefused(
+				PolicyError("validation", "invalid_field", "Invalid value for {field}", {"field": "tags"})
+			)
+		rows.append(
+			{"tag": t["tag"], "level": t.get("level", 1), "required": 1 if t.get("required", True) else 0}
+		)
+	return rows
+
+
+def _apply(decision, row, payload: dict, actor: Actor):
+	"""Mutate the job as the engine decided; returns (job with .name/.status, extra response fields)."""
 	extra: dict = {}
-	now = now_datetime()
 	name = decision.command
+	now = now_datetime()
+	updates = dict(decision.updates)
+	if name == "tech_check_in":
+		updates["actual_start"] = updates.get("actual_start") or row.actual_start or now
+	if name == "tech_complete":
+		updates["actual_end"] = updates.get("actual_end") or row.actual_end or now
+	if name == "tech_request_change":
+		updates["change_reason"] = payload.get("reason")
+	if "count_completion_rejection" in decision.effects:
+		updates["completion_rejections"] = cint(row.completion_rejections) + 1
+		obs.count_completion_rejection()
+	updates["status"] = decision.to_state
+
+	full = (
+		name in FULL_SAVE or "duration_h" in updates or (name == "triage" and payload.get("tags") is not None)
+	)
 	if name == "intake":
 		doc = frappe.new_doc("Dispatch Job")
 		doc.update({k: payload[k] for k in INTAKE_FIELDS if payload.get(k) is not None})
-		for t in payload.get("tags") or []:
-			if not isinstance(t, dict) or not t.get("tag"):
-				raise CommandRefused(
-					PolicyError("validation", "invalid_field", "Invalid value for {field}", {"field": "tags"})
-				)
-			doc.append(
-				"tags",
-				{
-					"tag": t["tag"],
-					"level": t.get("level", 1),
-					"required": 1 if t.get("required", True) else 0,
-				},
-			)
-	else:
-		for key, value in decision.updates.items():
-			doc.set(key, value)
-	if name == "triage" and payload.get("tags") is not None:
-		doc.set("tags", [])
-		for t in payload["tags"]:
-			if not isinstance(t, dict) or not t.get("tag"):
-				raise CommandRefused(
-					PolicyError("validation", "invalid_field", "Invalid value for {field}", {"field": "tags"})
-				)
-			doc.append(
-				"tags",
-				{
-					"tag": t["tag"],
-					"level": t.get("level", 1),
-					"required": 1 if t.get("required", True) else 0,
-				},
-			)
-	if "check_drop" in decision.effects:
-		_check_drop(doc, payload)
-	if name == "tech_check_in" and not doc.actual_start:
-		doc.actual_start = now
-	if name == "tech_complete" and not doc.actual_end:
-		doc.actual_end = now
-	if name == "tech_request_change":
-		doc.change_reason = payload.get("reason")
-	if "count_completion_rejection" in decision.effects:
-		doc.completion_rejections = cint(doc.completion_rejections) + 1
-		obs.count_completion_rejection()
-	doc.status = decision.to_state
-	doc.flags.via_command = True
-	if doc.is_new():
+		doc.set("tags", _tag_rows(payload.get("tags")))
+		doc.status = decision.to_state
+		doc.flags.via_command = True
 		doc.insert(ignore_permissions=True)
-	else:
+	elif full:
+		doc = frappe.get_doc("Dispatch Job", row.name)  # the row is already locked
+		doc.update(updates)
+		if name == "triage" and payload.get("tags") is not None:
+			doc.set("tags", _tag_rows(payload["tags"]))
+		if "check_drop" in decision.effects:
+			_check_drop(doc, payload)
+		doc.flags.via_command = True
 		doc.save(ignore_permissions=True)
+	else:
+		# A state change of scalar fields only: one UPDATE, no document machinery (the audit event is the history).
+		frappe.db.set_value("Dispatch Job", row.name, updates)
+		doc = frappe._dict(row, **updates)
 	if "add_evidence" in decision.effects:
 		extra["evidence"] = _add_evidence(
 			doc, payload["kind"], payload["file_url"], payload.get("note"), actor
 		)
 	if "add_signature" in decision.effects:
 		extra["evidence"] = _add_evidence(doc, "signature", payload["signature_url"], None, actor)
-		doc.db_set("customer_signature", payload["signature_url"], update_modified=False)
+		frappe.db.set_value(
+			"Dispatch Job", doc.name, "customer_signature", payload["signature_url"], update_modified=False
+		)
 	if "create_invoice" in decision.effects:
 		from gigafibre_dispatch.lifecycle.billing import create_invoice
 
-		extra["sales_invoice"] = create_invoice(doc)
+		extra["sales_invoice"] = create_invoice(frappe.get_doc("Dispatch Job", doc.name))
 	return doc, extra
 
 
