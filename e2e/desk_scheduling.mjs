@@ -55,7 +55,25 @@ try {
 	await page.screenshot({ path: `${OUT}/slots.png` });
 	if (options < 1) fail("no slot offered");
 	if (!/\d{2}:\d{2}.* – \S/.test(chosen)) fail(`the best slot is not pre-selected: "${chosen}"`);
-	console.log(JSON.stringify({ shortcuts: shortcuts.length, ranking_rows: rows, slot_options: options }));
+	await page.locator(".modal.show .btn-modal-close").click();
+	await page.waitForTimeout(500);
+
+	// Lifecycle: the form offers the commands this user may issue now; dispatching goes through the command API.
+	const status = async () => (await page.locator(".indicator-pill").first().innerText()).trim();
+	const before = await status();
+	if (!/Scheduled/i.test(before)) fail(`expected a Scheduled demo job, got ${before}`);
+	await page.locator(".inner-group-button button", { hasText: "Actions" }).click();
+	const items = await page.locator(".dropdown-menu.show a").allInnerTexts();
+	if (!items.some((t) => t.includes("Dispatch to Technician"))) fail(`actions offered: ${items}`);
+	if (items.some((t) => t.includes("Check In"))) fail("a dispatcher is offered a technician's command");
+	await page.locator(".dropdown-menu.show a", { hasText: "Dispatch to Technician" }).click();
+	await page.locator(".modal.show .modal-footer .btn-primary").click();
+	await page.waitForFunction(() => /Dispatched/i.test(document.querySelector(".indicator-pill")?.innerText || ""), null, { timeout: 20000 });
+	await page.screenshot({ path: `${OUT}/dispatched.png` });
+	const timeline = await page.request.get(`${BASE}/api/method/gigafibre_dispatch.api.lifecycle.get_timeline?job=${JOB}`);
+	const commands = (await timeline.json()).data.timeline.map((t) => t.command);
+	if (commands[commands.length - 1] !== "assignment_dispatch") fail(`timeline ends with ${commands.slice(-1)}`);
+	console.log(JSON.stringify({ shortcuts: shortcuts.length, ranking_rows: rows, slot_options: options, actions: items.length, after: "Dispatched" }));
 } catch (e) {
 	await page.screenshot({ path: `${OUT}/error.png` }).catch(() => {});
 	fail(e.stack || String(e));

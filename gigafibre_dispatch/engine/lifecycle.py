@@ -190,7 +190,7 @@ COMMANDS: dict[str, Command] = {
 		),
 		Command(
 			"assignment_dispatch",
-			"Dispatch",
+			"Dispatch to Technician",
 			frozenset({"Scheduled"}),
 			DISPATCH,
 			{"note": _f("text")},

@@ -35,16 +35,26 @@ def command_in_path() -> str | None:
 	return m.group(1) if m else None
 
 
+_secrets: dict[tuple, str | None] = {}
+
+
 def setting(conf_key: str, field: str, password: bool = False) -> str | None:
 	"""Site config wins over Dispatch Settings (secrets can stay out of the database)."""
 	value = frappe.conf.get(conf_key)
 	if value:
 		return value
-	if password:
+	settings = frappe.get_cached_doc("Dispatch Settings")
+	if not password:
+		return settings.get(field)
+	# Decrypting costs a query and a Fernet round per request: keep it per process until the settings change.
+	key = (frappe.local.site, field, str(settings.modified))
+	if key not in _secrets:
 		from frappe.utils.password import get_decrypted_password
 
-		return get_decrypted_password("Dispatch Settings", "Dispatch Settings", field, raise_exception=False)
-	return frappe.db.get_single_value("Dispatch Settings", field)
+		if len(_secrets) > 64:
+			_secrets.clear()
+		_secrets[key] = get_decrypted_password("Dispatch Settings", "Dispatch Settings", field, raise_exception=False)
+	return _secrets[key]
 
 
 def authenticate():

@@ -457,6 +457,34 @@ class TestLifecycleReadsAndScope(LifecycleHttpCase):
 			frappe.delete_doc("User", email, force=True, ignore_permissions=True)
 			frappe.db.commit()
 
+	def test_trace_context_is_honoured_and_echoed(self):
+		job = self.new_job()
+		trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+		headers = {
+			"traceparent": f"00-{trace}-00f067aa0ba902b7-01",
+			"X-Correlation-ID": "ticket-4711",
+			"X-Request-ID": "req-abc",
+		}
+		response = self.command(
+			job, "triage", {"priority": "low"}, token=self.token("dispatcher"), headers=headers
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		self.assertEqual(response.headers["X-Trace-ID"], trace)
+		self.assertEqual(response.headers["X-Correlation-ID"], "ticket-4711")
+		self.assertEqual(response.headers["X-Request-ID"], "req-abc")
+		self.assertTrue(response.headers["traceparent"].startswith(f"00-{trace}-"))
+		frappe.db.rollback()
+		audit = frappe.get_all(
+			"Dispatch Audit Event",
+			filters={"job": job, "command": "triage"},
+			fields=["trace_id", "correlation_id", "request_id"],
+		)
+		self.assertEqual(
+			[(a.trace_id, a.correlation_id, a.request_id) for a in audit], [(trace, "ticket-4711", "req-abc")]
+		)
+		refused = self.command(job, "schedule_confirm", {}, token=self.token("dispatcher"), headers=headers)
+		self.assertEqual(refused.headers["X-Trace-ID"], trace)
+
 	def test_metrics_and_alerts(self):
 		dispatcher = self.token("dispatch_manager")
 		job = self.new_job()

@@ -6,6 +6,7 @@ const SCHEDULING = "gigafibre_dispatch.api.scheduling";
 frappe.ui.form.on("Dispatch Job", {
 	refresh(frm) {
 		if (frm.is_new() || frm.doc.is_recurring) return;
+		add_lifecycle_buttons(frm);
 		frm.add_custom_button(__("Best Technicians"), () => show_ranking(frm), __("Dispatch"));
 		frm.add_custom_button(__("Suggest Slots"), () => show_slots(frm), __("Dispatch"));
 	},
@@ -80,3 +81,92 @@ function show_slots(frm) {
 		d.show();
 	});
 }
+
+// ---------------------------------------------------------------- lifecycle commands
+
+const LIFECYCLE = "gigafibre_dispatch.api.lifecycle";
+const FIELD_TYPES = { choice: "Select", datetime: "Datetime", number: "Float", bool: "Check", text: "Small Text", list: "Code" };
+const LINKS = { technician: "Dispatch Technician" };
+const ATTACH = { file_url: "Attach", signature_url: "Attach Image" };
+let command_specs = null;
+
+async function add_lifecycle_buttons(frm) {
+	const get = (method, args) =>
+		frappe.call({ method: `${LIFECYCLE}.${method}`, type: "GET", args }).then((r) => r.data);
+	if (!command_specs) command_specs = await get("command_specs", {});
+	const job = await get("get_job", { job: frm.doc.name });
+	for (const action of job.actions.filter((a) => a.enabled)) {
+		frm.add_custom_button(__(action.label), () => run_command(frm, action.command), __("Actions"));
+	}
+}
+
+function command_fields(command) {
+	const spec = command_specs[command];
+	return Object.entries(spec.fields).map(([fieldname, f]) => ({
+		fieldname,
+		label: __(frappe.model.unscrub(fieldname)),
+		fieldtype: ATTACH[fieldname] || (LINKS[fieldname] ? "Link" : FIELD_TYPES[f.kind] || "Data"),
+		options: LINKS[fieldname] || (f.choices.length ? ["", ...f.choices].join("\n") : undefined),
+		reqd: f.required ? 1 : 0,
+	}));
+}
+
+function run_command(frm, command) {
+	const fields = command_fields(command);
+	const send = (values) => post_command(frm, command, values || {});
+	if (!fields.length) {
+		frappe.confirm(__("{0} this job?", [__(command_specs[command].label)]), () => send({}));
+		return;
+	}
+	const d = new frappe.ui.Dialog({
+		title: __(command_specs[command].label),
+		fields,
+		primary_action_label: __(command_specs[command].label),
+		primary_action(values) {
+			const payload = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== "" && v !== null && v !== undefined));
+			send(payload).then((ok) => ok && d.hide());
+		},
+	});
+	d.show();
+}
+
+function uuid4() {
+	// crypto.randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.
+	if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+	const b = crypto.getRandomValues(new Uint8Array(16));
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+async function post_command(frm, command, payload) {
+	// One key per intended command: a retry of this same click would replay, not act twice.
+	const key = uuid4();
+	const response = await fetch(`/api/v2/document/Dispatch%20Job/${encodeURIComponent(frm.doc.name)}/method/${command}`, {
+		method: "POST",
+		headers: {
+			"Content-Type": "application/json",
+			Accept: "application/json",
+			"X-Frappe-CSRF-Token": frappe.csrf_token,
+			"Idempotency-Key": key,
+		},
+		body: JSON.stringify(payload),
+	});
+	const body = await response.json().catch(() => ({}));
+	if (!response.ok) {
+		const error = body.error || {};
+		frappe.msgprint({ title: __("Refused"), indicator: "red", message: frappe.utils.escape_html(error.message || response.statusText) });
+		return false;
+	}
+	frappe.show_alert({ message: __("{0}: {1}", [__(command_specs[command].label), __(body.data.to_state)]), indicator: "green" });
+	frm.reload_doc();
+	return true;
+}
+
+frappe.realtime.on("dispatch:job_updated", (data) => {
+	const frm = cur_frm;
+	if (frm && frm.doctype === "Dispatch Job" && frm.doc.name === data.job && frm.doc.status !== data.status && !frm.is_dirty()) {
+		frm.reload_doc();
+	}
+});
