@@ -116,6 +116,8 @@ FULL_SAVE = frozenset({"intake", "schedule_propose"})
 def load_state(job_name: str, command: str) -> tuple:
 	"""The job's lifecycle fields under a row lock, in two or three queries (not the whole document)."""
 	row = frappe.db.get_value("Dispatch Job", job_name, STATE_FIELDS, as_dict=True, for_update=True)
+	if not row:
+		return None, None
 	assistants = frappe.get_all(
 		"Dispatch Job Assistant", filters={"parent": job_name, "parenttype": "Dispatch Job"}, pluck="tech_id"
 	)
@@ -195,9 +197,9 @@ def execute(
 		doc = None
 		state = JobState(name="", status=None, **_intake_scope(payload))
 	else:
-		if not job_name or not frappe.db.exists("Dispatch Job", job_name):
+		doc, state = load_state(job_name, command) if job_name else (None, None)
+		if doc is None:
 			_refuse(command, PolicyError("validation", "job_not_found", "Unknown job"), 404, actor, job_name)
-		doc, state = load_state(job_name, command)
 
 	decision = lifecycle.decide(
 		command, actor, state, payload, parse_datetime=_parse_dt, evidence_resolves=evidence_resolves

@@ -1,5 +1,7 @@
 """The job lifecycle over HTTP on a real site: every command, every policy dimension, idempotency, JWT, scope."""
 
+import json
+import time
 import uuid
 from datetime import timedelta
 
@@ -47,6 +49,12 @@ class TestLifecycleCommands(LifecycleHttpCase):
 		self.assertEqual(
 			self.command(job, "qa_verify", {"result": "pass"}, token=qa).json["data"]["to_state"], "Verified"
 		)
+		# Materials recorded on the job are billed with the labour.
+		frappe.db.rollback()
+		doc = frappe.get_doc("Dispatch Job", job)
+		doc.append("materials_used", {"item_code": self.labour_item, "qty": 3, "note": "test material"})
+		doc.save(ignore_permissions=True)
+		frappe.db.commit()
 		billing = self.token("billing")
 		invoiced = self.command(job, "billing_generate_invoice", {}, token=billing)
 		self.assertEqual(invoiced.status_code, 200, invoiced.text)
@@ -56,6 +64,8 @@ class TestLifecycleCommands(LifecycleHttpCase):
 		invoice = frappe.get_doc("Sales Invoice", si)
 		self.assertEqual((invoice.docstatus, invoice.customer), (0, self.customer_a))
 		self.assertEqual(invoice.items[0].item_code, self.labour_item)
+		self.assertEqual(invoice.items[0].qty, 0.25, "seconds on site bill the minimum quarter hour")
+		self.assertEqual([(i.item_code, i.qty) for i in invoice.items[1:]], [(self.labour_item, 3)])
 		# Never a second invoice for one job.
 		again = self.command(job, "billing_generate_invoice", {}, token=billing)
 		self.assert_policy(again, 409, "state")
@@ -72,6 +82,30 @@ class TestLifecycleCommands(LifecycleHttpCase):
 		self.assertTrue(all(t["transition"] for t in timeline))
 		evidence = self.get("get_evidence", dispatcher, job=job).json["data"]["evidence"]
 		self.assertEqual(sorted(e["kind"] for e in evidence), ["photo", "signature"])
+
+	def test_success_publishes_a_realtime_event_after_commit(self):
+		from frappe.utils.background_jobs import get_redis_connection_without_auth
+
+		job = self.new_job()
+		pubsub = get_redis_connection_without_auth().pubsub()
+		pubsub.subscribe("events")
+		try:
+			pubsub.get_message(timeout=1)  # the subscribe confirmation
+			self.command(job, "triage", {"priority": "low"}, token=self.token("dispatcher"))
+			self.command(job, "schedule_confirm", {}, token=self.token("dispatcher"))  # refused: no event
+			events = []
+			deadline = time.time() + 5
+			while time.time() < deadline:
+				message = pubsub.get_message(timeout=0.5)
+				if message and message["type"] == "message":
+					data = json.loads(message["data"])
+					if data["event"] == "dispatch:job_updated" and data["message"]["job"] == job:
+						events.append(data["message"])
+			self.assertEqual(
+				events, [{"job": job, "status": "Triaged", "command": "triage", "from_state": "New"}]
+			)
+		finally:
+			pubsub.close()
 
 	def test_cancel(self):
 		job = self.new_job()
