@@ -53,7 +53,9 @@ def setting(conf_key: str, field: str, password: bool = False) -> str | None:
 
 		if len(_secrets) > 64:
 			_secrets.clear()
-		_secrets[key] = get_decrypted_password("Dispatch Settings", "Dispatch Settings", field, raise_exception=False)
+		_secrets[key] = get_decrypted_password(
+			"Dispatch Settings", "Dispatch Settings", field, raise_exception=False
+		)
 	return _secrets[key]
 
 
