@@ -44,7 +44,7 @@ _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 
 
 def parse_time(value: str) -> time:
-	""""HH:MM" or "HH:MM:SS" (24-hour clock)."""
+	"""Parse "HH:MM" or "HH:MM:SS" (24-hour clock)."""
 	m = _TIME.match(str(value)) if value is not None else None
 	try:
 		if not m:

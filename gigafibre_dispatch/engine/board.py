@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from .availability import absence_intervals, shift_windows
+from .errors import EngineError
 from .geo import OfflineRouting, RoutingProvider
 from .intervals import overlaps
 from .models import JobInfo, TechInfo
@@ -25,6 +26,14 @@ def build_board(
 	holidays: frozenset = frozenset(),
 	routing: RoutingProvider | None = None,
 ) -> dict:
+	"""The timeline of [date_from, date_to] (inclusive): one row of segments per resource, sorted by start, and
+	the unassigned tray. Shifts are drawn before the absence is taken out (the absence is drawn on top);
+	weekly off days are gaps. Travel sits before each job that follows another of the same technician on
+	the same day, both geocoded. Cancelled jobs are left out."""
+	if date_to < date_from:
+		raise EngineError(
+			"invalid_date_range", "{date_to} is before {date_from}", date_from=date_from, date_to=date_to
+		)
 	routing = routing or OfflineRouting()
 	start = datetime.combine(date_from, time.min)
 	end = datetime.combine(date_to + timedelta(days=1), time.min)
@@ -78,15 +87,16 @@ def build_board(
 					}
 				)
 	for g in ghosts:
-		if g.get("tech_id") in rows:
-			g_start = g["start"]
+		g_start = g["start"]
+		g_end = g_start + timedelta(hours=g.get("duration_h") or 1)
+		if g.get("tech_id") in rows and overlaps(g_start, g_end, start, end):
 			rows[g["tech_id"]].append(
 				{
 					"type": "ghost",
 					"template": g["template"],
 					"title": g.get("title", ""),
 					"start": _iso(g_start),
-					"end": _iso(g_start + timedelta(hours=g.get("duration_h") or 1)),
+					"end": _iso(g_end),
 				}
 			)
 	resources = []

@@ -9,6 +9,7 @@ EARTH_RADIUS_KM = 6371.0088
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+	"""Great-circle distance in km between two points given in degrees."""
 	p1, p2 = math.radians(lat1), math.radians(lat2)
 	dp = p2 - p1
 	dl = math.radians(lon2 - lon1)
@@ -34,12 +35,16 @@ def validate_coordinates(lat: float | None, lon: float | None) -> None:
 
 def travel_minutes(distance_km: float, speed_kmh: float = 40.0, detour_factor: float = 1.3) -> int:
 	"""Road time estimated from a straight-line distance: distance × detour / speed, rounded up."""
+	if speed_kmh <= 0 or detour_factor <= 0:
+		raise ValueError("speed_kmh and detour_factor must be positive")
 	if distance_km <= 0:
 		return 0
 	return math.ceil(distance_km * detour_factor / speed_kmh * 60.0)
 
 
 class RoutingProvider(Protocol):
+	"""Driving time between two (lat, lon) points, in minutes (OSRM, Mapbox… plug in here)."""
+
 	def travel_minutes(self, origin: tuple[float, float], dest: tuple[float, float]) -> float: ...
 
 
@@ -47,6 +52,8 @@ class OfflineRouting:
 	"""The default provider: haversine distance and an average speed. Works with no account."""
 
 	def __init__(self, speed_kmh: float = 40.0, detour_factor: float = 1.3):
+		if speed_kmh <= 0 or detour_factor <= 0:
+			raise ValueError("speed_kmh and detour_factor must be positive")
 		self.speed_kmh = speed_kmh
 		self.detour_factor = detour_factor
 

@@ -200,8 +200,8 @@ def rank_techs(
 	out = []
 	append = out.append
 	over_r, gps_r = round(over_pen, 2), round(gps_bonus, 2)
-	# Rounded to 2 decimals as round(x * 100) / 100 (what round(x, 2) gives, faster); few distinct load and
-	# skill values, each rounded once.
+	# 2 decimals: round(x * 100) / 100 for the per-technician values (cheaper than round(x, 2)); load and skill
+	# take few distinct values, each rounded once.
 	load_cache: dict[float, tuple[float, float]] = {}
 	skill_cache: dict[float, float] = {}
 	for neg, tid, _, t, fresh, position, dist, prox, hours, over, skill, surplus, shortfalls in rows:

@@ -8,6 +8,7 @@ MAX_DURATION_H = 24 * 14
 
 
 def validate_duration(hours) -> None:
+	"""Hours: more than 0, at most two weeks (continuous jobs may span days)."""
 	try:
 		value = float(hours)
 	except (TypeError, ValueError):
@@ -19,6 +20,7 @@ def validate_duration(hours) -> None:
 
 
 def validate_tag_level(level) -> None:
+	"""A skill level is an int from 1 to 5."""
 	if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
 		raise EngineError("invalid_tag_level", "{level} is not a level from 1 to 5", level=level)
 
@@ -40,7 +42,9 @@ def check_dependency(
 			return
 		path.append(current)
 		if current == job_id:
-			raise EngineError("dependency_cycle", "{path}", path=" → ".join(str(p) for p in path))
+			raise EngineError(
+				"dependency_cycle", "dependency cycle: {path}", path=" → ".join(str(p) for p in path)
+			)
 		if current in seen:
 			return  # a cycle further up that does not involve this job
 		seen.add(current)
