@@ -42,11 +42,16 @@ doc_events = {}
 # ---------------
 scheduler_events = {
 	"hourly": ["gigafibre_dispatch.lifecycle.commands.prune_idempotency_records"],
-	"cron": {"*/5 * * * *": ["gigafibre_dispatch.lifecycle.observability.snapshot_alerts_job"]},
+	"cron": {
+		"*/5 * * * *": ["gigafibre_dispatch.lifecycle.observability.snapshot_alerts_job"],
+		"* * * * *": ["gigafibre_dispatch.integrations.sms.retry_due"],
+	},
 }
 
 # Website
 # -------
-website_route_rules = []
+website_route_rules = [{"from_route": "/t/<token>", "to_route": "t"}]
+# /dispatch/calendar/<technician>.ics (text/calendar, token-authenticated)
+page_renderer = ["gigafibre_dispatch.www_renderers.CalendarFeed"]
 
 # Translations: gigafibre_dispatch/translations/fr.csv

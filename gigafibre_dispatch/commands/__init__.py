@@ -69,4 +69,19 @@ def rank(context, job, limit=10):
 		frappe.destroy()
 
 
+@dispatch.command("rotate-secrets")
+@pass_context
+def rotate_secrets(context):
+	"""New magic-link and iCal secrets: every magic link and calendar URL issued so far stops working."""
+	frappe = _connect(context)
+	try:
+		from gigafibre_dispatch.setup.install import ensure_secrets
+
+		ensure_secrets(rotate=True)
+		frappe.db.commit()
+		click.echo("Magic-link and iCal secrets rotated: publish schedules again to send new links.")
+	finally:
+		frappe.destroy()
+
+
 commands = [dispatch]

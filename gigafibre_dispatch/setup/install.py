@@ -8,12 +8,32 @@ ROLES = ("Dispatch Manager", "Dispatcher", "Technician", "QA Reviewer", "Billing
 def after_install():
 	ensure_roles()
 	ensure_settings_defaults()
+	ensure_secrets()
 	ensure_service_user()
 
 
 def after_migrate():
 	ensure_roles()
+	ensure_secrets()
 	ensure_service_user()
+
+
+SECRETS = ("magic_link_secret", "ical_secret")
+
+
+def ensure_secrets(rotate: bool = False):
+	"""Magic-link and iCal secrets are generated on the site, never shipped; rotate=True replaces them."""
+	import secrets
+
+	settings = frappe.get_single("Dispatch Settings")
+	changed = False
+	for field in SECRETS:
+		if rotate or not settings.get_password(field, raise_exception=False):
+			settings.set(field, secrets.token_urlsafe(32))
+			changed = True
+	if changed:
+		settings.flags.ignore_mandatory = True
+		settings.save(ignore_permissions=True)
 
 
 def ensure_service_user():

@@ -1,0 +1,19 @@
+"""/t/<token>: the technician's mobile page (server-rendered, French). The magic link is the only credential."""
+
+import frappe
+
+from gigafibre_dispatch.api.portal import page_context
+
+no_cache = 1
+
+
+def get_context(context):
+	context.no_cache = 1
+	context.no_header = 1
+	context.no_breadcrumbs = 1
+	token = frappe.form_dict.get("token") or ""
+	context.update(page_context(token, frappe.form_dict.get("job")))
+	if context.state != "ok":
+		context.http_status_code = 401
+	context.title = "Mes tâches"
+	return context
