@@ -43,9 +43,9 @@ def feed_response(technician: str, token: str | None) -> Response:
 	return response
 
 
-def feed_bytes(technician: str, name: str, tzid: str) -> bytes:
-	"""Published jobs from 7 days back to 60 days ahead (and the recurring templates behind them): two queries."""
-	start, end = publish_window()
+def feed_bytes(technician: str, name: str, tzid: str, today=None) -> bytes:
+	"""Published jobs from 7 days back to 60 days ahead (templates included, with their RRULE): two queries."""
+	start, end = publish_window(today)
 	rows = frappe.get_all(
 		"Dispatch Job",
 		filters={

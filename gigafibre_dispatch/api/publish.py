@@ -88,7 +88,7 @@ def publish_schedule(technician: str, date_from: str, date_to: str) -> dict:
 			"status": ("not in", ("Cancelled",)),
 			"is_recurring": 0,
 		},
-		fields=["name", "modified"],
+		fields=["name", "scheduled_start", "duration_h", "subject", "status"],
 		order_by="scheduled_start asc",
 	)
 	names = [j.name for j in jobs]
@@ -99,7 +99,9 @@ def publish_schedule(technician: str, date_from: str, date_to: str) -> dict:
 		out["warning"] = _("No mobile phone on the technician: nothing was sent")
 		return out
 	# One publication = this technician, this range, these jobs as they are now; publishing it again sends nothing.
-	fingerprint = "|".join(f"{j.name}:{j.modified}" for j in jobs)
+	fingerprint = "|".join(
+		f"{j.name}:{j.scheduled_start}:{j.duration_h}:{j.subject}:{j.status}" for j in jobs
+	)
 	key = hashlib.sha256(f"{technician}|{d_from}|{d_to}|{fingerprint}".encode()).hexdigest()[:32]
 	link, webcal = magic_link_for(technician), ical_url_for(technician)
 	for kind, body in (
@@ -120,7 +122,7 @@ def resend_sms(log: str) -> str:
 	return sms.resend(log)
 
 
-def publish_window() -> tuple[datetime, datetime]:
+def publish_window(today=None) -> tuple[datetime, datetime]:
 	"""What a feed or a portal shows: 7 days back to 60 days ahead."""
-	today = datetime.combine(now_datetime().date(), time.min)
+	today = datetime.combine(today or now_datetime().date(), time.min)
 	return today - timedelta(days=7), today + timedelta(days=61)

@@ -1,0 +1,325 @@
+"""Technician side on a real site: magic links, the iCal feed, publishing by SMS (Twilio stand-in), the portal."""
+
+import time
+import uuid
+from datetime import date, datetime, timedelta, timezone
+
+import frappe
+import jwt
+from frappe.tests.test_api import make_request
+from frappe.utils import add_days, get_test_client, now_datetime, nowdate
+from icalendar import Calendar
+
+from gigafibre_dispatch.api import portal, publish
+from gigafibre_dispatch.api.ical import feed_bytes
+from gigafibre_dispatch.engine.ical import ical_token
+from gigafibre_dispatch.engine.magic import make_magic_token
+from gigafibre_dispatch.integrations import sms
+from gigafibre_dispatch.tests.lifecycle_utils import LifecycleHttpCase
+from gigafibre_dispatch.tests.standins import TwilioStandIn
+
+
+class TechnicianSideCase(LifecycleHttpCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		frappe.db.set_value("Dispatch Technician", cls.tech, "phone", "+1 514 555 0142")
+		from gigafibre_dispatch.setup.install import ensure_secrets
+
+		ensure_secrets()
+		frappe.db.commit()
+		cls.magic_secret = frappe.get_single("Dispatch Settings").get_password("magic_link_secret")
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		frappe.db.delete("Dispatch SMS Log", {"technician": ("in", [cls.tech, cls.other_tech])})
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def job(self, start: datetime, published: int = 1, **fields) -> str:
+		doc = frappe.get_doc(
+			{
+				"doctype": "Dispatch Job",
+				"subject": fields.pop("subject", "Portal job"),
+				"duration_h": fields.pop("duration_h", 2),
+				"assigned_technician": fields.pop("tech", self.tech),
+				"scheduled_start": start,
+				"published": published,
+				"service_location": self.loc_a,
+				**fields,
+			}
+		)
+		doc.flags.ignore_lifecycle = True
+		doc.insert(ignore_permissions=True)
+		self.jobs.append(doc.name)
+		frappe.db.commit()
+		return doc.name
+
+
+class TestMagicLinks(TechnicianSideCase):
+	def test_valid_expired_wrong_audience_tampered_revoked(self):
+		now = now_datetime()
+		link = make_magic_token(self.tech, self.magic_secret, now=now)
+		self.assertEqual(portal.access(link).tech, self.tech)
+		job_link = make_magic_token(self.tech, self.magic_secret, now=now, job="DJ-X")
+		self.assertEqual(portal.access(job_link).job, "DJ-X")
+		self.assertEqual(
+			portal.access(make_magic_token(self.tech, self.magic_secret, now=now - timedelta(hours=73))),
+			"expired",
+		)
+		api_like = jwt.encode(
+			{"sub": self.tech, "aud": "dispatch-api", "exp": int(time.time()) + 600, "iat": int(time.time())},
+			self.magic_secret,
+			algorithm="HS256",
+		)
+		self.assertEqual(portal.access(api_like), "invalid")
+		head, body, sig = link.split(".")
+		self.assertEqual(portal.access(f"{head}.{body}.{sig[::-1]}"), "invalid")
+		# A magic link is never an API token.
+		response = self.command(self.new_job(), "triage", {"priority": "low"}, token=link)
+		self.assert_policy(response, 401, "auth")
+		# Revocation: the technician's link version, deactivation, secret rotation.
+		frappe.db.set_value("Dispatch Technician", self.tech, "link_version", 1)
+		self.assertEqual(portal.access(link), "invalid")
+		fresh = publish.magic_link_for(self.tech).rsplit("/", 1)[1]
+		self.assertEqual(portal.access(fresh).tech, self.tech)
+		frappe.db.set_value("Dispatch Technician", self.tech, "active", 0)
+		self.assertEqual(portal.access(fresh), "invalid")
+		frappe.db.set_value("Dispatch Technician", self.tech, {"active": 1, "link_version": 0})
+		from gigafibre_dispatch.setup.install import ensure_secrets
+
+		ensure_secrets(rotate=True)
+		frappe.clear_document_cache("Dispatch Settings", "Dispatch Settings")
+		self.assertEqual(portal.access(link), "invalid")
+		frappe.db.commit()
+		type(self).magic_secret = frappe.get_single("Dispatch Settings").get_password("magic_link_secret")
+
+	def test_expired_link_shows_the_expired_page(self):
+		expired = make_magic_token(self.tech, self.magic_secret, now=now_datetime() - timedelta(hours=80))
+		response = make_request(target=get_test_client().get, args=(f"/t/{expired}",))
+		self.assertEqual(response.status_code, 401)
+		self.assertIn("Lien expiré ou invalide", response.text)
+		self.assertNotIn(self.tech, response.text)
+
+
+class TestCalendarFeed(TechnicianSideCase):
+	def test_feed_over_http(self):
+		tomorrow = datetime.combine(date.fromisoformat(add_days(nowdate(), 1)), datetime.min.time())
+		shown = self.job(tomorrow + timedelta(hours=9), priority="urgent", subject="Urgent")
+		hidden = self.job(tomorrow + timedelta(hours=13), published=0, subject="Not published")
+		tpl = self.job(
+			tomorrow + timedelta(hours=8),
+			priority="low",
+			subject="Weekly",
+			is_recurring=1,
+			recurrence_rule="FREQ=WEEKLY;BYDAY=SA",
+		)
+		secret = frappe.get_single("Dispatch Settings").get_password("ical_secret")
+		path = f"/dispatch/calendar/{self.tech}.ics"
+		client = get_test_client()
+		ok = make_request(target=client.get, args=(f"{path}?token={ical_token(self.tech, secret)}",))
+		self.assertEqual(ok.status_code, 200)
+		self.assertTrue(ok.headers["Content-Type"].startswith("text/calendar"))
+		cal = Calendar.from_ical(ok.data)
+		events = {str(e["uid"]).split("@")[0]: e for e in cal.walk("VEVENT")}
+		self.assertIn(shown, events)
+		self.assertNotIn(hidden, events)
+		self.assertEqual(int(events[shown]["priority"]), 1)
+		self.assertEqual(str(events[shown]["status"]), "TENTATIVE")  # New: not yet confirmed
+		self.assertEqual(events[tpl]["rrule"].to_ical().decode(), "FREQ=WEEKLY;BYDAY=SA")
+		self.assertEqual(int(events[tpl]["priority"]), 9)
+		for bad in ("0" * 16, ical_token(self.other_tech, secret), ""):
+			refused = make_request(target=client.get, args=(f"{path}?token={bad}",))
+			self.assertEqual(refused.status_code, 401)
+			self.assertNotIn(b"VCALENDAR", refused.data)
+
+	def test_vtimezone_and_dst_crossing_instant(self):
+		# 1 Nov 2026, 00:30 EDT, for three hours: it ends at 02:30 EST, four wall-clock hours... three real ones.
+		start = datetime(2026, 11, 1, 0, 30)
+		job = self.job(start, duration_h=3, subject="Across DST")
+		frappe.db.set_value("Dispatch Job", job, "status", "Scheduled")
+		cal = Calendar.from_ical(feed_bytes(self.tech, "Test", "America/Toronto", today=date(2026, 10, 30)))
+		tz = cal.walk("VTIMEZONE")[0]
+		self.assertEqual(str(tz["tzid"]), "America/Toronto")
+		rules = {c.name: {k: list(v) for k, v in c["rrule"].items()} for c in tz.subcomponents}
+		self.assertEqual(rules["DAYLIGHT"], {"FREQ": ["YEARLY"], "BYMONTH": [3], "BYDAY": ["2SU"]})
+		self.assertEqual(rules["STANDARD"], {"FREQ": ["YEARLY"], "BYMONTH": [11], "BYDAY": ["1SU"]})
+		event = next(e for e in cal.walk("VEVENT") if str(e["uid"]).startswith(job))
+		self.assertEqual(
+			event.decoded("dtstart").astimezone(timezone.utc),
+			datetime(2026, 11, 1, 4, 30, tzinfo=timezone.utc),
+		)
+		self.assertEqual(
+			event.decoded("dtend").astimezone(timezone.utc), datetime(2026, 11, 1, 7, 30, tzinfo=timezone.utc)
+		)
+		self.assertEqual(str(event["status"]), "CONFIRMED")
+
+
+class TestPublishBySms(TechnicianSideCase):
+	def configure(self, standin):
+		s = frappe.get_single("Dispatch Settings")
+		s.update(
+			{
+				"twilio_account_sid": "AC" + "0" * 32,
+				"twilio_auth_token": "stand-in-token",
+				"twilio_from_number": "+14382313838",
+				"twilio_api_base": standin.url,
+				"public_base_url": "https://dispatch.example.ca",
+			}
+		)
+		s.flags.ignore_mandatory = True
+		s.save(ignore_permissions=True)
+		frappe.db.commit()
+
+	def tearDown(self):
+		s = frappe.get_single("Dispatch Settings")
+		s.update(
+			{
+				"twilio_account_sid": None,
+				"twilio_api_base": None,
+				"public_base_url": None,
+				"twilio_from_number": None,
+			}
+		)
+		s.twilio_auth_token = None
+		s.flags.ignore_mandatory = True
+		s.save(ignore_permissions=True)
+		frappe.db.commit()
+
+	def logs(self):
+		frappe.db.rollback()
+		return frappe.get_all(
+			"Dispatch SMS Log",
+			filters={"technician": self.tech},
+			fields=["name", "kind", "status", "twilio_sid", "attempts", "error", "body", "next_attempt_at"],
+			order_by="creation asc",
+		)
+
+	def test_publish_sends_two_sms_once_and_failures_are_visible(self):
+		with TwilioStandIn() as twilio:
+			self.configure(twilio)
+			day = date.fromisoformat(add_days(nowdate(), 2))
+			jobs = [
+				self.job(datetime.combine(day, datetime.min.time()) + timedelta(hours=h), published=0)
+				for h in (9, 13)
+			]
+			out = publish.publish_schedule(self.tech, str(day), str(day))
+			frappe.db.commit()
+			self.assertEqual(sorted(out["published"]), sorted(jobs))
+			self.assertTrue(all(frappe.db.get_value("Dispatch Job", j, "published") for j in jobs))
+			for log in self.logs():
+				sms.send_log(log.name)
+			sent = self.logs()
+			self.assertEqual(
+				[(l.kind, l.status) for l in sent], [("magic_link", "sent"), ("calendar", "sent")]
+			)
+			self.assertTrue(all(l.twilio_sid.startswith("SM") for l in sent))
+			bodies = [m["Body"] for m in twilio.messages]
+			self.assertTrue(bodies[0].startswith("Mes tâches: https://dispatch.example.ca/t/"))
+			self.assertTrue(
+				bodies[1].startswith(
+					"Ajouter à mon calendrier: webcal://dispatch.example.ca/dispatch/calendar/"
+				)
+			)
+			self.assertEqual({m["To"] for m in twilio.messages}, {"+1 514 555 0142"})
+			# The magic link in the SMS opens this technician's portal.
+			link = bodies[0].split("/t/", 1)[1]
+			self.assertEqual(portal.access(link).tech, self.tech)
+			# Publishing the same schedule again, or a retried job, sends nothing more.
+			again = publish.publish_schedule(self.tech, str(day), str(day))
+			frappe.db.commit()
+			self.assertEqual([s["queued"] for s in again["sms"]], [False, False])
+			sms.send_log(sent[0].name)
+			self.assertEqual(len(twilio.messages), 2)
+
+			# A transient failure retries later; a permanent one is visible and can be sent again.
+			frappe.db.set_value(
+				"Dispatch Job", jobs[0], "duration_h", 3
+			)  # a changed schedule is a new publication
+			frappe.db.commit()
+			publish.publish_schedule(self.tech, str(day), str(day))
+			frappe.db.commit()
+			new = [l for l in self.logs() if l.status == "queued"]
+			self.assertEqual(len(new), 2)
+			twilio.fail_with = [503, 400]
+			sms.send_log(new[0].name)
+			sms.send_log(new[1].name)
+			after = {l.name: l for l in self.logs()}
+			self.assertEqual(after[new[0].name].status, "retrying")
+			self.assertTrue(after[new[0].name].next_attempt_at)
+			self.assertEqual(after[new[1].name].status, "failed")
+			self.assertIn("400", after[new[1].name].error)
+			frappe.db.set_value(
+				"Dispatch SMS Log", new[0].name, "next_attempt_at", now_datetime() - timedelta(minutes=1)
+			)
+			frappe.db.commit()
+			sms.send_log(new[0].name)  # what retry_due's job does
+			publish.resend_sms(new[1].name)
+			frappe.db.commit()
+			sms.send_log(new[1].name)
+			final = {l.name: l for l in self.logs()}
+			self.assertEqual((final[new[0].name].status, final[new[0].name].attempts), ("sent", 2))
+			self.assertEqual((final[new[1].name].status, final[new[1].name].attempts), ("sent", 2))
+			self.assertEqual(len(twilio.messages), 6, "two refused attempts, four accepted messages")
+			self.assertRaises(frappe.ValidationError, publish.resend_sms, new[1].name)  # only failed ones
+
+
+class TestPortal(TechnicianSideCase):
+	def test_day_page_and_actions_through_the_lifecycle(self):
+		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())
+		mine = self.job(today + timedelta(hours=15), subject="À faire aujourd'hui")
+		theirs = self.job(today + timedelta(hours=16), tech=self.other_tech, subject="Pas à moi")
+		frappe.db.set_value("Dispatch Job", mine, "status", "Dispatched")
+		frappe.db.commit()
+		link = publish.magic_link_for(self.tech).rsplit("/", 1)[1]
+		client = get_test_client()
+		page = make_request(target=client.get, args=(f"/t/{link}",))
+		self.assertEqual(page.status_code, 200)
+		self.assertIn("À faire aujourd", page.text)
+		self.assertNotIn("Pas à moi", page.text)
+		detail = make_request(target=client.get, args=(f"/t/{link}?job={mine}",))
+		self.assertIn('id="checkin"', detail.text)
+		key = str(uuid.uuid4())
+
+		def act(job, command, payload=None, token=link, k=None):
+			return make_request(
+				target=client.post,
+				args=("/api/method/gigafibre_dispatch.api.portal.act",),
+				kwargs={
+					"json": {"token": token, "job": job, "command": command, "payload": payload or {}},
+					"headers": {"Idempotency-Key": k or str(uuid.uuid4())},
+				},
+			)
+
+		first = act(mine, "tech_check_in", k=key)
+		self.assertEqual(first.status_code, 200, first.text)
+		self.assertEqual(first.json["data"]["to_state"], "In Progress")
+		replay = act(mine, "tech_check_in", k=key)
+		self.assertEqual(replay.json, first.json)
+		self.assert_policy(act(theirs, "tech_check_in"), 403, "scope")
+		self.assert_policy(act(mine, "triage", {"priority": "low"}), 403, "role")
+		expired = make_magic_token(
+			self.tech,
+			frappe.get_single("Dispatch Settings").get_password("magic_link_secret"),
+			now=now_datetime() - timedelta(hours=99),
+		)
+		self.assert_policy(
+			act(mine, "tech_complete", {"no_signature_reason": "x"}, token=expired), 401, "auth"
+		)
+		done = act(mine, "tech_complete", {"no_signature_reason": "Client absent"})
+		self.assertEqual(done.json["data"]["to_state"], "Completed")
+		frappe.db.rollback()
+		audit = frappe.get_all(
+			"Dispatch Audit Event",
+			filters={"job": mine},
+			fields=["command", "actor", "tool_name"],
+			order_by="creation asc",
+		)
+		self.assertEqual(
+			[(a.command, a.actor, a.tool_name) for a in audit[-2:]],
+			[
+				("tech_check_in", f"portal:{self.tech}", "portal"),
+				("tech_complete", f"portal:{self.tech}", "portal"),
+			],
+		)
