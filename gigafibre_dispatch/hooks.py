@@ -44,7 +44,10 @@ scheduler_events = {
 	"hourly": ["gigafibre_dispatch.lifecycle.commands.prune_idempotency_records"],
 	"cron": {
 		"*/5 * * * *": ["gigafibre_dispatch.lifecycle.observability.snapshot_alerts_job"],
-		"* * * * *": ["gigafibre_dispatch.integrations.sms.retry_due"],
+		"* * * * *": [
+			"gigafibre_dispatch.integrations.sms.retry_due",
+			"gigafibre_dispatch.integrations.traccar.poll_positions",
+		],
 	},
 }
 

@@ -87,3 +87,38 @@ class TwilioStandIn(StandIn):
 			"body": form.get("Body"),
 			"account_sid": path.split("/")[3],
 		}
+
+
+class TraccarStandIn(StandIn):
+	"""Traccar's /api/devices and /api/positions?deviceId= (one device per request, like the real one)."""
+
+	def __init__(self, devices: list[dict], positions: dict[str, dict]):
+		super().__init__()
+		self.devices = devices
+		self.positions = positions
+
+	def handle(self, method, path, headers, body):
+		from urllib.parse import urlparse
+
+		url = urlparse(path)
+		if url.path == "/api/devices":
+			return 200, self.devices
+		if url.path == "/api/positions":
+			device = parse_qs(url.query).get("deviceId", [None])[0]
+			return 200, [self.positions[device]] if device in self.positions else []
+		return 404, {"message": "not found"}
+
+
+class LlmStandIn(StandIn):
+	"""An OpenAI-compatible /chat/completions that answers with `reply` (a dict serialised as the content)."""
+
+	def __init__(self, reply: dict | str, status: int = 200):
+		super().__init__()
+		self.reply = reply
+		self.status = status
+
+	def handle(self, method, path, headers, body):
+		if self.status != 200:
+			return self.status, {"error": {"message": "down"}}
+		content = self.reply if isinstance(self.reply, str) else json.dumps(self.reply)
+		return 200, {"choices": [{"message": {"role": "assistant", "content": content}}]}

@@ -1,20 +1,14 @@
 # Copyright (c) 2026, Gigafibre and contributors
 # For license information, please see license.txt
 
-import re
-
 import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_time, getdate
 
+from gigafibre_dispatch.doctype_helpers import phone_digits
 from gigafibre_dispatch.engine import availability, geo, validation
 from gigafibre_dispatch.utils.errors import engine_errors
-
-
-def phone_digits(phone: str | None) -> str:
-	"""The last 10 digits of a phone number: how an inbound SMS finds its technician."""
-	return re.sub(r"\D", "", phone or "")[-10:]
 
 
 class DispatchTechnician(Document):
