@@ -19,6 +19,28 @@ from gigafibre_dispatch.lifecycle.commands import CommandRefused, execute, job_s
 from gigafibre_dispatch.lifecycle.http import json_response, policy_exception
 
 PORTAL_COMMANDS = ("tech_check_in", "tech_request_change", "evidence_add", "tech_complete")
+STATUS_FR = {
+	"New": "Nouvelle",
+	"Triaged": "Triée",
+	"Proposed": "Proposée",
+	"Scheduled": "Planifiée",
+	"Dispatched": "Assignée",
+	"In Progress": "En cours",
+	"Change Requested": "Changement demandé",
+	"Completed": "Terminée",
+	"Verified": "Vérifiée",
+	"Invoiced": "Facturée",
+	"Cancelled": "Annulée",
+}
+
+
+def when_fr(value) -> str:
+	"""« lun. 23 nov. 09:30 » — the portal speaks French whatever the site's language."""
+	from babel.dates import format_datetime
+
+	return format_datetime(value, "EEE d MMM HH:mm", locale="fr_CA") if value else "—"
+
+
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
 
@@ -167,7 +189,15 @@ def page_context(token: str, job: str | None) -> dict:
 	if isinstance(acc, str):
 		return {"state": acc}
 	jobs = visible_jobs(acc, day_only=False)
-	ctx = {"state": "ok", "tech_name": acc.tech_name, "jobs": jobs, "token": token, "single": bool(acc.job)}
+	ctx = {
+		"state": "ok",
+		"tech_name": acc.tech_name,
+		"jobs": jobs,
+		"token": token,
+		"single": bool(acc.job),
+		"status_fr": STATUS_FR,
+		"when_fr": when_fr,
+	}
 	selected = job or (acc.job if acc.job else None)
 	if selected and selected in {j.name for j in jobs}:
 		doc = frappe.get_doc("Dispatch Job", selected)

@@ -1,0 +1,56 @@
+"""Fixtures for the browser checks in e2e/ (run through `bench --site S execute`; they commit, like the demo)."""
+
+import json
+from datetime import datetime, time, timedelta
+
+import frappe
+from frappe.utils import now_datetime
+
+
+def portal_fixture() -> str:
+	"""A technician with one dispatched, published job today; prints its magic link and an expired one."""
+	from gigafibre_dispatch.api.publish import magic_link_for
+	from gigafibre_dispatch.engine.magic import make_magic_token
+	from gigafibre_dispatch.setup.install import ensure_secrets
+
+	frappe.set_user("Administrator")
+	ensure_secrets()
+	name = "E2E-PORTAL-TECH"
+	if not frappe.db.exists("Dispatch Technician", name):
+		frappe.get_doc(
+			{
+				"doctype": "Dispatch Technician",
+				"technician_name": "Tech E2E",
+				"home_latitude": 45.5,
+				"home_longitude": -73.57,
+			}
+		).insert(set_name=name)
+	frappe.db.set_value("Dispatch Technician", name, {"active": 1, "link_version": 0})
+	for old in frappe.get_all("Dispatch Job", filters={"assigned_technician": name}, pluck="name"):
+		for doctype in ("Dispatch Evidence", "Dispatch State Transition", "Dispatch Audit Event"):
+			frappe.db.delete(doctype, {"job": old})
+		frappe.db.delete("Dispatch Idempotency Record", {"job": old})
+		frappe.delete_doc("Dispatch Job", old, force=True, ignore_permissions=True)
+	start = datetime.combine(now_datetime().date(), time(23, 0)) - timedelta(hours=1)
+	job = frappe.get_doc(
+		{
+			"doctype": "Dispatch Job",
+			"subject": "Installation fibre — Famille Tremblay",
+			"assigned_technician": name,
+			"scheduled_start": start,
+			"duration_h": 1,
+			"status": "Dispatched",
+			"published": 1,
+			"description": "Sonner deux fois. Chien gentil.",
+			"checklist": [{"item": "Vérifier le signal à l'ONT"}, {"item": "Photo de l'installation"}],
+			"equipment_items": [{"equipment_type": "ONT", "serial_no": "ZTEG1234ABCD", "action": "On site"}],
+		}
+	)
+	job.flags.ignore_lifecycle = True
+	job.insert(ignore_permissions=True)
+	secret = frappe.get_single("Dispatch Settings").get_password("magic_link_secret")
+	expired = make_magic_token(name, secret, now=now_datetime() - timedelta(hours=100))
+	frappe.db.commit()
+	out = json.dumps({"link": magic_link_for(name).split("/t/", 1)[1], "expired": expired, "job": job.name})
+	print(out)
+	return out
