@@ -18,7 +18,15 @@ from gigafibre_dispatch.lifecycle import observability as obs
 from gigafibre_dispatch.lifecycle.commands import CommandRefused, execute, job_state
 from gigafibre_dispatch.lifecycle.http import json_response, policy_exception
 
-PORTAL_COMMANDS = ("tech_check_in", "tech_request_change", "evidence_add", "tech_complete")
+PORTAL_COMMANDS = (
+	"tech_check_in",
+	"tech_request_change",
+	"evidence_add",
+	"tech_complete",
+	"equipment_install",
+	"equipment_remove",
+	"scan_record",
+)
 STATUS_FR = {
 	"New": "Nouvelle",
 	"Triaged": "Triée",
@@ -181,6 +189,84 @@ def upload(token: str, job: str, filename: str, data_url: str) -> Response:
 		}
 	).insert(ignore_permissions=True)
 	return json_response(200, {"data": {"file_url": file.file_url}})
+
+
+def _portal_access(token: str) -> PortalAccess:
+	acc = access(token)
+	if isinstance(acc, str):
+		raise _refused(
+			PolicyError(
+				"auth", f"link_{acc}", "This link has expired or is not valid; ask dispatch for a new one"
+			)
+		)
+	return acc
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET"])
+def equipment_search(token: str, q: str) -> Response:
+	"""Serial number first, then MAC address (the page debounces its calls)."""
+	_portal_access(token)
+	q = (q or "").strip()
+	if len(q) < 3:
+		return json_response(200, {"data": []})
+	fields = ["serial_no", "mac_address", "equipment_type", "brand", "model", "status", "service_location"]
+	by_serial = frappe.get_all(
+		"Service Equipment", filters={"serial_no": ("like", f"{q}%")}, fields=fields, limit_page_length=10
+	)
+	mac = q.upper().replace("-", ":")
+	by_mac = (
+		[]
+		if by_serial
+		else frappe.get_all(
+			"Service Equipment",
+			filters={"mac_address": ("like", f"%{mac}%")},
+			fields=fields,
+			limit_page_length=10,
+		)
+	)
+	return json_response(200, {"data": by_serial or by_mac})
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET"])
+def equipment_on_site(token: str, job: str) -> Response:
+	acc = _portal_access(token)
+	job = _job_for(acc, job)
+	location = frappe.db.get_value("Dispatch Job", job, "service_location")
+	rows = frappe.get_all(
+		"Service Equipment",
+		filters={"service_location": location or "", "status": "Installed"},
+		fields=["serial_no", "mac_address", "equipment_type", "brand", "model"],
+	)
+	return json_response(200, {"data": rows})
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET"])
+def catalog(token: str) -> Response:
+	"""Equipment models that can be installed: ERPNext Items tracked by serial number."""
+	_portal_access(token)
+	items = frappe.get_all(
+		"Item",
+		filters={"has_serial_no": 1, "disabled": 0},
+		fields=["item_code", "item_name", "brand", "item_group"],
+		limit_page_length=200,
+	)
+	return json_response(200, {"data": items})
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+def vision(token: str, job: str, data_url: str, mode: str = "barcodes") -> Response:
+	"""A photo read by the vision provider: up to 3 barcodes or 5 equipment labels; manual entry without one."""
+	from gigafibre_dispatch.integrations import vision as provider
+
+	acc = _portal_access(token)
+	_job_for(acc, job)
+	if mode not in provider.LIMITS:
+		raise _refused(
+			PolicyError("validation", "invalid_field", "Invalid value for {field}", {"field": "mode"})
+		)
+	if not (data_url or "").startswith("data:image/"):
+		raise _refused(PolicyError("evidence", "not_an_image", "Only images can be attached"))
+	return json_response(200, {"data": provider.read(data_url, mode)})
 
 
 def page_context(token: str, job: str | None) -> dict:

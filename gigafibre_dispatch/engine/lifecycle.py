@@ -274,6 +274,40 @@ COMMANDS: dict[str, Command] = {
 			{"note": _f("text")},
 			"Invoiced",
 		),
+		Command(
+			"equipment_install",
+			"Install Equipment",
+			frozenset({"Dispatched", "In Progress"}),
+			frozenset({"technician", "dispatcher", "dispatch_manager"}),
+			{
+				"equipment_type": _f("str", True),
+				"serial_no": _f("str", True),
+				"mac_address": _f("str"),
+				"brand": _f("str"),
+				"model": _f("str"),
+				"item_code": _f("str"),
+			},
+			None,
+			technician_only_own=True,
+		),
+		Command(
+			"equipment_remove",
+			"Remove Equipment",
+			frozenset({"Dispatched", "In Progress"}),
+			frozenset({"technician", "dispatcher", "dispatch_manager"}),
+			{"serial_no": _f("str", True), "reason": _f("text")},
+			None,
+			technician_only_own=True,
+		),
+		Command(
+			"scan_record",
+			"Record Scan",
+			frozenset({"Dispatched", "In Progress"}),
+			frozenset({"technician", "dispatcher", "dispatch_manager"}),
+			{"code": _f("str", True), "symbology": _f("str"), "note": _f("text")},
+			None,
+			technician_only_own=True,
+		),
 		Command("cancel", "Cancel", OPEN_STATES, DISPATCH, {"reason": _f("text", True)}, "Cancelled"),
 	)
 }
@@ -420,6 +454,9 @@ def _route(command, job, payload, parse_datetime, evidence_resolves) -> Decision
 		else:
 			to_state = back
 		updates.update({"status_before_change": None, "change_kind": None})
+	elif name in ("equipment_install", "equipment_remove", "scan_record"):
+		to_state = current
+		effects.append(name)
 	elif name == "evidence_add":
 		to_state = current
 		if not evidence_resolves(payload["file_url"]):
@@ -510,6 +547,9 @@ def reachable_states() -> set[str]:
 	dynamic = {
 		"approval_decide": set(STATES) - TERMINAL,
 		"evidence_add": None,
+		"equipment_install": None,
+		"equipment_remove": None,
+		"scan_record": None,
 		"qa_verify": {"Verified", "In Progress"},
 	}
 	while frontier:

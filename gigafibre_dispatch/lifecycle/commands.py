@@ -374,11 +374,114 @@ def _apply(decision, row, payload: dict, actor: Actor):
 		frappe.db.set_value(
 			"Dispatch Job", doc.name, "customer_signature", payload["signature_url"], update_modified=False
 		)
+	if "equipment_install" in decision.effects:
+		extra["equipment"] = _install_equipment(doc, payload)
+	if "equipment_remove" in decision.effects:
+		extra["equipment"] = _remove_equipment(doc, payload)
+	if "scan_record" in decision.effects:
+		_job_equipment_row(
+			doc.name,
+			{
+				"serial_no": payload["code"],
+				"equipment_type": payload.get("symbology") or "scan",
+				"action": "On site",
+				"note": payload.get("note"),
+			},
+		)
 	if "create_invoice" in decision.effects:
 		from gigafibre_dispatch.lifecycle.billing import create_invoice
 
 		extra["sales_invoice"] = create_invoice(frappe.get_doc("Dispatch Job", doc.name))
 	return doc, extra
+
+
+def _job_equipment_row(job: str, values: dict):
+	"""Append a row to the job's equipment table without re-saving the job (the command is the audit)."""
+	parent = frappe.get_doc("Dispatch Job", job)
+	row = parent.append("equipment_items", {**values, "recorded_at": now_datetime()})
+	row.db_insert()
+
+
+def _install_equipment(doc, payload: dict) -> str:
+	serial = payload["serial_no"].strip()
+	existing = frappe.db.get_value("Service Equipment", serial, ["status", "service_location"], as_dict=True)
+	if existing and existing.status == "Installed":
+		raise CommandRefused(
+			PolicyError(
+				"validation",
+				"already_installed",
+				"This serial number is already installed",
+				{"service_location": existing.service_location},
+			)
+		)
+	location = frappe.db.get_value("Dispatch Job", doc.name, "service_location")
+	values = {
+		"mac_address": (payload.get("mac_address") or "").strip().upper() or None,
+		"equipment_type": payload["equipment_type"],
+		"brand": payload.get("brand"),
+		"model": payload.get("model"),
+		"item_code": payload.get("item_code"),
+		"status": "Installed",
+		"service_location": location,
+		"installed_by_job": doc.name,
+		"installed_on": now_datetime(),
+		"removed_by_job": None,
+		"removed_on": None,
+		"removal_reason": None,
+	}
+	if existing:
+		equipment = frappe.get_doc("Service Equipment", serial)
+		equipment.update(values)
+		equipment.save(ignore_permissions=True)
+	else:
+		equipment = frappe.get_doc({"doctype": "Service Equipment", "serial_no": serial, **values}).insert(
+			ignore_permissions=True
+		)
+	_job_equipment_row(
+		doc.name,
+		{
+			"serial_no": serial,
+			"mac_address": values["mac_address"],
+			"equipment_type": values["equipment_type"],
+			"brand": values["brand"],
+			"model": values["model"],
+			"item_code": values["item_code"],
+			"action": "Installed",
+		},
+	)
+	return equipment.name
+
+
+def _remove_equipment(doc, payload: dict) -> str:
+	serial = payload["serial_no"].strip()
+	row = frappe.db.get_value(
+		"Service Equipment", serial, ["status", "service_location", "equipment_type"], as_dict=True
+	)
+	location = frappe.db.get_value("Dispatch Job", doc.name, "service_location")
+	if not row or row.status != "Installed" or (location and row.service_location != location):
+		raise CommandRefused(
+			PolicyError("validation", "equipment_not_on_site", "No such equipment installed at this location")
+		)
+	frappe.db.set_value(
+		"Service Equipment",
+		serial,
+		{
+			"status": "Removed",
+			"removed_by_job": doc.name,
+			"removed_on": now_datetime(),
+			"removal_reason": payload.get("reason"),
+		},
+	)
+	_job_equipment_row(
+		doc.name,
+		{
+			"serial_no": serial,
+			"equipment_type": row.equipment_type,
+			"action": "Removed",
+			"note": payload.get("reason"),
+		},
+	)
+	return serial
 
 
 def _check_drop(doc, payload):

@@ -1,5 +1,6 @@
 """Technician side on a real site: magic links, the iCal feed, publishing by SMS (Twilio stand-in), the portal."""
 
+import json
 import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
@@ -323,3 +324,157 @@ class TestPortal(TechnicianSideCase):
 				("tech_complete", f"portal:{self.tech}", "portal"),
 			],
 		)
+
+
+class TestPortalEquipment(TechnicianSideCase):
+	def portal(self, method: str, link: str, body: dict | None = None, get: dict | None = None):
+		client = get_test_client()
+		path = f"/api/method/gigafibre_dispatch.api.portal.{method}"
+		if get is not None:
+			from urllib.parse import urlencode
+
+			return make_request(target=client.get, args=(f"{path}?{urlencode({'token': link, **get})}",))
+		return make_request(
+			target=client.post,
+			args=(path,),
+			kwargs={
+				"json": {"token": link, **(body or {})},
+				"headers": {"Idempotency-Key": str(uuid.uuid4())},
+			},
+		)
+
+	def test_install_search_remove_scan_through_commands(self):
+		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())
+		job = self.job(today + timedelta(hours=17), subject="Équipement")
+		frappe.db.set_value("Dispatch Job", job, "status", "In Progress")
+		frappe.db.commit()
+		link = publish.magic_link_for(self.tech).rsplit("/", 1)[1]
+		serial = f"ZTEG{self.run_id.upper()}01"
+		before = self.transitions(job)
+		install = {
+			"equipment_type": "ONT",
+			"serial_no": serial,
+			"mac_address": "aa:bb:cc:00:11:22",
+			"brand": "ZTE",
+			"model": "F601",
+		}
+		out = self.portal("act", link, {"job": job, "command": "equipment_install", "payload": install})
+		self.assertEqual(out.status_code, 200, out.text)
+		self.assertEqual(out.json["data"]["to_state"], "In Progress")
+		frappe.db.rollback()
+		eq = frappe.db.get_value(
+			"Service Equipment",
+			serial,
+			["status", "service_location", "mac_address", "installed_by_job"],
+			as_dict=True,
+		)
+		self.assertEqual(
+			(eq.status, eq.service_location, eq.mac_address, eq.installed_by_job),
+			("Installed", self.loc_a, "AA:BB:CC:00:11:22", job),
+		)
+		again = self.portal("act", link, {"job": job, "command": "equipment_install", "payload": install})
+		self.assert_policy(again, 400, "validation", "already_installed")
+		self.assertEqual(
+			self.portal("equipment_search", link, get={"q": serial[:6]}).json["data"][0]["serial_no"], serial
+		)
+		by_mac = self.portal("equipment_search", link, get={"q": "00:11:22"}).json["data"]
+		self.assertEqual([e["serial_no"] for e in by_mac], [serial])
+		self.assertEqual(
+			[e["serial_no"] for e in self.portal("equipment_on_site", link, get={"job": job}).json["data"]],
+			[serial],
+		)
+		scan = self.portal(
+			"act",
+			link,
+			{
+				"job": job,
+				"command": "scan_record",
+				"payload": {"code": "4006381333931", "symbology": "ean13"},
+			},
+		)
+		self.assertEqual(scan.status_code, 200, scan.text)
+		removed = self.portal(
+			"act",
+			link,
+			{
+				"job": job,
+				"command": "equipment_remove",
+				"payload": {"serial_no": serial, "reason": "Remplacé"},
+			},
+		)
+		self.assertEqual(removed.status_code, 200, removed.text)
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Service Equipment", serial, "status"), "Removed")
+		self.assertEqual(self.portal("equipment_on_site", link, get={"job": job}).json["data"], [])
+		rows = frappe.get_all(
+			"Dispatch Job Equipment",
+			filters={"parent": job},
+			fields=["serial_no", "action"],
+			order_by="idx asc",
+		)
+		self.assertEqual(
+			[(r.serial_no, r.action) for r in rows],
+			[(serial, "Installed"), ("4006381333931", "On site"), (serial, "Removed")],
+		)
+		self.assertEqual(self.transitions(job), before + 3)
+		self.assertEqual(self.portal("catalog", link, get={}).status_code, 200)
+		frappe.delete_doc("Service Equipment", serial, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
+	def test_vision_provider_and_manual_fallback(self):
+		from gigafibre_dispatch.tests.standins import LlmStandIn
+
+		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())
+		job = self.job(today + timedelta(hours=18), subject="Vision")
+		link = publish.magic_link_for(self.tech).rsplit("/", 1)[1]
+		photo = "data:image/png;base64,iVBORw0KGgo="
+		off = self.portal("vision", link, {"job": job, "data_url": photo, "mode": "equipment"})
+		self.assertEqual(off.json["data"], {"available": False, "labels": []})
+		labels = [
+			{
+				"brand": "ZTE",
+				"model": f"M{i}",
+				"serial_no": f"SN{i}",
+				"mac_address": None,
+				"equipment_type": "ONT",
+			}
+			for i in range(7)
+		]
+		codes = [{"value": f"CODE{i}", "symbology": "code128"} for i in range(5)]
+		s = frappe.get_single("Dispatch Settings")
+		try:
+			with LlmStandIn({"labels": labels, "codes": codes}) as llm:
+				s.update({"llm_base_url": llm.url, "vision_model": "gemini-2.5-flash"})
+				s.flags.ignore_mandatory = True
+				s.save(ignore_permissions=True)
+				frappe.db.commit()
+				read = self.portal("vision", link, {"job": job, "data_url": photo, "mode": "equipment"}).json[
+					"data"
+				]
+				self.assertEqual(len(read["labels"]), 5)
+				self.assertEqual(read["labels"][0]["serial_no"], "SN0")
+				barcodes = self.portal(
+					"vision", link, {"job": job, "data_url": photo, "mode": "barcodes"}
+				).json["data"]
+				self.assertEqual([c["value"] for c in barcodes["codes"]], ["CODE0", "CODE1", "CODE2"])
+				sent = json.loads(llm.requests[0]["body"])
+				self.assertEqual(sent["model"], "gemini-2.5-flash")
+				self.assertEqual(sent["messages"][0]["content"][1]["image_url"]["url"], photo)
+			with LlmStandIn("not json", status=200) as broken:
+				s.reload()
+				s.llm_base_url = broken.url
+				s.save(ignore_permissions=True)
+				frappe.db.commit()
+				self.assertEqual(
+					self.portal("vision", link, {"job": job, "data_url": photo, "mode": "barcodes"}).json[
+						"data"
+					]["codes"],
+					[],
+				)
+		finally:
+			s.reload()
+			s.update({"llm_base_url": None, "vision_model": None})
+			s.save(ignore_permissions=True)
+			frappe.db.commit()
+		bad = self.portal("vision", link, {"job": job, "data_url": "data:text/plain,hi", "mode": "barcodes"})
+		self.assert_policy(bad, 422, "evidence")

@@ -58,6 +58,9 @@ class DispatchJob(Document):
 	tech_complete = _command_method("tech_complete")
 	qa_verify = _command_method("qa_verify")
 	billing_generate_invoice = _command_method("billing_generate_invoice")
+	equipment_install = _command_method("equipment_install")
+	equipment_remove = _command_method("equipment_remove")
+	scan_record = _command_method("scan_record")
 	cancel = _command_method("cancel")
 
 	def validate(self):
