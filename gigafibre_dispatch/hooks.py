@@ -53,8 +53,11 @@ scheduler_events = {
 
 # Website
 # -------
-website_route_rules = [{"from_route": "/t/<token>", "to_route": "t"}]
-# /dispatch/calendar/<technician>.ics (text/calendar, token-authenticated)
-page_renderer = ["gigafibre_dispatch.www_renderers.CalendarFeed"]
+# /t/<token>: the technician's page (www/t.html); /dispatch/calendar/<technician>.ics: the iCal feed.
+# Both authenticate by their token and are served by page renderers (no website shell, see www_renderers.py).
+page_renderer = [
+	"gigafibre_dispatch.www_renderers.TechnicianPortal",
+	"gigafibre_dispatch.www_renderers.CalendarFeed",
+]
 
 # Translations: gigafibre_dispatch/translations/fr.csv

@@ -22,3 +22,27 @@ class CalendarFeed(BaseRenderer):
 
 		technician = CALENDAR_PATH.match(self.path).group(1)
 		return feed_response(technician, frappe.form_dict.get("token"))
+
+
+PORTAL_PATH = re.compile(r"^t/([^/]+)$")
+
+
+class TechnicianPortal(BaseRenderer):
+	"""GET /t/<token> — the technician's page, rendered from www/t.html without the website shell.
+
+	Frappe's template pages build the whole website context (apps, sidebar permissions) on every request; the
+	portal needs none of it, and a technician on a phone connection should not wait for it."""
+
+	def can_render(self) -> bool:
+		return bool(PORTAL_PATH.match(self.path))
+
+	def render(self) -> Response:
+		from gigafibre_dispatch.api.portal import page_context
+
+		token = PORTAL_PATH.match(self.path).group(1)
+		context = page_context(token, frappe.form_dict.get("job"))
+		html = frappe.render_template("gigafibre_dispatch/www/t.html", context)
+		response = Response(html, status=200 if context["state"] == "ok" else 401, mimetype="text/html")
+		response.headers["Cache-Control"] = "no-store"
+		response.headers["X-Robots-Tag"] = "noindex"
+		return response

@@ -1,11 +1,33 @@
 """The iCal feed served at /dispatch/calendar/<technician>.ics (see www_renderers.CalendarFeed)."""
 
+from collections import OrderedDict
+
 import frappe
 from frappe.utils import now_datetime
 from werkzeug.wrappers import Response
 
 from gigafibre_dispatch.api.publish import base_url, publish_window
 from gigafibre_dispatch.engine.ical import ical_token_valid, render_feed
+
+
+class EventCache:
+	"""Rendered events of this worker process, keyed by what they show (engine.ical.event_key); oldest out first."""
+
+	def __init__(self, size: int):
+		self.size = size
+		self.data: OrderedDict = OrderedDict()
+
+	def get(self, key, default=None):
+		return self.data.get(key, default)
+
+	def __setitem__(self, key, value):
+		if len(self.data) >= self.size:
+			self.data.popitem(last=False)
+		self.data[key] = value
+
+
+EVENTS = EventCache(50_000)
+
 
 FEED_FIELDS = (
 	"name",
@@ -83,4 +105,6 @@ def feed_bytes(technician: str, name: str, tzid: str, today=None) -> bytes:
 		for r in rows
 	]
 	domain = base_url().split("://", 1)[-1].split("/")[0]
-	return render_feed(f"Gigafibre — {name}", jobs, tzid=tzid, domain=domain, now=now_datetime())
+	return render_feed(
+		f"Gigafibre — {name}", jobs, tzid=tzid, domain=domain, now=now_datetime(), cache=EVENTS
+	)

@@ -9,7 +9,7 @@ occurrence is an override of it (same UID, RECURRENCE-ID).
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -66,6 +66,39 @@ def uid_for(job_name: str, domain: str) -> str:
 	return f"{job_name}@{domain}"
 
 
+def _event(job: Mapping, tz: ZoneInfo, utc: ZoneInfo, domain: str, fallback_stamp: datetime) -> bytes:
+	start = job["start"].replace(tzinfo=tz)
+	event = Event()
+	event.add("uid", uid_for(job.get("template_id") or job["name"], domain))
+	# DTSTAMP is the job's last change (not "now"), so an unchanged job renders to the same bytes.
+	changed = job.get("modified")
+	event.add("dtstamp", changed.replace(tzinfo=tz).astimezone(utc) if changed else fallback_stamp)
+	event.add("dtstart", start)
+	# Elapsed time, not wall-clock: a job across a DST change ends at the right instant.
+	end = (start.astimezone(utc) + timedelta(hours=float(job.get("duration_h") or 1))).astimezone(tz)
+	event.add("dtend", end)
+	event.add("summary", job.get("subject") or job["name"])
+	event.add("status", ical_status(job.get("status") or ""))
+	event.add("priority", ical_priority(job.get("priority") or ""))
+	if job.get("location"):
+		event.add("location", job["location"])
+	if job.get("description"):
+		event.add("description", job["description"])
+	if job.get("template_id"):
+		event.add("recurrence-id", start)
+	elif job.get("recurrence_rule"):
+		rule = job["recurrence_rule"].strip()
+		event.add("rrule", vRecur.from_ical(rule[6:] if rule.upper().startswith("RRULE:") else rule))
+	if changed:
+		event.add("last-modified", changed.replace(tzinfo=tz).astimezone(utc))
+	return event.to_ical()
+
+
+def event_key(job: Mapping, tzid: str, domain: str) -> tuple:
+	"""Everything an event's bytes depend on (the job's `modified` stands for its own fields)."""
+	return (job["name"], str(job.get("modified")), job.get("location"), job.get("status"), tzid, domain)
+
+
 def render_feed(
 	calendar_name: str,
 	jobs: Iterable[Mapping],
@@ -73,9 +106,10 @@ def render_feed(
 	tzid: str = "America/Toronto",
 	domain: str = "dispatch.gigafibre.ca",
 	now: datetime,
+	cache: MutableMapping | None = None,
 ) -> bytes:
 	"""jobs: name, subject, start (naive, site-local), duration_h, status, priority, location, description,
-	recurrence_rule, template_id, modified."""
+	recurrence_rule, template_id, modified. `cache` (optional) keeps rendered events between requests."""
 	tz = ZoneInfo(tzid)
 	utc = ZoneInfo("UTC")
 	cal = Calendar()
@@ -87,28 +121,16 @@ def render_feed(
 	cal.add("x-wr-timezone", tzid)
 	cal.add_component(vtimezone(tzid))
 	stamp = now.astimezone(utc) if now.tzinfo else now.replace(tzinfo=utc)
+	events = []
 	for job in jobs:
-		start = job["start"].replace(tzinfo=tz)
-		event = Event()
-		event.add("uid", uid_for(job.get("template_id") or job["name"], domain))
-		event.add("dtstamp", stamp)
-		event.add("dtstart", start)
-		# Elapsed time, not wall-clock: a job across a DST change ends at the right instant.
-		end = (start.astimezone(utc) + timedelta(hours=float(job.get("duration_h") or 1))).astimezone(tz)
-		event.add("dtend", end)
-		event.add("summary", job.get("subject") or job["name"])
-		event.add("status", ical_status(job.get("status") or ""))
-		event.add("priority", ical_priority(job.get("priority") or ""))
-		if job.get("location"):
-			event.add("location", job["location"])
-		if job.get("description"):
-			event.add("description", job["description"])
-		if job.get("template_id"):
-			event.add("recurrence-id", start)
-		elif job.get("recurrence_rule"):
-			rule = job["recurrence_rule"].strip()
-			event.add("rrule", vRecur.from_ical(rule[6:] if rule.upper().startswith("RRULE:") else rule))
-		if job.get("modified"):
-			event.add("last-modified", job["modified"].replace(tzinfo=tz).astimezone(utc))
-		cal.add_component(event)
-	return cal.to_ical()
+		if cache is None:
+			events.append(_event(job, tz, utc, domain, stamp))
+			continue
+		key = event_key(job, tzid, domain)
+		body = cache.get(key)
+		if body is None:
+			body = cache[key] = _event(job, tz, utc, domain, stamp)
+		events.append(body)
+	head = cal.to_ical()
+	closing = b"END:VCALENDAR\r\n"
+	return head[: -len(closing)] + b"".join(events) + closing

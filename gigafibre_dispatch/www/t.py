@@ -1,4 +1,5 @@
-"""/t/<token>: the technician's mobile page (server-rendered, French). The magic link is the only credential."""
+"""/t: without a token, the "ask for a new link" page. /t/<token> itself is served by
+www_renderers.TechnicianPortal from the same template."""
 
 import frappe
 
