@@ -1,0 +1,46 @@
+// Copyright (c) 2026, Gigafibre and contributors
+// For license information, please see license.txt
+
+const PUBLISH = "gigafibre_dispatch.api.publish";
+
+frappe.ui.form.on("Dispatch Technician", {
+	refresh(frm) {
+		if (frm.is_new() || frm.doc.resource_type !== "human" || !frm.doc.active) return;
+		frm.add_custom_button(__("Publish & Text Schedule"), () => publish_dialog(frm), __("Publish"));
+		frm.add_custom_button(__("Copy Magic Link"), () => copy(PUBLISH + ".magic_link", frm), __("Publish"));
+		frm.add_custom_button(__("Copy Calendar URL"), () => copy(PUBLISH + ".ical_url", frm), __("Publish"));
+	},
+});
+
+function copy(method, frm) {
+	frappe.call({ method, args: { technician: frm.doc.name } }).then(({ message }) => frappe.utils.copy_to_clipboard(message));
+}
+
+function publish_dialog(frm) {
+	const today = frappe.datetime.get_today();
+	const d = new frappe.ui.Dialog({
+		title: __("Publish & Text Schedule"),
+		fields: [
+			{ fieldname: "date_from", fieldtype: "Date", label: __("From Date"), default: today, reqd: 1 },
+			{ fieldname: "date_to", fieldtype: "Date", label: __("To Date"), default: frappe.datetime.add_days(today, 6), reqd: 1 },
+		],
+		primary_action_label: __("Publish"),
+		primary_action(values) {
+			frappe
+				.call({ method: PUBLISH + ".publish_schedule", type: "POST", args: { technician: frm.doc.name, ...values } })
+				.then(({ message }) => {
+					d.hide();
+					const sent = message.sms.filter((s) => s.queued).length;
+					frappe.msgprint(
+						message.warning ||
+							__("{0} job(s) published; {1} SMS queued ({2} already sent for this schedule).", [
+								message.published.length,
+								sent,
+								message.sms.length - sent,
+							])
+					);
+				});
+		},
+	});
+	d.show();
+}
