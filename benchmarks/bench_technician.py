@@ -13,15 +13,7 @@ import statistics
 import time
 from datetime import datetime, timedelta
 
-
-def median_ms(fn, runs=20):
-	fn()
-	times = []
-	for _ in range(runs):
-		t = time.perf_counter()
-		fn()
-		times.append((time.perf_counter() - t) * 1000)
-	return statistics.median(times)
+from _common import median_ms
 
 
 def main():
@@ -136,7 +128,7 @@ def run(frappe, args):
 		cold.append((time.perf_counter() - t) * 1000)
 	cold_ms = statistics.median(cold)
 	feed_ms = median_ms(lambda: feed_response(tech.name, token))
-	base_ms = median_ms(baseline_feed, runs=3)
+	base_ms = median_ms(baseline_feed, runs=3, warmup=1)
 
 	# Portal day page through the WSGI app (same process, same database transaction).
 	frappe.db.commit()  # the app's request opens its own connection: let it see the data (removed below)
@@ -149,7 +141,7 @@ def run(frappe, args):
 		page = client.get(f"/t/{link}", headers=headers)
 		assert page.status_code == 200, page.status_code
 		portal_ms = median_ms(lambda: client.get(f"/t/{link}", headers=headers))
-		login_ms = median_ms(lambda: client.get("/login", headers=headers))
+		login_ms = median_ms(lambda: client.get("/login", headers=headers), runs=5, warmup=1)
 	finally:
 		frappe.connect()
 		frappe.db.delete("Dispatch Job", {"name": ("like", "BENCH-ICS-%")})

@@ -36,24 +36,6 @@ TECH_FIELDS = (
 	"gps_fix_at",
 )
 
-JOB_FIELDS = (
-	"name",
-	"subject",
-	"status",
-	"priority",
-	"assigned_technician",
-	"scheduled_start",
-	"duration_h",
-	"latitude",
-	"longitude",
-	"continuous",
-	"depends_on",
-	"template_id",
-	"customer",
-	"service_location",
-	"published",
-)
-
 # What the board draws of a job: no more columns than that (5,000 rows go through a pure-Python driver).
 BOARD_JOB_FIELDS = (
 	"name",
@@ -68,6 +50,7 @@ BOARD_JOB_FIELDS = (
 	"continuous",
 	"template_id",
 )
+JOB_FIELDS = (*BOARD_JOB_FIELDS, "depends_on", "customer", "service_location", "published")
 
 # Statuses that no longer occupy a technician's time on the board or in slot search.
 INACTIVE_JOB_STATUSES = ("Cancelled",)
