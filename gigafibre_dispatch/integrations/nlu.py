@@ -1,0 +1,70 @@
+"""Absence-SMS understanding: an OpenAI-compatible chat endpoint when configured, else the rule-based parser.
+
+The provider is optional and never trusted blindly: its answer must be valid JSON with known values, or the
+rules decide. A slow or failing endpoint falls back too (timeout 8 s).
+"""
+
+import json
+from datetime import date
+
+import frappe
+import requests
+
+from gigafibre_dispatch.engine.absence_sms import AbsenceIntent, parse_absence_message
+
+REASONS = ("Malade", "Vacances", "Formation", "Rendez-vous", "Congé", "Absent")
+PROMPT = (
+	"Tu lis un SMS d'un technicien (français ou anglais) qui annonce une absence ou son retour. "
+	'Réponds en JSON seulement: {"action": "set"|"clear"|"unknown", "reason": one of '
+	+ ", ".join(REASONS)
+	+ ', "from_date": "YYYY-MM-DD"|null, "until_date": "YYYY-MM-DD"|null}. Aujourd\'hui: {today}.'
+)
+
+
+def llm_intent(
+	text: str, today: date, base_url: str, api_key: str | None, model: str
+) -> AbsenceIntent | None:
+	try:
+		response = requests.post(
+			f"{base_url.rstrip('/')}/chat/completions",
+			headers={"Authorization": f"Bearer {api_key}"} if api_key else {},
+			json={
+				"model": model,
+				"temperature": 0,
+				"response_format": {"type": "json_object"},
+				"messages": [
+					{"role": "system", "content": PROMPT.replace("{today}", today.isoformat())},
+					{"role": "user", "content": text},
+				],
+			},
+			timeout=8,
+		)
+		response.raise_for_status()
+		data = json.loads(response.json()["choices"][0]["message"]["content"])
+	except (requests.RequestException, KeyError, IndexError, ValueError, TypeError):
+		return None
+	action = data.get("action")
+	if action == "clear":
+		return AbsenceIntent(action="clear", reason="", language="fr")
+	if action != "set" or data.get("reason") not in REASONS:
+		return None
+	try:
+		start = date.fromisoformat(data.get("from_date") or today.isoformat())
+		until = date.fromisoformat(data.get("until_date") or start.isoformat())
+	except ValueError:
+		return None
+	if until < start:
+		return None
+	return AbsenceIntent(action="set", reason=data["reason"], from_date=start, until_date=until)
+
+
+def understand(text: str, today: date) -> tuple[AbsenceIntent | None, str]:
+	"""(intent, source): the LLM's reading when configured and sound, else the rules'."""
+	s = frappe.get_cached_doc("Dispatch Settings")
+	if s.llm_base_url and s.llm_model:
+		intent = llm_intent(
+			text, today, s.llm_base_url, s.get_password("llm_api_key", raise_exception=False), s.llm_model
+		)
+		if intent is not None:
+			return intent, "llm"
+	return parse_absence_message(text, today), "rules"

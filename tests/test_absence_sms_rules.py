@@ -1,0 +1,104 @@
+"""The rule-based absence reader on real-looking texts (French and English, typos and all)."""
+
+from datetime import date, time
+
+import pytest
+
+from gigafibre_dispatch.engine.absence_sms import AbsenceIntent, confirmation_fr, parse_absence_message
+
+MON = date(2026, 11, 23)  # a Monday
+DEC = date(2026, 12, 14)  # a Monday in December: January dates are next year
+
+# (today, message, expected (action, reason, from, until, start_time, end_time) or None)
+TABLE = [
+	(MON, "malade aujourdhui", ("set", "Malade", MON, MON, None, None)),
+	(MON, "Bonjour, je suis malade aujourd'hui. Marc", ("set", "Malade", MON, MON, None, None)),
+	(MON, "MALADE 🤒", ("set", "Malade", MON, MON, None, None)),
+	(MON, "absent demain", ("set", "Absent", date(2026, 11, 24), date(2026, 11, 24), None, None)),
+	(MON, "absent demain am", ("set", "Absent", date(2026, 11, 24), date(2026, 11, 24), None, time(12))),
+	(
+		MON,
+		"rdv dentiste demain après-midi",
+		("set", "Rendez-vous", date(2026, 11, 24), date(2026, 11, 24), time(12), None),
+	),
+	(MON, "Rendez-vous chez le médecin ce matin", ("set", "Rendez-vous", MON, MON, None, time(12))),
+	(MON, "vacances du 3 au 5 mars", ("set", "Vacances", date(2027, 3, 3), date(2027, 3, 5), None, None)),
+	(
+		MON,
+		"Vacances du 28 février au 2 mars svp",
+		("set", "Vacances", date(2027, 2, 28), date(2027, 3, 2), None, None),
+	),
+	(MON, "formation jeudi", ("set", "Formation", date(2026, 11, 26), date(2026, 11, 26), None, None)),
+	(
+		MON,
+		"Je suis en formation toute la semaine prochaine",
+		("set", "Formation", date(2026, 11, 30), date(2026, 12, 4), None, None),
+	),
+	(MON, "absente lundi", ("set", "Absent", date(2026, 11, 30), date(2026, 11, 30), None, None)),
+	(MON, "congé vendredi", ("set", "Congé", date(2026, 11, 27), date(2026, 11, 27), None, None)),
+	(MON, "je serai absent cette semaine", ("set", "Absent", MON, date(2026, 11, 27), None, None)),
+	(MON, "absent jusqu'au 5 décembre", ("set", "Absent", MON, date(2026, 12, 5), None, None)),
+	(MON, "malade jusqu'à mercredi", ("set", "Malade", MON, date(2026, 11, 25), None, None)),
+	(MON, "malade pour 3 jours", ("set", "Malade", MON, date(2026, 11, 25), None, None)),
+	(MON, "absent le 12 décembre", ("set", "Absent", date(2026, 12, 12), date(2026, 12, 12), None, None)),
+	(MON, "malade 24/11", ("set", "Malade", date(2026, 11, 24), date(2026, 11, 24), None, None)),
+	(MON, "vacances 21/12 au 2/1", ("set", "Vacances", date(2026, 12, 21), date(2027, 1, 2), None, None)),
+	(MON, "grippe, je reste à la maison", ("set", "Malade", MON, MON, None, None)),
+	(MON, "sick", ("set", "Malade", MON, MON, None, None)),
+	(MON, "sick until friday", ("set", "Malade", MON, date(2026, 11, 27), None, None)),
+	(MON, "I'm sick today, sorry", ("set", "Malade", MON, MON, None, None)),
+	(MON, "off tomorrow", ("set", "Congé", date(2026, 11, 24), date(2026, 11, 24), None, None)),
+	(MON, "off till Dec 2", ("set", "Congé", MON, date(2026, 12, 2), None, None)),
+	(MON, "vacation next week", ("set", "Vacances", date(2026, 11, 30), date(2026, 12, 4), None, None)),
+	(MON, "sick March 3-5", ("set", "Malade", date(2027, 3, 3), date(2027, 3, 5), None, None)),
+	(
+		MON,
+		"training from December 1 to 3",
+		("set", "Formation", date(2026, 12, 1), date(2026, 12, 3), None, None),
+	),
+	(MON, "doctor appointment this afternoon", ("set", "Rendez-vous", MON, MON, time(12), None)),
+	(DEC, "vacances du 3 au 5 janvier", ("set", "Vacances", date(2027, 1, 3), date(2027, 1, 5), None, None)),
+	(DEC, "malade après-demain", ("set", "Malade", date(2026, 12, 16), date(2026, 12, 16), None, None)),
+	(MON, "de retour", ("clear", "", None, None, None, None)),
+	(MON, "Je suis de retour, merci!", ("clear", "", None, None, None, None)),
+	(MON, "I'm back", ("clear", "", None, None, None, None)),
+	(MON, "back to work tomorrow", ("clear", "", None, None, None, None)),
+	(MON, "ok merci", None),
+	(MON, "Où est le client?", None),
+	(MON, "Can you call me?", None),
+	(MON, "", None),
+	(MON, "vacances du 5 au 3 mars", None),
+]
+
+
+@pytest.mark.parametrize("today,message,expected", TABLE, ids=[m or "<empty>" for _, m, _ in TABLE])
+def test_phrase(today, message, expected):
+	intent = parse_absence_message(message, today)
+	if expected is None:
+		assert intent is None
+	else:
+		assert intent is not None
+		assert (
+			intent.action,
+			intent.reason,
+			intent.from_date,
+			intent.until_date,
+			intent.start_time,
+			intent.end_time,
+		) == expected
+
+
+def test_table_is_large_and_mixed():
+	assert len(TABLE) >= 35
+	langs = {parse_absence_message(m, t).language for t, m, e in TABLE if e is not None}
+	assert langs == {"fr", "en"}
+
+
+def test_french_confirmations():
+	sick = confirmation_fr(AbsenceIntent("set", "Malade", MON, MON))
+	assert sick == "Absence enregistrée (Malade) le lun. 23 nov. Bon rétablissement!"
+	holidays = confirmation_fr(AbsenceIntent("set", "Vacances", date(2027, 3, 3), date(2027, 3, 5)))
+	assert holidays == "Absence enregistrée (Vacances) du mer. 3 mars au ven. 5 mars. Bonnes vacances!"
+	morning = confirmation_fr(AbsenceIntent("set", "Rendez-vous", MON, MON, None, time(12)))
+	assert "(matin)" in morning and "Rendez-vous" in morning
+	assert confirmation_fr(AbsenceIntent("clear", "")) == "Bon retour! Votre absence est levée."
