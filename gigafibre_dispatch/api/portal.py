@@ -202,6 +202,18 @@ def _portal_access(token: str) -> PortalAccess:
 	return acc
 
 
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+def refresh_link(token: str) -> Response:
+	"""A fresh link (new expiry, same target) for a link that is still valid (allow_guest: the link authenticates)."""
+	from gigafibre_dispatch.api.publish import base_url, secret
+	from gigafibre_dispatch.engine.magic import refresh_magic_token
+
+	acc = _portal_access(token)
+	ttl = int(frappe.get_cached_doc("Dispatch Settings").magic_link_ttl_hours or 72)
+	fresh = refresh_magic_token(acc.claims, secret("magic_link_secret"), now=now_datetime(), ttl_hours=ttl)
+	return json_response(200, {"data": {"link": f"{base_url()}/t/{fresh}", "expires_in_hours": ttl}})
+
+
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 def equipment_search(token: str, q: str) -> Response:
 	"""Serial number first, then MAC address (the page debounces its calls)."""

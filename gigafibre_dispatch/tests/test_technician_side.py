@@ -271,6 +271,7 @@ class TestPortal(TechnicianSideCase):
 		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())
 		mine = self.job(today + timedelta(hours=15), subject="À faire aujourd'hui")
 		theirs = self.job(today + timedelta(hours=16), tech=self.other_tech, subject="Pas à moi")
+		self.job(today + timedelta(hours=19), subject="Pas encore publiée", published=0)
 		frappe.db.set_value("Dispatch Job", mine, "status", "Dispatched")
 		frappe.db.commit()
 		link = publish.magic_link_for(self.tech).rsplit("/", 1)[1]
@@ -279,6 +280,16 @@ class TestPortal(TechnicianSideCase):
 		self.assertEqual(page.status_code, 200)
 		self.assertIn("À faire aujourd", page.text)
 		self.assertNotIn("Pas à moi", page.text)
+		self.assertNotIn("Pas encore publiée", page.text)  # only published jobs reach the technician
+		refreshed = make_request(
+			target=client.post,
+			args=("/api/method/gigafibre_dispatch.api.portal.refresh_link",),
+			kwargs={"json": {"token": link}},
+		)
+		self.assertEqual(refreshed.status_code, 200, refreshed.text)
+		new_link = refreshed.json["data"]["link"].rsplit("/t/", 1)[1]
+		self.assertNotEqual(new_link, link)
+		self.assertEqual(portal.access(new_link).tech, self.tech)
 		detail = make_request(target=client.get, args=(f"/t/{link}?job={mine}",))
 		self.assertIn('id="checkin"', detail.text)
 		key = str(uuid.uuid4())
