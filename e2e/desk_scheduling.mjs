@@ -73,7 +73,32 @@ try {
 	const timeline = await page.request.get(`${BASE}/api/method/gigafibre_dispatch.api.lifecycle.get_timeline?job=${JOB}`);
 	const commands = (await timeline.json()).data.timeline.map((t) => t.command);
 	if (commands[commands.length - 1] !== "assignment_dispatch") fail(`timeline ends with ${commands.slice(-1)}`);
-	console.log(JSON.stringify({ shortcuts: shortcuts.length, ranking_rows: rows, slot_options: options, actions: items.length, after: "Dispatched" }));
+
+	// Publishing a technician's schedule from Desk: the jobs are published and two SMS are logged.
+	await page.goto(`${BASE}/app/dispatch-technician/DEMO-T07`);
+	await page.locator(".inner-group-button button", { hasText: "Publish" }).click();
+	await page.locator(".dropdown-menu.show a", { hasText: "Publish & Text Schedule" }).click();
+	await page.locator(".modal.show input[data-fieldname='date_from']").waitFor();
+	// The demo fills the current week: publish from its Monday.
+	const monday = await page.evaluate(() => {
+		const today = frappe.datetime.str_to_obj(frappe.datetime.get_today());
+		return frappe.datetime.str_to_user(frappe.datetime.add_days(frappe.datetime.get_today(), -((today.getDay() + 6) % 7)));
+	});
+	const from = page.locator(".modal.show input[data-fieldname='date_from']");
+	await from.fill(monday);
+	await from.press("Tab");
+	await page.waitForTimeout(300);
+	await page.locator(".modal.show .modal-footer .btn-primary").click();
+	const msg = page.locator(".modal.show .msgprint");
+	await msg.waitFor({ timeout: 20000 });
+	const text = await msg.innerText();
+	await page.screenshot({ path: `${OUT}/publish.png` });
+	const published = Number((text.match(/(\d+) job\(s\) published/) || [])[1] || 0);
+	if (published < 1) fail(`publish message: ${text}`);
+	const logs = await page.request.get(`${BASE}/api/resource/Dispatch SMS Log?filters=${encodeURIComponent(JSON.stringify([["technician", "=", "DEMO-T07"]]))}&fields=${encodeURIComponent(JSON.stringify(["kind"]))}&limit_page_length=100`);
+	const kinds = new Set((await logs.json()).data.map((l) => l.kind));
+	if (!kinds.has("magic_link") || !kinds.has("calendar")) fail(`SMS logs: ${[...kinds]}`);
+	console.log(JSON.stringify({ shortcuts: shortcuts.length, ranking_rows: rows, slot_options: options, actions: items.length, after: "Dispatched", publish: text.trim() }));
 } catch (e) {
 	await page.screenshot({ path: `${OUT}/error.png` }).catch(() => {});
 	fail(e.stack || String(e));

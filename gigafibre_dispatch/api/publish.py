@@ -95,6 +95,9 @@ def publish_schedule(technician: str, date_from: str, date_to: str) -> dict:
 	if names:
 		frappe.db.set_value("Dispatch Job", {"name": ("in", names)}, "published", 1)
 	out = {"technician": technician, "published": names, "sms": []}
+	if not names:
+		out["warning"] = _("No job to publish for this technician in this range: nothing was sent")
+		return out
 	if not tech.phone:
 		out["warning"] = _("No mobile phone on the technician: nothing was sent")
 		return out
