@@ -45,6 +45,7 @@ scheduler_events = {
 	"cron": {
 		"*/5 * * * *": ["gigafibre_dispatch.lifecycle.observability.snapshot_alerts_job"],
 		"* * * * *": [
+			"gigafibre_dispatch.api.offers.expire_offers",
 			"gigafibre_dispatch.integrations.sms.retry_due",
 			"gigafibre_dispatch.integrations.traccar.poll_positions",
 		],

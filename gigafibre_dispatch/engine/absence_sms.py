@@ -1,32 +1,66 @@
-"""Absence SMS, read by rules (French and English): the fallback when no language model is configured or answers.
+"""Absence SMS read by rules (French and English): the fallback when no language model is configured or answers.
 
-Decisions: a weekday name means its next occurrence after today (today itself only with "ce"/"this" or
-"aujourd'hui"); numeric dates are day/month as Québec texts write them; a month-name date more than 30 days in the
-past means next year; with no date at all the absence is for today; "matin"/"morning" is until noon,
-"après-midi"/"afternoon" from noon.
+A technician texts the dispatch number ("malade aujourd'hui", "vacances du 3 au 5 mars", "sick until Friday",
+"de retour"); `parse_absence_message` turns the text into an `AbsenceIntent`, or None when it is not understood
+(the shell then answers politely and changes nothing). Pure Python: no frappe, stdlib only.
+
+Reading, step by step: accents, case, punctuation and emojis are folded away and a trailing signature
+("… Marc", "- Marc Tremblay") is dropped; the reason comes from keywords; times ("jusqu'à 10h", "de 8h à 12h",
+"matin", "pm") and dates are found, and the date expressions are combined into one range.
+
+Decisions where texts are ambiguous:
+- Weekday names (lundi…dimanche, monday…sunday; abbreviations lun/mar/…/dim in French texts, mon/tue/…/sun in
+  English ones, the abbreviations only next to a day number or after a word such as "du", "until", "absent")
+  mean the next such day strictly after today. Only "ce"/"cette"/"this" before today's weekday name means today.
+  "lundi prochain"/"next monday" is the same as "lundi" (the coming Monday).
+- Numeric dates are day/month ("12/03" is 12 March), as Québec French texts write them, in English texts too;
+  English month names are read either way round ("March 3", "3 March").
+- A date with a month and no year is this year's, unless that is more than 30 days in the past: then it is next
+  year's (in December "du 3 au 5 janvier" is next January). A day number alone ("le 12", "du 23 au 27") is in
+  the current month, or the next one when that day has passed.
+- "jusqu'à …"/"until …" runs from today to that date inclusive, "depuis …"/"since …" from that date to today; "pour 3 jours"/"for 3 days" from the start date
+  (today by default) for that many days; "cette semaine"/"this week" is today to Friday (to Sunday at the
+  weekend); "la semaine prochaine"/"next week" is next Monday to Friday.
+- No date at all: today. Two dates joined by "et"/"and" make one range only when they are consecutive days (or
+  after "entre"/"between"); two unrelated dates, or a range that ends before it starts, are not understood.
+- A return with no absence reason ("de retour", "I'm back", "back to work tomorrow", "de retour lundi") clears
+  the absence now: the clear action carries no date. A reason with a return date ("malade, de retour lundi")
+  sets the absence until the day before the return; "back from vacation" is a return, not a vacation.
+- Negated availability ("pas disponible demain", "can't come in", "je rentre pas") is an absence ("Absent");
+  an absent customer ("client absent") is not the technician's absence.
+- "matin"/"morning"/"am"/"avant-midi" alone mean until noon (end 12:00); "après-midi"/"afternoon"/"pm" from
+  noon (start 12:00); both together mean the whole day. Explicit hours win over those words. A start time
+  applies to the first day and an end time to the last day; a point in time ("rdv à 10h") sets no time.
+- With several reasons, the most specific wins: Malade, Rendez-vous, Formation, Vacances, Congé, then Absent.
+- A cleared absence has reason "" (as the language-model reader returns it). The language is "en" when English
+  words outnumber French ones, else "fr".
 """
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 
 @dataclass(frozen=True, slots=True)
 class AbsenceIntent:
-	action: str  # "set" | "clear"
-	reason: str  # French label: Malade, Vacances, Formation, Rendez-vous, Congé, Absent
-	from_date: date | None = None
-	until_date: date | None = None
-	start_time: time | None = None
-	end_time: time | None = None
-	language: str = "fr"
+	action: str  # "set" (start or change an absence) | "clear" (back at work)
+	reason: str  # French label: Malade, Vacances, Formation, Rendez-vous, Congé, Absent ("" for clear)
+	from_date: date | None = None  # None for clear
+	until_date: date | None = None  # inclusive; None for clear
+	start_time: time | None = None  # on from_date
+	end_time: time | None = None  # on until_date
+	language: str = "fr"  # "fr" | "en"
 
+
+NOON = time(12, 0)
+MAX_SPAN_DAYS = 366
 
 MONTHS = {
 	"janvier": 1, "janv": 1, "january": 1, "jan": 1,
 	"fevrier": 2, "fevr": 2, "fev": 2, "february": 2, "feb": 2,
-	"mars": 3, "march": 3, "mar": 3,
+	"mars": 3, "march": 3,
 	"avril": 4, "avr": 4, "april": 4, "apr": 4,
 	"mai": 5, "may": 5,
 	"juin": 6, "june": 6, "jun": 6,
@@ -37,27 +71,587 @@ MONTHS = {
 	"novembre": 11, "nov": 11, "november": 11,
 	"decembre": 12, "dec": 12, "december": 12,
 }  # fmt: skip
+MONTHS_EN = {**MONTHS, "mar": 3}  # "mar" is mardi in French texts, March in English ones
 WEEKDAYS = {
-	"lundi": 0, "lun": 0, "monday": 0, "mon": 0,
-	"mardi": 1, "tuesday": 1, "tue": 1, "tues": 1,
-	"mercredi": 2, "mer": 2, "wednesday": 2, "wed": 2,
-	"jeudi": 3, "jeu": 3, "thursday": 3, "thu": 3, "thurs": 3,
-	"vendredi": 4, "ven": 4, "friday": 4, "fri": 4,
-	"samedi": 5, "sam": 5, "saturday": 5, "sat": 5,
-	"dimanche": 6, "dim": 6, "sunday": 6, "sun": 6,
+	"lundi": 0, "monday": 0,
+	"mardi": 1, "tuesday": 1,
+	"mercredi": 2, "mecredi": 2, "wednesday": 2,
+	"jeudi": 3, "thursday": 3,
+	"vendredi": 4, "friday": 4,
+	"samedi": 5, "saturday": 5,
+	"dimanche": 6, "sunday": 6,
 }  # fmt: skip
-REASONS = (  # first match wins
-	("Malade", r"\b(malade|sick|ill|grippe|fievre|fever|covid)\b"),
-	("Rendez-vous", r"\b(rendez[- ]vous|rdv|appointment|medecin|doctor|dentiste|dentist)\b"),
-	("Formation", r"\b(formation|training|cours|course)\b"),
-	("Vacances", r"\b(vacances|vacation|holidays?)\b"),
-	("Congé", r"\b(conge|day off|off)\b"),
-	("Absent", r"\b(absente?|absence|away|out)\b"),
+WEEKDAY_ABBR = {
+	"fr": {"lun": 0, "mar": 1, "mer": 2, "jeu": 3, "ven": 4, "sam": 5, "dim": 6},
+	"en": {
+		"mon": 0,
+		"tue": 1,
+		"tues": 1,
+		"wed": 2,
+		"thu": 3,
+		"thur": 3,
+		"thurs": 3,
+		"fri": 4,
+		"sat": 5,
+		"sun": 6,
+	},
+}
+NUMBERS = {
+	"un": 1, "une": 1, "a": 1, "an": 1, "one": 1, "deux": 2, "two": 2, "trois": 3, "three": 3,
+	"quatre": 4, "four": 4, "cinq": 5, "five": 5, "six": 6, "sept": 7, "seven": 7, "huit": 8, "eight": 8,
+	"neuf": 9, "nine": 9, "dix": 10, "ten": 10,
+}  # fmt: skip
+
+ENGLISH_WORDS = frozenset(
+	"i sick ill today tomorrow tmrw back until till from the this next week for days day vacation holiday "
+	"holidays training appointment doctor dentist morning afternoon work available again and will be not can "
+	"won feeling flu fever my have hi hello hey thanks thank you please monday tuesday wednesday thursday "
+	"friday saturday sunday january february march april june july august september october november "
+	"december is to of at in going sorry leave unavailable coming off".split()
 )
-CLEAR = r"\b(de retour|je suis de retour|retour au travail|back to work|i'?m back|i am back|back|disponible|available again)\b"
-ENGLISH = r"\b(sick|ill|today|tomorrow|until|till|from|back|vacation|holiday|training|appointment|off|away|next week|this week|morning|afternoon|for \d+ days?)\b"
-MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
-WEEKDAY_RE = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+FRENCH_WORDS = frozenset(
+	"je j suis malade aujourd aujourdhui hui auj ajd demain du au le la les de des jusqu jusqua jusquau "
+	"vacances vacance conge conges formation rendez vous rdv medecin matin apres midi semaine prochaine "
+	"prochain cette ce cet retour bonjour merci lundi mardi mercredi jeudi vendredi samedi dimanche janvier "
+	"fevrier mars avril mai juin juillet aout septembre octobre novembre decembre pour jours jour journee et "
+	"serai svp grippe fievre disponible absente pas ne mon ma mes chez dentiste travail salut allo bonne a en "
+	"un une avec".split()
+)
+
+
+def _alt(words: Iterable[str]) -> str:
+	return "|".join(sorted(words, key=len, reverse=True))
+
+
+# --- text folding --------------------------------------------------------------------------------------------
+
+_SEGMENT = re.compile(r"[^\n.!?,;]+")
+_SIGNATURE = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+(?:\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]*\.?)?")
+_KNOWN = re.compile(
+	r"\b(?:"
+	+ _alt(WEEKDAYS)
+	+ r"|aujourd|auj|today|demain|tomorrow|malade|sick|absente?|vacances?|vacation|holidays?|formation"
+	r"|training|conge|off|rdv|retour|back|disponible|available|grippe|medecin|doctor|appointment)\b"
+)
+
+
+def _fold(text: str) -> str:
+	"""Lower case, no accents, apostrophes as spaces, only letters, digits, "/", ":" and "-"; single spaces."""
+	text = unicodedata.normalize("NFKD", text)
+	text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+	text = re.sub(r"[‐‑‒–—−]", "-", text)
+	text = re.sub(r"[^a-z0-9/:\-]+", " ", text)
+	return re.sub(r"\s+", " ", text).strip()
+
+
+def _strip_signature(text: str) -> str:
+	"""Drop a last segment of one or two capitalized words that is neither a date nor a keyword ("… Marc")."""
+	segments = [m for m in _SEGMENT.finditer(text) if m.group().strip()]
+	if len(segments) < 2:
+		return text
+	last = segments[-1]
+	words = last.group().strip().lstrip("-–—~ ").strip()
+	if _SIGNATURE.fullmatch(words) and not _KNOWN.search(_fold(words)):
+		return text[: last.start()]
+	return text
+
+
+def _language(folded: str) -> str:
+	words = folded.split()
+	english = sum(w in ENGLISH_WORDS for w in words)
+	french = sum(w in FRENCH_WORDS for w in words)
+	return "en" if english > french else "fr"
+
+
+# --- rewrites: negations, absent customers, ranges sharing one month --------------------------------------------
+
+_NOT_HERE = re.compile(
+	r"\b(?:le\s+|la\s+|les\s+|the\s+)?(?:clients?|clientes?|customers?|locataires?|proprio|proprietaire|occupant"
+	r"|monsieur|madame|mme|nobody|no\s+one|noone)\s+(?:est\s+|etait\s+|sont\s+|is\s+|was\s+|are\s+)?"
+	r"(?:absente?s?|absence|pas\s+la|not\s+home|not\s+there)\b|\babsence\s+du\s+client\b"
+)
+_NEGATED = re.compile(
+	r"\b(?:pas|non|not|un|in)[\s-]?(?:disponibles?|dispo|available)\b"
+	r"|\b(?:je\s+|j\s+)?(?:ne\s+|n\s+)?(?:rentre|rentrerai|viens|viendrai|travaille|travaillerai)\s+pas\b"
+	r"|\b(?:je\s+|j\s+)?(?:ne\s+|n\s+)?(?:peux|pourrai|pourrais|vais|serai|suis)\s+pas\s+(?:capable\s+de\s+)?"
+	r"(?:rentrer|venir|travailler|entrer|etre\s+la|etre\s+present|la|present|au\s+travail)\b"
+	r"|\b(?:won\s+t|wont|will\s+not|can\s+t|cant|cannot|can\s+not|not\s+able\s+to|unable\s+to|not\s+going\s+to"
+	r"|not\s+gonna)\s+(?:be\s+)?(?:come|coming|make\s+it|work|working|in|at\s+work|there|able\s+to\s+work)\b"
+	r"|\bnot\s+coming\b"
+)
+_NO_LONGER_SICK = re.compile(r"\b(?:plus\s+malade|no\s+longer\s+sick|not\s+sick\s+anymore)\b")
+
+_DAY = r"[0-3]?\d"
+_ORD = r"(?:eme|er|re|e|st|nd|rd|th)?"
+_CONN = r"(?:jusqu\s+au|jusqu\s+a|through|until|till|thru|til|and|au|to|et|a|-)"
+_NOT_A_DAY = (
+	r"(?!\s*(?:/|:|h\b|h\d|\d|jours?\b|journees?\b|days?\b|semaines?\b|weeks?\b|heures?\b|hours?\b|hrs?\b"
+	r"|min|am\b|pm\b|ans?\b|years?\b|mois\b|months?\b))"
+)
+
+
+def _month_re(language: str) -> str:
+	return _alt(MONTHS_EN if language == "en" else MONTHS)
+
+
+def _share_month(text: str, language: str) -> str:
+	""" "du 3 au 5 mars", "3-5 mars" → "3 mars au 5 mars"; "March 3-5", "from March 3 to 5" → "March 3 to March 5"."""
+	month = _month_re(language)
+	text = re.sub(
+		rf"\b(?P<d1>{_DAY}){_ORD}\s*(?P<conn>{_CONN})\s*(?:(?:le|the)\s+)?(?P<d2>{_DAY}){_ORD}\s+(?:of\s+)?"
+		rf"(?P<m>{month})\b",
+		lambda m: f"{m['d1']} {m['m']} {m['conn']} {m['d2']} {m['m']}",
+		text,
+	)
+	return re.sub(
+		rf"\b(?P<m>{month})\s+(?P<d1>{_DAY}){_ORD}\s*(?P<conn>{_CONN})\s*(?:the\s+)?(?P<d2>{_DAY}){_ORD}\b"
+		rf"(?!\s*(?:of\s+)?(?:{month})\b){_NOT_A_DAY}",
+		lambda m: f"{m['m']} {m['d1']} {m['conn']} {m['m']} {m['d2']}",
+		text,
+	)
+
+
+# --- reasons and returns ---------------------------------------------------------------------------------------
+
+_OFF = (
+	r"\b(?:days?|journee|jour|i\s+m|im|am|suis|serai|be|etre|take|taking|prendre|prends|prend)\s+"
+	r"(?:(?:a|the|une?|ma|my)\s+)?(?:(?:day|journee)\s+)?off\b|^off\b"
+	r"|\boff\s+(?=(?:today|tomm?orr?ow|tmrw|tmr|demain|aujourd|auj|ajd|apres|day|du|from|le|on|this|next|cette"
+	r"|ce|cet|la|until|till|til|jusqu|" + _alt(WEEKDAYS) + r")\b)"
+	r"|\b(?:today|tomm?orr?ow|tmrw|demain|aujourd\s+hui|aujourdhui|auj|ajd|" + _alt(WEEKDAYS) + r")\s+off\b"
+)
+REASONS = (  # most specific first
+	(
+		"Malade",
+		r"\b(?:malade|maladie|sick|grippee?|fievre|fever|flu|gastro|covid|migraine|unwell|blessee?|injured"
+		r"|mal\s+(?:au|a\s+la|aux)\s+[a-z]+)\b|\b(?:i\s+m|im|i\s+am|feel|feeling|felt|got|getting|is|been|very"
+		r"|really|too)\s+ill\b",
+	),
+	(
+		"Rendez-vous",
+		r"\b(?:rendez[\s-]?vous|rdv|appointment|appt|medecin|docteur|doctor|dentiste|dentist|hopital|hospital"
+		r"|clinique|clinic|physio)\b",
+	),
+	(
+		"Formation",
+		r"\b(?:formation|training|seminaire|seminar|examen|exam)\b|\b(?:j\s+ai|jai|un|des|mes|mon|ai)\s+cours\b"
+		r"|\b(?:a|in|my)\s+class\b",
+	),
+	("Vacances", r"\b(?:vacances?|vacations?|holidays?)\b"),
+	("Congé", r"\b(?:conges?|pto|personal\s+day|journee\s+personnelle|ferie)\b|" + _OFF),
+	("Absent", r"\b(?:absente?s?|absences?|absant)\b"),
+)
+_REASONS = tuple((label, re.compile(pattern)) for label, pattern in REASONS)
+_RETURN_FROM = re.compile(
+	r"\b(?:de\s+retour|back|retour|revenu|revenue)\s+(?:de|d|du|des|from)\s+(?:(?:la|ma|mes|mon|my|the|l)\s+)?"
+	r"(?P<what>vacances?|vacations?|holidays?|formation|training|conges?|rendez-vous|rendez\s+vous|rdv"
+	r"|appointment|medecin|doctor|dentiste|dentist|maladie|sick\s+leave|hopital|hospital)\b"
+)
+_CLEAR = re.compile(
+	r"\b(?:(?:je\s+suis|suis|je\s+serai|serai)\s+)?de\s+retour\b|\bretour\s+au\s+(?:travail|boulot|bureau|job)\b"
+	r"|\b(?:i\s+m|im|i\s+am|i\s+will\s+be|i\s+ll\s+be|will\s+be|be)\s+back\b|\bback\s+(?:to|at)\s+work\b"
+	r"|^(?:(?:hi|hello|hey|bonjour|salut|allo|ok)\s+)*back\b|\bavailable(?:\s+again)?\b|\bdisponible\b|\bdispo\b"
+)
+_RETURN = re.compile(r"\bretour\b|\bback\b|\bje\s+(?:reviens|rentre|recommence)\b")
+
+
+def _reason(text: str) -> str | None:
+	return next((label for label, pattern in _REASONS if pattern.search(text)), None)
+
+
+# --- times -----------------------------------------------------------------------------------------------------
+
+
+def _t(n: int) -> str:
+	return (
+		rf"(?:(?P<h{n}>[01]?\d|2[0-3])\s*(?:h|:)\s*(?P<m{n}>[0-5]\d)?(?:\s*(?P<a{n}>am|pm))?(?![a-z])"
+		rf"|(?P<hh{n}>1[0-2]|0?[1-9])\s*(?P<aa{n}>am|pm)\b|(?<![-a-z])(?P<noon{n}>midi|noon)\b)"
+	)
+
+
+_TIME_CONN = r"\s*(?:-|a|au|to|till|until|et|and|jusqu\s+a)\s*"
+_TIME_RANGE = re.compile(rf"\b(?:(?:de|from|between|entre)\s+)?{_t(1)}{_TIME_CONN}{_t(2)}")
+_TIME_RANGE_BARE = re.compile(rf"\b(?:de|from|between|entre)\s+(?P<bare>[01]?\d|2[0-3]){_TIME_CONN}{_t(2)}")
+_TIME_UNTIL = re.compile(rf"\b(?:jusqu\s+a|jusqu\s+au|jusqua|until|till|til|before|avant)\s+{_t(1)}")
+_TIME_FROM = re.compile(
+	rf"\b(?:a\s+partir\s+de|a\s+partir\s+d|des|from|after|apres|starting(?:\s+at)?|since|depuis)\s+{_t(1)}"
+)
+_TIME_AT = re.compile(rf"\b(?:(?:a|at|vers|around)\s+)?{_t(1)}")
+_MORNING = re.compile(r"\b(?:matin|matinee|morning|avant-midi|avant\s+midi)\b|(?<!\bi\s)\bam\b")
+_AFTERNOON = re.compile(r"\b(?:apres-midi|apres\s+midi|apresmidi|aprem|afternoon|pm)\b")
+
+
+def _clock(m: re.Match, n: int) -> time | None:
+	if m[f"noon{n}"]:
+		return NOON
+	hour, minute, ampm = (
+		(m[f"h{n}"], m[f"m{n}"], m[f"a{n}"]) if m[f"h{n}"] is not None else (m[f"hh{n}"], None, m[f"aa{n}"])
+	)
+	if hour is None:
+		return None
+	h, mi = int(hour), int(minute or 0)
+	if ampm == "pm" and h < 12:
+		h += 12
+	elif ampm == "am" and h == 12:
+		h = 0
+	return time(h, mi) if h < 24 else None
+
+
+def _mask(text: str, start: int, end: int) -> str:
+	return text[:start] + " " * (end - start) + text[end:]
+
+
+def _times(text: str) -> tuple[time | None, time | None, str]:
+	"""(start, end) clock times written in the text, and the text with every time expression blanked out."""
+	start = end = None
+	for m in list(_TIME_RANGE.finditer(text)):
+		start, end = start or _clock(m, 1), end or _clock(m, 2)
+		text = _mask(text, m.start(), m.end())
+	for m in list(_TIME_RANGE_BARE.finditer(text)):
+		last = _clock(m, 2)
+		hour = int(m["bare"])
+		if last is not None and "pm" in (m["a2"], m["aa2"]) and hour + 12 <= last.hour:
+			hour += 12  # "from 1 to 4pm"
+		start, end = start or time(hour, 0), end or last
+		text = _mask(text, m.start(), m.end())
+	for m in list(_TIME_UNTIL.finditer(text)):
+		end = end or _clock(m, 1)
+		text = _mask(text, m.start(), m.end())
+	for m in list(_TIME_FROM.finditer(text)):
+		start = start or _clock(m, 1)
+		text = _mask(text, m.start(), m.end())
+	for m in list(_TIME_AT.finditer(text)):
+		text = _mask(text, m.start(), m.end())
+	return start, end, text
+
+
+# --- dates -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Atom:
+	start: int  # span in the text
+	end: int
+	first: date
+	last: date
+	weekday: bool = False  # a weekday name: after another date it means the first such day from that date
+
+
+class _Invalid(Exception):
+	"""A date that cannot exist (31/02) or a range that cannot be read."""
+
+
+def _next_weekday(today: date, weekday: int, this: bool = False) -> date:
+	ahead = (weekday - today.weekday()) % 7
+	if ahead == 0 and not this:
+		ahead = 7
+	return today + timedelta(days=ahead)
+
+
+def _add_month(d: date) -> tuple[int, int]:
+	return (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
+
+
+def _month_day(today: date, month: int, day: int, year: str | None = None) -> date:
+	try:
+		if year:
+			return date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+		d = date(today.year, month, day)
+		if (today - d).days > 30:
+			d = date(today.year + 1, month, day)
+		return d
+	except ValueError as e:
+		raise _Invalid from e
+
+
+def _day_only(today: date, day: int) -> date:
+	year, month = (today.year, today.month) if day >= today.day else _add_month(today)
+	try:
+		return date(year, month, day)
+	except ValueError as e:
+		raise _Invalid from e
+
+
+class _Scanner:
+	"""Finds date expressions pass by pass, most specific first, blanking each so later passes skip it."""
+
+	def __init__(self, text: str, today: date, language: str):
+		self.text = text
+		self.today = today
+		self.atoms: list[_Atom] = []
+		self.days: int | None = None
+		month = _month_re(language)
+		abbr = WEEKDAY_ABBR[language]
+		self.months = MONTHS_EN if language == "en" else MONTHS
+		self.weekdays = {**WEEKDAYS, **abbr}
+		wd = rf"(?P<wd>{_alt(self.weekdays)})"
+		self.passes: list[tuple[str, Callable[[re.Match], None]]] = [
+			(r"\b(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})\b", self._iso),
+			(
+				r"\b(?:apres-demain|apres\s+demain|apresdemain|surlendemain|day\s+after\s+tomorrow)\b",
+				self._plus(2),
+			),
+			(
+				r"\b(?:dans|in)\s+(?P<n>\d{1,2}|"
+				+ _alt(NUMBERS)
+				+ r")\s+(?P<u>jours?|days?|semaines?|weeks?)\b",
+				self._in_n,
+			),
+			(
+				r"\b(?:(?:pour|for|pendant|during|durant)\s+)?(?P<n>\d{1,2}|" + _alt(NUMBERS) + r")\s+"
+				r"(?:(?:full|entire|whole|complets?|pleins?)\s+)?(?P<u>jours?|journees?|days?|semaines?|weeks?)\b",
+				self._duration,
+			),
+			(
+				rf"(?:\b{wd}\s+(?:(?:le|the)\s+)?)?\b(?P<d>{_DAY}){_ORD}\s+(?:of\s+)?(?P<mo>{month})\b"
+				r"(?:\s+(?P<y>\d{4})\b)?",
+				self._day_month,
+			),
+			(
+				rf"(?:\b{wd}\s+)?\b(?P<mo>{month})\s+(?:the\s+)?(?P<d>{_DAY}){_ORD}\b(?:\s+(?P<y>\d{{4}})\b)?",
+				self._day_month,
+			),
+			(
+				rf"(?:\b{wd}\s+(?:le\s+)?)?\b(?P<d>{_DAY})/(?P<mo>[01]?\d)(?:/(?P<y>\d{{4}}|\d{{2}}))?\b",
+				self._numeric,
+			),
+			(
+				rf"\b(?:du|from|entre|between)\s+(?:(?:le|the)\s+)?(?P<d1>{_DAY}){_ORD}\s*{_CONN}\s*"
+				rf"(?:(?:le|the)\s+)?(?P<d2>{_DAY}){_ORD}\b{_NOT_A_DAY}",
+				self._day_pair,
+			),
+			(rf"\b{wd}\s+(?:(?:le|the)\s+)?(?P<d>{_DAY}){_ORD}\b{_NOT_A_DAY}", self._day),
+			(
+				rf"\b(?:le|the|on\s+the|jusqu\s+au|until\s+the|till\s+the)\s+(?P<d>{_DAY}){_ORD}\b{_NOT_A_DAY}",
+				self._day,
+			),
+			(r"\b(?:la\s+semaine\s+prochaine|semaine\s+prochaine|next\s+week)\b", self._next_week),
+			(
+				r"\b(?:cette\s+semaine|this\s+week|toute\s+la\s+semaine|all\s+week|reste\s+de\s+la\s+semaine"
+				r"|rest\s+of\s+the\s+week)\b",
+				self._this_week,
+			),
+			(
+				r"\b(?:ce|cette|this|le|la)\s+(?:fin\s+de\s+semaine|week-?end)\b",
+				self._weekend,
+			),
+			(r"\b(?:avant-hier|avant\s+hier)\b", self._plus(-2)),
+			(r"\b(?:demain|tomm?orr?ow|tmrw|tmr|2morrow|2main|dmain)\b", self._plus(1)),
+			(r"\b(?:hier|yesterday)\b", self._plus(-1)),
+			(
+				r"\b(?:aujourd\s+hui|aujourdhui|aujourd|auj|ajd|ojd|today|ce\s+matin|this\s+morning"
+				r"|cet?t?e?\s+apres-midi|this\s+afternoon|ce\s+soir|tonight)\b",
+				self._plus(0),
+			),
+			(
+				r"\b(?:(?P<this>ce|cette|this)\s+|next\s+)?(?P<wd>" + _alt(WEEKDAYS) + r")\b"
+				r"(?:\s+(?:prochaine?|next))?",
+				self._weekday,
+			),
+			(
+				rf"\b(?:de|du|from)\s+(?P<wd>{_alt(abbr)})\s*(?:a|au|to|-)\s*(?P<wd2>{_alt(abbr)})\b",
+				self._weekday_pair,
+			),
+			(
+				r"\b(?:(?P<this>ce|this)|du|au|jusqu\s+a|jusqu\s+au|until|till|to|from|on|le|next|et|and|absente?|off"
+				rf"|malade|sick)\s+(?P<wd>{_alt(abbr)})\b(?!-)",
+				self._weekday,
+			),
+		]
+
+	def scan(self) -> list[_Atom]:
+		for pattern, handle in self.passes:
+			for m in list(re.finditer(pattern, self.text)):
+				handle(m)
+				self.text = _mask(self.text, m.start(), m.end())
+		return sorted(self.atoms, key=lambda a: a.start)
+
+	def _add(
+		self, m: re.Match, first: date, last: date | None = None, group: str | int = 0, weekday: bool = False
+	) -> None:
+		self.atoms.append(_Atom(m.start(group), m.end(), first, last or first, weekday))
+
+	def _iso(self, m: re.Match) -> None:
+		try:
+			self._add(m, date(int(m["y"]), int(m["mo"]), int(m["d"])))
+		except ValueError as e:
+			raise _Invalid from e
+
+	def _plus(self, days: int) -> Callable[[re.Match], None]:
+		return lambda m: self._add(m, self.today + timedelta(days=days))
+
+	@staticmethod
+	def _count(m: re.Match) -> int:
+		n = int(m["n"]) if m["n"].isdigit() else NUMBERS[m["n"]]
+		return n * 7 if m["u"].startswith(("semaine", "week")) else n
+
+	def _in_n(self, m: re.Match) -> None:
+		self._add(m, self.today + timedelta(days=self._count(m)))
+
+	def _duration(self, m: re.Match) -> None:
+		if self.days is None:
+			self.days = self._count(m)
+
+	def _day_month(self, m: re.Match) -> None:
+		self._add(m, _month_day(self.today, self.months[m["mo"]], int(m["d"]), m["y"]))
+
+	def _numeric(self, m: re.Match) -> None:
+		month = int(m["mo"])
+		if not 1 <= month <= 12:
+			raise _Invalid
+		self._add(m, _month_day(self.today, month, int(m["d"]), m["y"]))
+
+	def _day_pair(self, m: re.Match) -> None:
+		first = _day_only(self.today, int(m["d1"]))
+		d2 = int(m["d2"])
+		year, month = (first.year, first.month) if d2 >= first.day else _add_month(first)
+		try:
+			last = date(year, month, d2)
+		except ValueError as e:
+			raise _Invalid from e
+		if last < first or (month != first.month and (last - first).days > 14):
+			raise _Invalid
+		self.atoms.append(_Atom(m.start("d1"), m.end("d1"), first, first))
+		self.atoms.append(_Atom(m.start("d2"), m.end(), last, last))
+
+	def _day(self, m: re.Match) -> None:
+		self._add(m, _day_only(self.today, int(m["d"])), group="d" if m.groupdict().get("wd") is None else 0)
+
+	def _next_week(self, m: re.Match) -> None:
+		monday = self.today + timedelta(days=7 - self.today.weekday())
+		self._add(m, monday, monday + timedelta(days=4))
+
+	def _this_week(self, m: re.Match) -> None:
+		weekday = self.today.weekday()
+		self._add(m, self.today, self.today + timedelta(days=(4 if weekday <= 4 else 6) - weekday))
+
+	def _weekend(self, m: re.Match) -> None:
+		saturday = self.today + timedelta(days=max(0, 5 - self.today.weekday()))
+		self._add(m, saturday, self.today + timedelta(days=6 - self.today.weekday()))
+
+	def _weekday(self, m: re.Match) -> None:
+		first = _next_weekday(self.today, self.weekdays[m["wd"]], this=bool(m["this"]))
+		self._add(m, first, group="wd", weekday=not m["this"])
+
+	def _weekday_pair(self, m: re.Match) -> None:
+		first = _next_weekday(self.today, self.weekdays[m["wd"]])
+		last = first + timedelta(days=(self.weekdays[m["wd2"]] - first.weekday()) % 7)
+		self._add(m, first, last, group="wd")
+
+
+_FILLER = re.compile(r"\b(?:le|la|the|on|inclus|inclusivement|inclusive|inclusively)\b")
+_RANGE_GAP = re.compile(
+	r"-|au|aux|a|to|till|til|until|untill|through|thru|jusqu\s+a|jusqu\s+au|jusqu\s+a\s+la|jusqua|jusquau"
+	r"|jusqu|up\s+to|et\s+jusqu\s+a|and\s+until"
+)
+_AND_GAP = re.compile(r"et|and|&")
+_UNTIL_BEFORE = re.compile(
+	r"(?:jusqu\s+a|jusqu\s+au|jusqu\s+a\s+la|jusqua|jusquau|jusqu|until|untill|till|til|through|thru|up\s+to)"
+	r"\s+(?:(?:le|the|on)\s+)?$"
+)
+_BETWEEN_BEFORE = re.compile(r"(?:entre|between)\s+(?:(?:le|the)\s+)?$")
+_SINCE_BEFORE = re.compile(r"(?:depuis|since)\s+(?:(?:le|the)\s+)?$")
+
+
+def _gap(text: str) -> str:
+	return re.sub(r"\s+", " ", _FILLER.sub(" ", text)).strip()
+
+
+def _ranges(atoms: list[_Atom], text: str, today: date) -> set[tuple[date, date]]:
+	"""The date ranges the atoms make once "du … au …", "jusqu'à …", "entre … et …" are applied."""
+	ranges = set()
+	i = 0
+	while i < len(atoms):
+		a = atoms[i]
+		if i + 1 < len(atoms):
+			b = atoms[i + 1]
+			if b.weekday and b.first < a.first:  # "du lundi au mercredi": the Wednesday after that Monday
+				day = a.first + timedelta(days=(b.first.weekday() - a.first.weekday()) % 7)
+				b = _Atom(b.start, b.end, day, day, True)
+			gap = _gap(text[a.end : b.start])
+			if _RANGE_GAP.fullmatch(gap):
+				ranges.add((a.first, b.last))
+				i += 2
+				continue
+			if _AND_GAP.fullmatch(gap):
+				if not _BETWEEN_BEFORE.search(text[: a.start]) and b.first > a.last + timedelta(days=1):
+					raise _Invalid  # "lundi et mercredi": two absences, not one range
+				ranges.add((a.first, b.last))
+				i += 2
+				continue
+		before = text[: a.start]
+		if _UNTIL_BEFORE.search(before):
+			ranges.add((today, a.last))
+		elif _SINCE_BEFORE.search(before) and (a.weekday or a.first < today):
+			# "malade depuis le 20/11", "sick since Friday" (the last Friday): from then to today
+			since = (
+				today - timedelta(days=(today.weekday() - a.first.weekday()) % 7) if a.weekday else a.first
+			)
+			ranges.add((since, today))
+		else:
+			ranges.add((a.first, a.last))
+		i += 1
+	return ranges
+
+
+# --- the parser ------------------------------------------------------------------------------------------------
+
+
+def parse_absence_message(text: str, today: date) -> AbsenceIntent | None:
+	"""None when the message is not understood (the shell then replies politely and changes nothing)."""
+	folded = _fold(_strip_signature(text or ""))
+	if not folded:
+		return None
+	language = _language(folded)
+	folded = _NOT_HERE.sub(" ", folded)
+	folded = _NEGATED.sub(" absent ", folded)
+	folded = _NO_LONGER_SICK.sub(" de retour ", folded)
+	folded = _share_month(re.sub(r"\s+", " ", folded).strip(), language)
+	start_time, end_time, text = _times(folded)
+
+	returned_from = _RETURN_FROM.search(text)
+	reason_text = (
+		_mask(text, returned_from.start("what"), returned_from.end("what")) if returned_from else text
+	)
+	reason = _reason(reason_text)
+	if reason is None:
+		if _CLEAR.search(text):
+			return AbsenceIntent(action="clear", reason="", language=language)
+		return None
+
+	scanner = _Scanner(text, today, language)
+	try:
+		atoms = scanner.scan()
+		returning, return_marker = None, None
+		for marker in _RETURN.finditer(text):
+			after = [a for a in atoms if a.start >= marker.end()]
+			if after and len(text[marker.end() : after[0].start].split()) <= 4:
+				returning, return_marker = after[0], marker
+				break
+		ranges = _ranges([a for a in atoms if a is not returning], text, today)
+	except _Invalid:
+		return None
+	if len(ranges) > 1:
+		return None
+	from_date, until_date = ranges.pop() if ranges else (today, today)
+	if scanner.days is not None and from_date == until_date:
+		until_date = from_date + timedelta(days=scanner.days - 1)
+
+	half_day = text if return_marker is None else text[: return_marker.start()]
+	morning, afternoon = bool(_MORNING.search(half_day)), bool(_AFTERNOON.search(half_day))
+	if start_time is None and end_time is None and morning != afternoon:
+		start_time, end_time = (None, NOON) if morning else (NOON, None)
+	if returning is not None and (from_date == until_date or until_date == today):
+		if returning.first > from_date:
+			until_date = returning.first - timedelta(days=1)
+		elif returning.first == from_date and _AFTERNOON.search(text[return_marker.start() :]):
+			start_time, end_time = None, NOON  # "malade ce matin, de retour cet après-midi"
+	if until_date < from_date or (until_date - from_date).days > MAX_SPAN_DAYS:
+		return None
+	return AbsenceIntent("set", reason, from_date, until_date, start_time, end_time, language)
+
+
+# --- the French reply ------------------------------------------------------------------------------------------
 
 FR_DAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 FR_MONTHS = (
@@ -74,156 +668,49 @@ FR_MONTHS = (
 	"nov.",
 	"déc.",
 )
+WISHES = {
+	"Malade": "Bon rétablissement!",
+	"Vacances": "Bonnes vacances!",
+	"Formation": "Bonne formation!",
+	"Congé": "Bon congé!",
+}
+THANKS = "Merci de nous avoir avisés."
 
 
-def _norm(text: str) -> str:
-	text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
-	text = text.replace("’", "'")
-	return re.sub(r"\s+", " ", text).strip()
+def _fr_date(d: date, with_year: bool = False) -> str:
+	day = "1er" if d.day == 1 else str(d.day)
+	return f"{FR_DAYS[d.weekday()]} {day} {FR_MONTHS[d.month - 1]}" + (f" {d.year}" if with_year else "")
 
 
-def _month_date(day: int, month: int, today: date) -> date | None:
-	try:
-		d = date(today.year, month, day)
-	except ValueError:
-		return None
-	if (today - d).days > 30:
-		d = date(today.year + 1, month, day)
-	return d
-
-
-def _next_weekday(today: date, weekday: int, this: bool = False) -> date:
-	ahead = (weekday - today.weekday()) % 7
-	if ahead == 0 and not this:
-		ahead = 7
-	return today + timedelta(days=ahead)
-
-
-def _dates(t: str, today: date) -> tuple[date | None, date | None]:
-	"""(from, until) found in normalized text t; (None, None) when no date is given."""
-	m = re.search(
-		rf"\b(?:du|from|de)?\s*(\d{{1,2}})(?:er)?\s*(?:({MONTH_RE})\.?)?\s*(?:au|to|-|a|until|till|jusqu'au)\s*(\d{{1,2}})\s*({MONTH_RE})\b",
-		t,
-	)
-	if m:
-		first_month = MONTHS[m.group(2)] if m.group(2) else MONTHS[m.group(4)]
-		start = _month_date(int(m.group(1)), first_month, today)
-		end = _month_date(int(m.group(3)), MONTHS[m.group(4)], today)
-		if start and end and end < start and not m.group(2):
-			end = None
-		return start, end
-	m = re.search(
-		rf"\b({MONTH_RE})\.?\s+(\d{{1,2}})\s*(?:-|to|until|till)\s*(?:({MONTH_RE})\.?\s+)?(\d{{1,2}})\b", t
-	)
-	if m:
-		start = _month_date(int(m.group(2)), MONTHS[m.group(1)], today)
-		end = _month_date(int(m.group(4)), MONTHS[m.group(3) or m.group(1)], today)
-		return start, end
-	m = re.search(r"\b(\d{1,2})/(\d{1,2})\s*(?:au|to|-|a)\s*(\d{1,2})/(\d{1,2})\b", t)
-	if m:
-		return _month_date(int(m.group(1)), int(m.group(2)), today), _month_date(
-			int(m.group(3)), int(m.group(4)), today
-		)
-	until = None
-	m = re.search(
-		rf"\b(?:jusqu'?(?:a|au)|until|till|til)\s+(?:(?:le|the)\s+)?(?:(\d{{1,2}})(?:er)?\s*({MONTH_RE})|({MONTH_RE})\.?\s+(\d{{1,2}})|({WEEKDAY_RE})|(\d{{1,2}})/(\d{{1,2}}))\b",
-		t,
-	)
-	if m:
-		if m.group(1):
-			until = _month_date(int(m.group(1)), MONTHS[m.group(2)], today)
-		elif m.group(3):
-			until = _month_date(int(m.group(4)), MONTHS[m.group(3)], today)
-		elif m.group(5):
-			until = _next_weekday(today, WEEKDAYS[m.group(5)], this=True)
-		else:
-			until = _month_date(int(m.group(6)), int(m.group(7)), today)
-		t = t[: m.start()] + t[m.end() :]  # the until-date is not also the start
-	m = re.search(r"\b(?:pour|for)\s+(\d{1,2})\s+(?:jours?|days?)\b", t)
-	if m:
-		return today, today + timedelta(days=int(m.group(1)) - 1)
-	if re.search(r"\b(la semaine prochaine|next week)\b", t):
-		monday = today + timedelta(days=7 - today.weekday())
-		return monday, monday + timedelta(days=4)
-	if re.search(r"\b(cette semaine|this week)\b", t):
-		return today, max(today, today + timedelta(days=4 - today.weekday()))
-	start = None
-	if re.search(r"\b(apres[- ]demain|day after tomorrow)\b", t):
-		start = today + timedelta(days=2)
-	elif re.search(r"\b(demain|tomorrow|tmrw)\b", t):
-		start = today + timedelta(days=1)
-	elif re.search(
-		r"\b(aujourd'?hui|auj|today|ce matin|cet apres[- ]midi|this morning|this afternoon|tonight|ce soir)\b",
-		t,
-	):
-		start = today
-	else:
-		m = re.search(
-			rf"\b(?:le\s+|on\s+)?(\d{{1,2}})(?:er)?\s*({MONTH_RE})\b|\b({MONTH_RE})\.?\s+(\d{{1,2}})\b|\b(\d{{1,2}})/(\d{{1,2}})\b",
-			t,
-		)
-		if m:
-			if m.group(1):
-				start = _month_date(int(m.group(1)), MONTHS[m.group(2)], today)
-			elif m.group(3):
-				start = _month_date(int(m.group(4)), MONTHS[m.group(3)], today)
-			else:
-				start = _month_date(int(m.group(5)), int(m.group(6)), today)
-		else:
-			m = re.search(rf"\b(ce |this )?({WEEKDAY_RE})\b", t)
-			if m and not (
-				m.group(2) in ("mar", "sun", "sat", "mon")
-				and not re.search(rf"\b(?:le|on|ce|this)\s+{m.group(2)}\b", t)
-			):
-				start = _next_weekday(today, WEEKDAYS[m.group(2)], this=bool(m.group(1)))
-	if until is not None:
-		return start or today, until
-	return start, start
-
-
-def parse_absence_message(text: str, today: date) -> AbsenceIntent | None:
-	t = _norm(text)
-	if not t:
-		return None
-	language = (
-		"en"
-		if re.search(ENGLISH, t)
-		and not re.search(r"\b(je|suis|malade|demain|aujourd|jusqu|vacances|retour)\b", t)
-		else "fr"
-	)
-	if re.search(CLEAR, t) and not re.search(r"\b(pas de retour|not back)\b", t):
-		return AbsenceIntent(action="clear", reason="", language=language)
-	reason = next((label for label, pattern in REASONS if re.search(pattern, t)), None)
-	if reason is None:
-		return None
-	start, until = _dates(t, today)
-	if start is None and until is None:
-		start = until = today
-	if start is None or until is None or until < start:
-		return None
-	start_time = end_time = None
-	if re.search(r"\b(apres[- ]midi|pm|afternoon)\b", t):
-		start_time = time(12, 0)
-	elif re.search(r"\b(matin|am|morning)\b", t):
-		end_time = time(12, 0)
-	return AbsenceIntent("set", reason, start, until, start_time, end_time, language)
-
-
-def _fr_date(d: date) -> str:
-	return f"{FR_DAYS[d.weekday()]} {d.day} {FR_MONTHS[d.month - 1]}"
+def _fr_time(t: time) -> str:
+	return f"{t.hour} h" if t.minute == 0 else f"{t.hour} h {t.minute:02d}"
 
 
 def confirmation_fr(intent: AbsenceIntent) -> str:
+	"""The French SMS reply, e.g. "Absence enregistrée (Malade) du lun. 23 nov. au mar. 24 nov. Bon rétablissement!"
+	or "Bon retour! Votre absence est levée." The year shows only when the absence spans two years."""
 	if intent.action == "clear":
 		return "Bon retour! Votre absence est levée."
-	if intent.from_date == intent.until_date:
-		when = f"le {_fr_date(intent.from_date)}"
-		if intent.end_time and not intent.start_time:
-			when += " (matin)"
-		elif intent.start_time and not intent.end_time:
-			when += " (après-midi)"
-	else:
-		when = f"du {_fr_date(intent.from_date)} au {_fr_date(intent.until_date)}"
-	wish = {"Malade": " Bon rétablissement!", "Vacances": " Bonnes vacances!"}.get(intent.reason, "")
-	sentence = f"Absence enregistrée ({intent.reason}) {when}"
-	return (sentence if sentence.endswith(".") else sentence + ".") + wish
+	sentence = f"Absence enregistrée ({intent.reason})"
+	first, last = intent.from_date, intent.until_date or intent.from_date
+	start, end = intent.start_time, intent.end_time
+	if first is not None and last is not None:
+		years = first.year != last.year
+		if first == last:
+			sentence += f" le {_fr_date(first)}"
+			if start is None and end == NOON:
+				sentence += " (matin)"
+			elif start == NOON and end is None:
+				sentence += " (après-midi)"
+			elif start is not None and end is not None:
+				sentence += f" de {_fr_time(start)} à {_fr_time(end)}"
+			elif start is not None:
+				sentence += f" à partir de {_fr_time(start)}"
+			elif end is not None:
+				sentence += f" jusqu'à {_fr_time(end)}"
+		else:
+			sentence += f" du {_fr_date(first, years)}" + (f" (dès {_fr_time(start)})" if start else "")
+			sentence += f" au {_fr_date(last, years)}" + (f" (jusqu'à {_fr_time(end)})" if end else "")
+	if not sentence.endswith("."):
+		sentence += "."
+	return f"{sentence} {WISHES.get(intent.reason, THANKS)}"

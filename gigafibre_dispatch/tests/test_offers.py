@@ -1,0 +1,90 @@
+"""Job offers on a real site: broadcast, targeted and pool, first acceptance wins and books through the lifecycle."""
+
+import uuid
+from datetime import timedelta
+
+import frappe
+from frappe.utils import now_datetime
+
+from gigafibre_dispatch.api import offers
+from gigafibre_dispatch.engine.lifecycle import Actor
+from gigafibre_dispatch.lifecycle.commands import execute
+from gigafibre_dispatch.tests.utils import DispatchTestCase, at, make_job, make_tech, make_user, next_monday
+
+
+class TestOffers(DispatchTestCase):
+	def setUp(self):
+		super().setUp()
+		self.users = [make_user(f"zz.offer.{i}@example.com", ["Technician"]) for i in range(3)]
+		self.techs = [make_tech(f"Offer tech {i}", user=u) for i, u in enumerate(self.users)]
+		job = make_job("Offered", start=at(next_monday(), 9), duration_h=2)
+		execute(
+			"triage",
+			job.name,
+			{"priority": "high"},
+			actor=Actor("zz-offers", frozenset({"dispatcher"})),
+			idempotency_key=str(uuid.uuid4()),
+		)
+		self.job = job.name
+
+	def as_tech(self, i: int, fn, *args):
+		frappe.set_user(self.users[i])
+		try:
+			return fn(*args)
+		finally:
+			frappe.set_user("Administrator")
+
+	def test_broadcast_first_acceptance_wins_and_books_the_job(self):
+		out = offers.create_offer(self.job, "broadcast", pricing_preset="urgent")
+		self.assertEqual(out["amount"], 50 + 95 * 2)
+		declined = self.as_tech(2, offers.decline_offer, out["offer"])
+		self.assertEqual(declined["status"], "open", "a broadcast stays open after one refusal")
+		won = self.as_tech(1, offers.accept_offer, out["offer"])
+		self.assertEqual((won["status"], won["accepted_by"]), ("accepted", self.techs[1]))
+		job = frappe.db.get_value("Dispatch Job", self.job, ["status", "assigned_technician"], as_dict=True)
+		self.assertEqual((job.status, job.assigned_technician), ("Scheduled", self.techs[1]))
+		commands = frappe.get_all(
+			"Dispatch Audit Event", filters={"job": self.job}, pluck="command", order_by="creation asc"
+		)
+		self.assertEqual(commands[-2:], ["schedule_propose", "schedule_confirm"])
+		self.assertRaises(frappe.ValidationError, self.as_tech, 0, offers.accept_offer, out["offer"])
+		self.assertEqual(frappe.db.get_value("Dispatch Job", self.job, "assigned_technician"), self.techs[1])
+
+	def test_targeted_and_pool(self):
+		targeted = offers.create_offer(self.job, "targeted", candidates=[self.techs[0]])
+		self.assertRaises(frappe.PermissionError, self.as_tech, 1, offers.accept_offer, targeted["offer"])
+		self.assertEqual(self.as_tech(0, offers.decline_offer, targeted["offer"])["status"], "pending")
+		pool = offers.create_offer(self.job, "pool", candidates=[self.techs[0], self.techs[1]])
+		self.assertEqual(self.as_tech(0, offers.decline_offer, pool["offer"])["status"], "open")
+		self.assertEqual(self.as_tech(1, offers.decline_offer, pool["offer"])["status"], "pending")
+		self.assertRaises(
+			frappe.ValidationError, offers.create_offer, self.job, "targeted", [self.techs[0], self.techs[1]]
+		)
+
+	def test_expiry(self):
+		out = offers.create_offer(
+			self.job, "broadcast", expires_at=str(now_datetime() + timedelta(minutes=5))
+		)
+		frappe.db.set_value(
+			"Dispatch Offer", out["offer"], "expires_at", now_datetime() - timedelta(minutes=1)
+		)
+		self.assertRaises(frappe.ValidationError, self.as_tech, 0, offers.accept_offer, out["offer"])
+		self.assertEqual(frappe.db.get_value("Dispatch Offer", out["offer"], "status"), "expired")
+		other = offers.create_offer(
+			self.job, "broadcast", expires_at=str(now_datetime() + timedelta(minutes=5))
+		)
+		frappe.db.set_value(
+			"Dispatch Offer", other["offer"], "expires_at", now_datetime() - timedelta(minutes=1)
+		)
+		offers.expire_offers()
+		self.assertEqual(frappe.db.get_value("Dispatch Offer", other["offer"], "status"), "expired")
+		self.assertEqual(frappe.db.get_value("Dispatch Job", self.job, "status"), "Triaged")
+
+	def test_only_a_bookable_job_is_offered(self):
+		new = make_job("Not triaged", start=at(next_monday(), 13))
+		self.assertRaises(frappe.ValidationError, offers.create_offer, new.name, "broadcast")
+		frappe.set_user(self.users[0])
+		try:
+			self.assertRaises(frappe.PermissionError, offers.create_offer, self.job, "broadcast")
+		finally:
+			frappe.set_user("Administrator")
