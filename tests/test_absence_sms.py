@@ -1,4 +1,4 @@
-"""The rule-based absence-SMS reader: real-looking texts in French and English, and the French confirmations."""
+"""The rule-based absence-SMS reader on real-looking French and English texts; the French confirmations."""
 
 import dataclasses
 from datetime import date, time, timedelta
@@ -217,8 +217,9 @@ def test_intent_is_frozen_with_slots():
 	words=st.lists(
 		st.sampled_from(
 			"malade sick absent vacances off rdv du au 3 5 28 mars march février to - jusqu'à until lundi "
-			"friday ce this demain today hier depuis de retour back pour for jours days le the 12/03 31/02 am pm "
-			"8h 14:30 midi matin après-midi et and entre semaine prochaine next week Marc Sam mar , . 🤒".split()
+			"friday ce this demain today hier depuis de retour back pour for jours days le the 12/03 31/02 "
+			"am pm 8h 14:30 midi matin après-midi et and entre semaine prochaine next week Marc Sam mar , . "
+			"🤒".split()
 		),
 		max_size=10,
 	),
@@ -239,7 +240,7 @@ def test_any_text_gives_none_or_a_sound_intent(words, offset):
 	assert confirmation_fr(intent).endswith("!") or confirmation_fr(intent).endswith(".")
 
 
-# --- the French confirmation ----------------------------------------------------------------------------------
+# --- the French confirmation ----------------------------------------------------------------------
 
 
 def test_confirmation_for_a_range():
@@ -278,7 +279,8 @@ def test_confirmation_for_one_day_and_half_days():
 def test_confirmation_shows_times_on_their_days_and_the_year_across_years():
 	assert (
 		confirmation_fr(fr("Malade", MON, nov(25), NOON, time(10)))
-		== "Absence enregistrée (Malade) du lun. 23 nov. (dès 12 h) au mer. 25 nov. (jusqu'à 10 h). Bon rétablissement!"
+		== "Absence enregistrée (Malade) du lun. 23 nov. (dès 12 h) au mer. 25 nov. (jusqu'à 10 h). "
+		"Bon rétablissement!"
 	)
 	assert (
 		confirmation_fr(fr("Vacances", dec(28), y27(1, 2)))

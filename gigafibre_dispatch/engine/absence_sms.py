@@ -1,39 +1,42 @@
-"""Absence SMS read by rules (French and English): the fallback when no language model is configured or answers.
+"""Absence SMS read by rules (French and English): the fallback when no language model answers.
 
-A technician texts the dispatch number ("malade aujourd'hui", "vacances du 3 au 5 mars", "sick until Friday",
-"de retour"); `parse_absence_message` turns the text into an `AbsenceIntent`, or None when it is not understood
-(the shell then answers politely and changes nothing). Pure Python: no frappe, stdlib only.
+A technician texts the dispatch number ("malade aujourd'hui", "vacances du 3 au 5 mars", "sick until
+Friday", "de retour"); `parse_absence_message` turns the text into an `AbsenceIntent`, or None when it is
+not understood (the shell then answers politely and changes nothing). Pure Python: no frappe, stdlib only.
 
 Reading, step by step: accents, case, punctuation and emojis are folded away and a trailing signature
-("… Marc", "- Marc Tremblay") is dropped; the reason comes from keywords; times ("jusqu'à 10h", "de 8h à 12h",
-"matin", "pm") and dates are found, and the date expressions are combined into one range.
+("… Marc", "- Marc Tremblay") is dropped; the reason comes from keywords; times ("jusqu'à 10h",
+"de 8h à 12h", "matin", "pm") and dates are found, and the date expressions are combined into one range.
 
 Decisions where texts are ambiguous:
-- Weekday names (lundi…dimanche, monday…sunday; abbreviations lun/mar/…/dim in French texts, mon/tue/…/sun in
-  English ones, the abbreviations only next to a day number or after a word such as "du", "until", "absent")
-  mean the next such day strictly after today. Only "ce"/"cette"/"this" before today's weekday name means today.
-  "lundi prochain"/"next monday" is the same as "lundi" (the coming Monday).
-- Numeric dates are day/month ("12/03" is 12 March), as Québec French texts write them, in English texts too;
-  English month names are read either way round ("March 3", "3 March").
-- A date with a month and no year is this year's, unless that is more than 30 days in the past: then it is next
-  year's (in December "du 3 au 5 janvier" is next January). A day number alone ("le 12", "du 23 au 27") is in
-  the current month, or the next one when that day has passed.
-- "jusqu'à …"/"until …" runs from today to that date inclusive, "depuis …"/"since …" from that date to today; "pour 3 jours"/"for 3 days" from the start date
-  (today by default) for that many days; "cette semaine"/"this week" is today to Friday (to Sunday at the
-  weekend); "la semaine prochaine"/"next week" is next Monday to Friday.
-- No date at all: today. Two dates joined by "et"/"and" make one range only when they are consecutive days (or
-  after "entre"/"between"); two unrelated dates, or a range that ends before it starts, are not understood.
-- A return with no absence reason ("de retour", "I'm back", "back to work tomorrow", "de retour lundi") clears
-  the absence now: the clear action carries no date. A reason with a return date ("malade, de retour lundi")
-  sets the absence until the day before the return; "back from vacation" is a return, not a vacation.
-- Negated availability ("pas disponible demain", "can't come in", "je rentre pas") is an absence ("Absent");
-  an absent customer ("client absent") is not the technician's absence.
-- "matin"/"morning"/"am"/"avant-midi" alone mean until noon (end 12:00); "après-midi"/"afternoon"/"pm" from
-  noon (start 12:00); both together mean the whole day. Explicit hours win over those words. A start time
-  applies to the first day and an end time to the last day; a point in time ("rdv à 10h") sets no time.
-- With several reasons, the most specific wins: Malade, Rendez-vous, Formation, Vacances, Congé, then Absent.
-- A cleared absence has reason "" (as the language-model reader returns it). The language is "en" when English
-  words outnumber French ones, else "fr".
+- Weekday names (lundi…dimanche, monday…sunday; abbreviations lun/mar/…/dim in French texts, mon/tue/…/sun
+  in English ones, the abbreviations only next to a day number or after a word such as "du", "until",
+  "absent") mean the next such day strictly after today. Only "ce"/"cette"/"this" before today's weekday
+  name means today. "lundi prochain"/"next monday" is the same as "lundi" (the coming Monday). After
+  "depuis"/"since" a weekday is the last one, today included.
+- Numeric dates are day/month ("12/03" is 12 March), as Québec French texts write them, in English texts
+  too; English month names are read either way round ("March 3", "3 March").
+- A date with a month and no year is this year's, unless that is more than 30 days in the past: then it
+  is next year's (in December "du 3 au 5 janvier" is next January). A day number alone ("le 12",
+  "du 23 au 27") is in the current month, or the next one when that day has passed.
+- "jusqu'à …"/"until …" runs from today to that date inclusive, "depuis …"/"since …" from that date to
+  today; "pour 3 jours"/"for 3 days" from the start date (today by default) for that many days;
+  "cette semaine"/"this week" is today to Friday (to Sunday at the weekend); "la semaine prochaine"/
+  "next week" is next Monday to Friday.
+- No date at all: today. Two dates joined by "et"/"and" make one range only when they are consecutive
+  days (or after "entre"/"between"); two unrelated dates, or a range that ends before it starts, are not
+  understood.
+- A return with no absence reason ("de retour", "I'm back", "back to work tomorrow", "de retour lundi")
+  clears the absence now: the clear action carries no date. A reason with a return date ("malade, de
+  retour lundi") sets the absence until the day before the return; "back from vacation" is a return.
+- Negated availability ("pas disponible demain", "can't come in", "je rentre pas") is an absence
+  ("Absent"); an absent customer ("client absent") is not the technician's absence.
+- "matin"/"morning"/"am"/"avant-midi" alone mean until noon (end 12:00); "après-midi"/"afternoon"/"pm"
+  from noon (start 12:00); both together mean the whole day. Explicit hours win over those words. A start
+  time applies to the first day and an end time to the last day; a point in time ("rdv à 10h") sets none.
+- With several reasons, the most specific wins: Malade, Rendez-vous, Formation, Vacances, Congé, Absent.
+- A cleared absence has reason "" (as the language-model reader returns it). The language is "en" when
+  English words outnumber French ones, else "fr".
 """
 
 import re
@@ -114,7 +117,8 @@ FRENCH_WORDS = frozenset(
 	"vacances vacance conge conges formation rendez vous rdv medecin matin apres midi semaine prochaine "
 	"prochain cette ce cet retour bonjour merci lundi mardi mercredi jeudi vendredi samedi dimanche janvier "
 	"fevrier mars avril mai juin juillet aout septembre octobre novembre decembre pour jours jour journee et "
-	"serai svp grippe fievre disponible absente pas ne mon ma mes chez dentiste travail salut allo bonne a en "
+	"serai svp grippe fievre disponible absente pas ne mon ma mes chez dentiste travail salut allo bonne "
+	"a en "
 	"un une avec".split()
 )
 
@@ -123,7 +127,7 @@ def _alt(words: Iterable[str]) -> str:
 	return "|".join(sorted(words, key=len, reverse=True))
 
 
-# --- text folding --------------------------------------------------------------------------------------------
+# --- text folding ---------------------------------------------------------------------------------
 
 _SEGMENT = re.compile(r"[^\n.!?,;]+")
 _SIGNATURE = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+(?:\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]*\.?)?")
@@ -136,7 +140,7 @@ _KNOWN = re.compile(
 
 
 def _fold(text: str) -> str:
-	"""Lower case, no accents, apostrophes as spaces, only letters, digits, "/", ":" and "-"; single spaces."""
+	"""Lower case, no accents, apostrophes as spaces; only letters, digits, "/", ":", "-"; single spaces."""
 	text = unicodedata.normalize("NFKD", text)
 	text = "".join(c for c in text if not unicodedata.combining(c)).lower()
 	text = re.sub(r"[‐‑‒–—−]", "-", text)
@@ -163,10 +167,11 @@ def _language(folded: str) -> str:
 	return "en" if english > french else "fr"
 
 
-# --- rewrites: negations, absent customers, ranges sharing one month --------------------------------------------
+# --- rewrites: negations, absent customers, ranges sharing one month ------------------------------
 
 _NOT_HERE = re.compile(
-	r"\b(?:le\s+|la\s+|les\s+|the\s+)?(?:clients?|clientes?|customers?|locataires?|proprio|proprietaire|occupant"
+	r"\b(?:le\s+|la\s+|les\s+|the\s+)?(?:clients?|clientes?|customers?|locataires?|proprio|proprietaire"
+	r"|occupant"
 	r"|monsieur|madame|mme|nobody|no\s+one|noone)\s+(?:est\s+|etait\s+|sont\s+|is\s+|was\s+|are\s+)?"
 	r"(?:absente?s?|absence|pas\s+la|not\s+home|not\s+there)\b|\babsence\s+du\s+client\b"
 )
@@ -175,7 +180,8 @@ _NEGATED = re.compile(
 	r"|\b(?:je\s+|j\s+)?(?:ne\s+|n\s+)?(?:rentre|rentrerai|viens|viendrai|travaille|travaillerai)\s+pas\b"
 	r"|\b(?:je\s+|j\s+)?(?:ne\s+|n\s+)?(?:peux|pourrai|pourrais|vais|serai|suis)\s+pas\s+(?:capable\s+de\s+)?"
 	r"(?:rentrer|venir|travailler|entrer|etre\s+la|etre\s+present|la|present|au\s+travail)\b"
-	r"|\b(?:won\s+t|wont|will\s+not|can\s+t|cant|cannot|can\s+not|not\s+able\s+to|unable\s+to|not\s+going\s+to"
+	r"|\b(?:won\s+t|wont|will\s+not|can\s+t|cant|cannot|can\s+not|not\s+able\s+to|unable\s+to"
+	r"|not\s+going\s+to"
 	r"|not\s+gonna)\s+(?:be\s+)?(?:come|coming|make\s+it|work|working|in|at\s+work|there|able\s+to\s+work)\b"
 	r"|\bnot\s+coming\b"
 )
@@ -195,7 +201,8 @@ def _month_re(language: str) -> str:
 
 
 def _share_month(text: str, language: str) -> str:
-	""" "du 3 au 5 mars", "3-5 mars" → "3 mars au 5 mars"; "March 3-5", "from March 3 to 5" → "March 3 to March 5"."""
+	"""One month for both ends: "du 3 au 5 mars", "3-5 mars" → "3 mars au 5 mars"; "March 3-5",
+	"from March 3 to 5" → "March 3 to March 5"."""
 	month = _month_re(language)
 	text = re.sub(
 		rf"\b(?P<d1>{_DAY}){_ORD}\s*(?P<conn>{_CONN})\s*(?:(?:le|the)\s+)?(?P<d2>{_DAY}){_ORD}\s+(?:of\s+)?"
@@ -211,12 +218,13 @@ def _share_month(text: str, language: str) -> str:
 	)
 
 
-# --- reasons and returns ---------------------------------------------------------------------------------------
+# --- reasons and returns --------------------------------------------------------------------------
 
 _OFF = (
 	r"\b(?:days?|journee|jour|i\s+m|im|am|suis|serai|be|etre|take|taking|prendre|prends|prend)\s+"
 	r"(?:(?:a|the|une?|ma|my)\s+)?(?:(?:day|journee)\s+)?off\b|^off\b"
-	r"|\boff\s+(?=(?:today|tomm?orr?ow|tmrw|tmr|demain|aujourd|auj|ajd|apres|day|du|from|le|on|this|next|cette"
+	r"|\boff\s+(?=(?:today|tomm?orr?ow|tmrw|tmr|demain|aujourd|auj|ajd|apres|day|du|from|le|on|this|next"
+	r"|cette"
 	r"|ce|cet|la|until|till|til|jusqu|" + _alt(WEEKDAYS) + r")\b)"
 	r"|\b(?:today|tomm?orr?ow|tmrw|demain|aujourd\s+hui|aujourdhui|auj|ajd|" + _alt(WEEKDAYS) + r")\s+off\b"
 )
@@ -224,7 +232,8 @@ REASONS = (  # most specific first
 	(
 		"Malade",
 		r"\b(?:malade|maladie|sick|grippee?|fievre|fever|flu|gastro|covid|migraine|unwell|blessee?|injured"
-		r"|mal\s+(?:au|a\s+la|aux)\s+[a-z]+)\b|\b(?:i\s+m|im|i\s+am|feel|feeling|felt|got|getting|is|been|very"
+		r"|mal\s+(?:au|a\s+la|aux)\s+[a-z]+)\b"
+		r"|\b(?:i\s+m|im|i\s+am|feel|feeling|felt|got|getting|is|been|very"
 		r"|really|too)\s+ill\b",
 	),
 	(
@@ -234,7 +243,8 @@ REASONS = (  # most specific first
 	),
 	(
 		"Formation",
-		r"\b(?:formation|training|seminaire|seminar|examen|exam)\b|\b(?:j\s+ai|jai|un|des|mes|mon|ai)\s+cours\b"
+		r"\b(?:formation|training|seminaire|seminar|examen|exam)\b"
+		r"|\b(?:j\s+ai|jai|un|des|mes|mon|ai)\s+cours\b"
 		r"|\b(?:a|in|my)\s+class\b",
 	),
 	("Vacances", r"\b(?:vacances?|vacations?|holidays?)\b"),
@@ -243,14 +253,17 @@ REASONS = (  # most specific first
 )
 _REASONS = tuple((label, re.compile(pattern)) for label, pattern in REASONS)
 _RETURN_FROM = re.compile(
-	r"\b(?:de\s+retour|back|retour|revenu|revenue)\s+(?:de|d|du|des|from)\s+(?:(?:la|ma|mes|mon|my|the|l)\s+)?"
+	r"\b(?:de\s+retour|back|retour|revenu|revenue)\s+(?:de|d|du|des|from)\s+"
+	r"(?:(?:la|ma|mes|mon|my|the|l)\s+)?"
 	r"(?P<what>vacances?|vacations?|holidays?|formation|training|conges?|rendez-vous|rendez\s+vous|rdv"
 	r"|appointment|medecin|doctor|dentiste|dentist|maladie|sick\s+leave|hopital|hospital)\b"
 )
 _CLEAR = re.compile(
-	r"\b(?:(?:je\s+suis|suis|je\s+serai|serai)\s+)?de\s+retour\b|\bretour\s+au\s+(?:travail|boulot|bureau|job)\b"
+	r"\b(?:(?:je\s+suis|suis|je\s+serai|serai)\s+)?de\s+retour\b"
+	r"|\bretour\s+au\s+(?:travail|boulot|bureau|job)\b"
 	r"|\b(?:i\s+m|im|i\s+am|i\s+will\s+be|i\s+ll\s+be|will\s+be|be)\s+back\b|\bback\s+(?:to|at)\s+work\b"
-	r"|^(?:(?:hi|hello|hey|bonjour|salut|allo|ok)\s+)*back\b|\bavailable(?:\s+again)?\b|\bdisponible\b|\bdispo\b"
+	r"|^(?:(?:hi|hello|hey|bonjour|salut|allo|ok)\s+)*back\b"
+	r"|\bavailable(?:\s+again)?\b|\bdisponible\b|\bdispo\b"
 )
 _RETURN = re.compile(r"\bretour\b|\bback\b|\bje\s+(?:reviens|rentre|recommence)\b")
 
@@ -259,7 +272,7 @@ def _reason(text: str) -> str | None:
 	return next((label for label, pattern in _REASONS if pattern.search(text)), None)
 
 
-# --- times -----------------------------------------------------------------------------------------------------
+# --- times ----------------------------------------------------------------------------------------
 
 
 def _t(n: int) -> str:
@@ -325,7 +338,7 @@ def _times(text: str) -> tuple[time | None, time | None, str]:
 	return start, end, text
 
 
-# --- dates -----------------------------------------------------------------------------------------------------
+# --- dates ----------------------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -399,7 +412,8 @@ class _Scanner:
 			),
 			(
 				r"\b(?:(?:pour|for|pendant|during|durant)\s+)?(?P<n>\d{1,2}|" + _alt(NUMBERS) + r")\s+"
-				r"(?:(?:full|entire|whole|complets?|pleins?)\s+)?(?P<u>jours?|journees?|days?|semaines?|weeks?)\b",
+				r"(?:(?:full|entire|whole|complets?|pleins?)\s+)?"
+				r"(?P<u>jours?|journees?|days?|semaines?|weeks?)\b",
 				self._duration,
 			),
 			(
@@ -408,7 +422,8 @@ class _Scanner:
 				self._day_month,
 			),
 			(
-				rf"(?:\b{wd}\s+)?\b(?P<mo>{month})\s+(?:the\s+)?(?P<d>{_DAY}){_ORD}\b(?:\s+(?P<y>\d{{4}})\b)?",
+				rf"(?:\b{wd}\s+)?\b(?P<mo>{month})\s+(?:the\s+)?(?P<d>{_DAY}){_ORD}\b"
+				r"(?:\s+(?P<y>\d{4})\b)?",
 				self._day_month,
 			),
 			(
@@ -422,7 +437,8 @@ class _Scanner:
 			),
 			(rf"\b{wd}\s+(?:(?:le|the)\s+)?(?P<d>{_DAY}){_ORD}\b{_NOT_A_DAY}", self._day),
 			(
-				rf"\b(?:le|the|on\s+the|jusqu\s+au|until\s+the|till\s+the)\s+(?P<d>{_DAY}){_ORD}\b{_NOT_A_DAY}",
+				r"\b(?:le|the|on\s+the|jusqu\s+au|until\s+the|till\s+the)\s+"
+				rf"(?P<d>{_DAY}){_ORD}\b{_NOT_A_DAY}",
 				self._day,
 			),
 			(r"\b(?:la\s+semaine\s+prochaine|semaine\s+prochaine|next\s+week)\b", self._next_week),
@@ -453,7 +469,8 @@ class _Scanner:
 				self._weekday_pair,
 			),
 			(
-				r"\b(?:(?P<this>ce|this)|du|au|jusqu\s+a|jusqu\s+au|until|till|to|from|on|le|next|et|and|absente?|off"
+				r"\b(?:(?P<this>ce|this)|du|au|jusqu\s+a|jusqu\s+au|until|till|to|from|on|le|next|et|and"
+				r"|absente?|off"
 				rf"|malade|sick)\s+(?P<wd>{_alt(abbr)})\b(?!-)",
 				self._weekday,
 			),
@@ -594,7 +611,7 @@ def _ranges(atoms: list[_Atom], text: str, today: date) -> set[tuple[date, date]
 	return ranges
 
 
-# --- the parser ------------------------------------------------------------------------------------------------
+# --- the parser -----------------------------------------------------------------------------------
 
 
 def parse_absence_message(text: str, today: date) -> AbsenceIntent | None:
@@ -651,7 +668,7 @@ def parse_absence_message(text: str, today: date) -> AbsenceIntent | None:
 	return AbsenceIntent("set", reason, from_date, until_date, start_time, end_time, language)
 
 
-# --- the French reply ------------------------------------------------------------------------------------------
+# --- the French reply -----------------------------------------------------------------------------
 
 FR_DAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 FR_MONTHS = (
@@ -687,8 +704,9 @@ def _fr_time(t: time) -> str:
 
 
 def confirmation_fr(intent: AbsenceIntent) -> str:
-	"""The French SMS reply, e.g. "Absence enregistrée (Malade) du lun. 23 nov. au mar. 24 nov. Bon rétablissement!"
-	or "Bon retour! Votre absence est levée." The year shows only when the absence spans two years."""
+	"""The French SMS reply, e.g.
+	"Absence enregistrée (Malade) du lun. 23 nov. au mar. 24 nov. Bon rétablissement!" or
+	"Bon retour! Votre absence est levée." The year shows only when the absence spans two years."""
 	if intent.action == "clear":
 		return "Bon retour! Votre absence est levée."
 	sentence = f"Absence enregistrée ({intent.reason})"
