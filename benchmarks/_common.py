@@ -26,3 +26,24 @@ def print_table(rows: list[tuple[str, float, float]]) -> None:
 	print(f"{'scenario':<{width}}  {'engine ms':>10}  {'baseline ms':>12}  {'ratio':>7}")
 	for name, engine, base in rows:
 		print(f"{name:<{width}}  {engine:>10.2f}  {base:>12.2f}  {base / engine:>6.1f}x")
+
+
+JOB_COLUMNS = (
+	"name",
+	"creation",
+	"modified",
+	"owner",
+	"modified_by",
+	"subject",
+	"status",
+	"priority",
+	"assigned_technician",
+	"scheduled_start",
+	"duration_h",
+	"scheduled_end",
+)
+
+
+def insert_jobs(frappe, rows, extra_columns=()):
+	"""Bulk-insert Dispatch Jobs (benchmark data; no controller logic): rows follow JOB_COLUMNS + extra_columns."""
+	frappe.db.bulk_insert("Dispatch Job", [*JOB_COLUMNS, *extra_columns], rows)

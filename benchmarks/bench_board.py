@@ -13,6 +13,8 @@ import statistics
 import time
 from datetime import datetime, timedelta
 
+from _common import insert_jobs
+
 
 def main():
 	parser = argparse.ArgumentParser()
@@ -81,27 +83,7 @@ def make_data(frappe, monday, techs, n_jobs, rng, start_index):
 				0,
 			)
 		)
-	frappe.db.bulk_insert(
-		"Dispatch Job",
-		[
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"subject",
-			"status",
-			"priority",
-			"assigned_technician",
-			"scheduled_start",
-			"duration_h",
-			"scheduled_end",
-			"latitude",
-			"longitude",
-			"is_recurring",
-		],
-		rows,
-	)
+	insert_jobs(frappe, rows, ("latitude", "longitude", "is_recurring"))
 
 
 def run(frappe, runs):

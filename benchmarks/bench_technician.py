@@ -13,7 +13,7 @@ import statistics
 import time
 from datetime import datetime, timedelta
 
-from _common import median_ms
+from _common import insert_jobs, median_ms
 
 
 def main():
@@ -76,26 +76,7 @@ def run(frappe, args):
 				0,
 			)
 		)
-	frappe.db.bulk_insert(
-		"Dispatch Job",
-		[
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"subject",
-			"status",
-			"priority",
-			"assigned_technician",
-			"scheduled_start",
-			"duration_h",
-			"scheduled_end",
-			"published",
-			"is_recurring",
-		],
-		rows,
-	)
+	insert_jobs(frappe, rows, ("published", "is_recurring"))
 	secret = frappe.get_single("Dispatch Settings").get_password("ical_secret")
 	token = ical_token(tech.name, secret)
 	feed = feed_response(tech.name, token)

@@ -102,25 +102,24 @@ def _book(job: str, technician: str):
 			frappe.throw(_(refused.error.message).format(**refused.error.details), DispatchValidationError)
 
 
-@frappe.whitelist(methods=["POST"])
-def accept_offer(offer: str) -> dict:
-	"""A technician (Desk user) accepts; the portal has its own token-authenticated twin."""
+def _as_technician(offer: str, accept: bool) -> dict:
 	from gigafibre_dispatch.permissions import technician_for_user
 
 	tech = technician_for_user()
 	if not tech:
-		frappe.throw(_("Only a technician can accept an offer"), frappe.PermissionError)
-	return respond(offer, tech, True)
+		frappe.throw(_("Only a technician can answer an offer"), frappe.PermissionError)
+	return respond(offer, tech, accept)
+
+
+@frappe.whitelist(methods=["POST"])
+def accept_offer(offer: str) -> dict:
+	"""A technician (Desk user) accepts; the first acceptance wins."""
+	return _as_technician(offer, True)
 
 
 @frappe.whitelist(methods=["POST"])
 def decline_offer(offer: str) -> dict:
-	from gigafibre_dispatch.permissions import technician_for_user
-
-	tech = technician_for_user()
-	if not tech:
-		frappe.throw(_("Only a technician can decline an offer"), frappe.PermissionError)
-	return respond(offer, tech, False)
+	return _as_technician(offer, False)
 
 
 def expire_offers():
