@@ -1,8 +1,6 @@
 """Job offers (seed §5.4): broadcast to every matching technician, targeted to one, or to a pool; the first to
 accept wins, and acceptance books the job through the lifecycle (schedule_propose + schedule_confirm)."""
 
-import uuid
-
 import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
@@ -86,20 +84,17 @@ def respond(offer_name: str, technician: str, accept: bool) -> dict:
 
 
 def _book(job: str, technician: str):
-	from gigafibre_dispatch.lifecycle.commands import CommandRefused, execute
+	from gigafibre_dispatch.lifecycle.commands import run_internal
 
 	start = frappe.db.get_value("Dispatch Job", job, "scheduled_start")
 	actor = Actor(
 		id=f"offer:{technician}", roles=frozenset({"dispatcher"}), actor_type="offer", tool_name="offer-pool"
 	)
-	for command, payload in (
-		("schedule_propose", {"technician": technician, "start": str(start)}),
-		("schedule_confirm", {}),
-	):
-		try:
-			execute(command, job, payload, actor=actor, idempotency_key=str(uuid.uuid4()))
-		except CommandRefused as refused:
-			frappe.throw(_(refused.error.message).format(**refused.error.details), DispatchValidationError)
+	run_internal(
+		job,
+		(("schedule_propose", {"technician": technician, "start": str(start)}), ("schedule_confirm", {})),
+		actor,
+	)
 
 
 def _as_technician(offer: str, accept: bool) -> dict:

@@ -16,7 +16,7 @@ from gigafibre_dispatch.engine.lifecycle import Actor, PolicyError, allowed_acti
 from gigafibre_dispatch.engine.magic import verify_magic_token
 from gigafibre_dispatch.lifecycle import observability as obs
 from gigafibre_dispatch.lifecycle.commands import CommandRefused, execute, job_state
-from gigafibre_dispatch.lifecycle.http import json_response, policy_exception
+from gigafibre_dispatch.lifecycle.http import json_response, policy_exception, refusal
 
 PORTAL_COMMANDS = (
 	"tech_check_in",
@@ -117,14 +117,9 @@ def visible_jobs(acc: PortalAccess, day_only: bool = False) -> list:
 	)
 
 
-def _refused(error: PolicyError, status: int | None = None):
-	obs.observe_refusal("portal", error)
-	return policy_exception(error, status)
-
-
 def _job_for(acc: PortalAccess, job: str):
 	if job not in {j.name for j in visible_jobs(acc)}:
-		raise _refused(PolicyError("scope", "not_your_job", "This job is not assigned to you"))
+		raise refusal("portal", PolicyError("scope", "not_your_job", "This job is not assigned to you"))
 	return job
 
 
@@ -133,13 +128,14 @@ def act(token: str, job: str, command: str, payload: str | dict | None = None) -
 	"""Run one technician command from the portal (allow_guest: the magic link authenticates)."""
 	acc = access(token)
 	if isinstance(acc, str):
-		raise _refused(
+		raise refusal(
+			"portal",
 			PolicyError(
 				"auth", f"link_{acc}", "This link has expired or is not valid; ask dispatch for a new one"
-			)
+			),
 		)
 	if command not in PORTAL_COMMANDS:
-		raise _refused(PolicyError("role", "role_not_allowed", "Role not allowed"))
+		raise refusal("portal", PolicyError("role", "role_not_allowed", "Role not allowed"))
 	job = _job_for(acc, job)
 	data = frappe.parse_json(payload) if isinstance(payload, str) else (payload or {})
 	try:
@@ -162,21 +158,26 @@ def upload(token: str, job: str, filename: str, data_url: str) -> Response:
 	"""Store a photo or a drawn signature as a private File of the job; returns its file_url for evidence."""
 	acc = access(token)
 	if isinstance(acc, str):
-		raise _refused(
+		raise refusal(
+			"portal",
 			PolicyError(
 				"auth", f"link_{acc}", "This link has expired or is not valid; ask dispatch for a new one"
-			)
+			),
 		)
 	job = _job_for(acc, job)
 	header, _sep, encoded = (data_url or "").partition(",")
 	if not header.startswith("data:image/") or ";base64" not in header:
-		raise _refused(PolicyError("evidence", "not_an_image", "Only images can be attached"))
+		raise refusal("portal", PolicyError("evidence", "not_an_image", "Only images can be attached"))
 	try:
 		content = base64.b64decode(encoded, validate=True)
 	except ValueError:
-		raise _refused(PolicyError("evidence", "not_an_image", "Only images can be attached")) from None
+		raise refusal(
+			"portal", PolicyError("evidence", "not_an_image", "Only images can be attached")
+		) from None
 	if not content or len(content) > MAX_UPLOAD_BYTES:
-		raise _refused(PolicyError("evidence", "file_too_large", "The image is empty or larger than 8 MB"))
+		raise refusal(
+			"portal", PolicyError("evidence", "file_too_large", "The image is empty or larger than 8 MB")
+		)
 	safe = "".join(c for c in (filename or "photo.png") if c.isalnum() or c in "._-")[:80] or "photo.png"
 	file = frappe.get_doc(
 		{
@@ -194,10 +195,11 @@ def upload(token: str, job: str, filename: str, data_url: str) -> Response:
 def _portal_access(token: str) -> PortalAccess:
 	acc = access(token)
 	if isinstance(acc, str):
-		raise _refused(
+		raise refusal(
+			"portal",
 			PolicyError(
 				"auth", f"link_{acc}", "This link has expired or is not valid; ask dispatch for a new one"
-			)
+			),
 		)
 	return acc
 
@@ -273,11 +275,12 @@ def vision(token: str, job: str, data_url: str, mode: str = "barcodes") -> Respo
 	acc = _portal_access(token)
 	_job_for(acc, job)
 	if mode not in provider.LIMITS:
-		raise _refused(
-			PolicyError("validation", "invalid_field", "Invalid value for {field}", {"field": "mode"})
+		raise refusal(
+			"portal",
+			PolicyError("validation", "invalid_field", "Invalid value for {field}", {"field": "mode"}),
 		)
 	if not (data_url or "").startswith("data:image/"):
-		raise _refused(PolicyError("evidence", "not_an_image", "Only images can be attached"))
+		raise refusal("portal", PolicyError("evidence", "not_an_image", "Only images can be attached"))
 	return json_response(200, {"data": provider.read(data_url, mode)})
 
 

@@ -354,22 +354,16 @@ def create_work_order(
 
 
 def _book(doc, technician: str, start: str):
-	import uuid
-
+	"""Booking goes through the lifecycle like any other: triage, propose, confirm (audited, idempotent)."""
 	from gigafibre_dispatch.lifecycle.actor import current_actor
-	from gigafibre_dispatch.lifecycle.commands import CommandRefused, execute
+	from gigafibre_dispatch.lifecycle.commands import run_internal
 
-	actor = current_actor()
 	steps = (
 		("triage", {"priority": doc.priority}),
 		("schedule_propose", {"technician": technician, "start": start}),
 		("schedule_confirm", {}),
 	)
-	for command, payload in steps:
-		try:
-			execute(command, doc.name, payload, actor=actor, idempotency_key=str(uuid.uuid4()))
-		except CommandRefused as refused:
-			frappe.throw(_(refused.error.message).format(**refused.error.details), DispatchValidationError)
+	run_internal(doc.name, steps, current_actor())
 
 
 def _fetch_location(doc):

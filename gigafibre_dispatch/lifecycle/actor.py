@@ -111,11 +111,9 @@ def _act_as(actor: Actor):
 
 def refuse(error: PolicyError):
 	"""Stop the request here with the structured error body (Frappe returns an HTTPException as is)."""
-	from gigafibre_dispatch.lifecycle.http import policy_exception
-	from gigafibre_dispatch.lifecycle.observability import observe_refusal
+	from gigafibre_dispatch.lifecycle.http import refusal
 
-	observe_refusal("auth", error)
-	raise policy_exception(error)
+	raise refusal("auth", error)
 
 
 def user_scope(user: str) -> tuple[frozenset | None, frozenset | None]:

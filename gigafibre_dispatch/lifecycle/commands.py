@@ -113,6 +113,22 @@ STATE_FIELDS = (
 FULL_SAVE = frozenset({"intake", "schedule_propose"})
 
 
+def state_from(row, assistants=(), evidence_kinds=()) -> JobState:
+	"""The engine's view of a job from a row or document (assistants and evidence kinds loaded by the caller)."""
+	return JobState(
+		name=row.name,
+		status=row.status,
+		customer=row.customer,
+		service_location=row.service_location,
+		assigned_technician=row.assigned_technician,
+		assistants=tuple(assistants),
+		status_before_change=row.get("status_before_change"),
+		change_kind=row.get("change_kind"),
+		evidence_kinds=tuple(evidence_kinds),
+		has_invoice=bool(row.get("sales_invoice")),
+	)
+
+
 def load_state(job_name: str, command: str) -> tuple:
 	"""The job's lifecycle fields under a row lock, in two or three queries (not the whole document)."""
 	row = frappe.db.get_value("Dispatch Job", job_name, STATE_FIELDS, as_dict=True, for_update=True)
@@ -122,41 +138,29 @@ def load_state(job_name: str, command: str) -> tuple:
 		"Dispatch Job Assistant", filters={"parent": job_name, "parenttype": "Dispatch Job"}, pluck="tech_id"
 	)
 	kinds = []
-	if command == "tech_complete":
+	if command == "tech_complete":  # the only rule that looks at evidence already on file
 		kinds = frappe.get_all("Dispatch Evidence", filters={"job": job_name}, pluck="kind", distinct=True)
-	state = JobState(
-		name=row.name,
-		status=row.status,
-		customer=row.customer,
-		service_location=row.service_location,
-		assigned_technician=row.assigned_technician,
-		assistants=tuple(assistants),
-		status_before_change=row.status_before_change,
-		change_kind=row.change_kind,
-		evidence_kinds=tuple(kinds),
-		has_invoice=bool(row.sales_invoice),
-	)
-	return row, state
+	return row, state_from(row, assistants, kinds)
 
 
 def job_state(doc) -> JobState:
-	kinds = (
-		frappe.get_all("Dispatch Evidence", filters={"job": doc.name}, pluck="kind", distinct=True)
-		if doc.name
-		else []
-	)
-	return JobState(
-		name=doc.name,
-		status=doc.status,
-		customer=doc.customer,
-		service_location=doc.service_location,
-		assigned_technician=doc.assigned_technician,
-		assistants=tuple(a.tech_id for a in doc.assistants),
-		status_before_change=doc.status_before_change,
-		change_kind=doc.change_kind,
-		evidence_kinds=tuple(kinds),
-		has_invoice=bool(doc.sales_invoice),
-	)
+	"""For access checks and action lists, which never look at evidence."""
+	return state_from(doc, [a.tech_id for a in doc.assistants])
+
+
+def run_internal(job: str, steps, actor: Actor):
+	"""Run commands on the caller's behalf inside its request (auto-booking, offers); a refusal is a translated error."""
+	import uuid
+
+	from frappe import _
+
+	from gigafibre_dispatch.utils.errors import DispatchValidationError
+
+	for command, payload in steps:
+		try:
+			execute(command, job, payload, actor=actor, idempotency_key=str(uuid.uuid4()))
+		except CommandRefused as refused:
+			frappe.throw(_(refused.error.message).format(**refused.error.details), DispatchValidationError)
 
 
 def execute(
@@ -396,10 +400,20 @@ def _apply(decision, row, payload: dict, actor: Actor):
 
 
 def _job_equipment_row(job: str, values: dict):
-	"""Append a row to the job's equipment table without re-saving the job (the command is the audit)."""
-	parent = frappe.get_doc("Dispatch Job", job)
-	row = parent.append("equipment_items", {**values, "recorded_at": now_datetime()})
-	row.db_insert()
+	"""Append a row to the job's equipment table without loading or re-saving the job (the command is the audit)."""
+	idx = frappe.db.count("Dispatch Job Equipment", {"parent": job, "parenttype": "Dispatch Job"}) + 1
+	row = frappe.get_doc(
+		{
+			"doctype": "Dispatch Job Equipment",
+			"parent": job,
+			"parenttype": "Dispatch Job",
+			"parentfield": "equipment_items",
+			"idx": idx,
+			"recorded_at": now_datetime(),
+			**values,
+		}
+	)
+	_fast_insert(row)
 
 
 def _install_equipment(doc, payload: dict) -> str:

@@ -53,5 +53,13 @@ def policy_exception(
 	return PolicyHTTPException(json_response(status or error.http_status, error_body(error), merged))
 
 
+def refusal(what: str, error: PolicyError, status: int | None = None) -> PolicyHTTPException:
+	"""Count and log a refusal, and the exception that ends the request with it."""
+	from gigafibre_dispatch.lifecycle.observability import observe_refusal
+
+	observe_refusal(what, error)
+	return policy_exception(error, status)
+
+
 def in_request() -> bool:
 	return bool(getattr(frappe.local, "request", None))

@@ -61,6 +61,3 @@ class DispatchTechnician(Document):
 			and get_time(self.absence_end_time) <= get_time(self.absence_start_time)
 		):
 			frappe.throw(_("The absence end time must be after its start time"))
-
-	def on_update(self):
-		frappe.cache.delete_value("dispatch:tech_by_user")
