@@ -12,6 +12,8 @@ required_apps = ["frappe/erpnext"]
 # ------------
 after_install = "gigafibre_dispatch.setup.install.after_install"
 after_migrate = "gigafibre_dispatch.setup.install.after_migrate"
+# A brand-new site (no setup wizard) becomes testable: company, UOMs, fiscal year, app defaults.
+before_tests = "gigafibre_dispatch.setup.site.before_tests"
 
 # Desk
 # ----

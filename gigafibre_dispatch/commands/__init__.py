@@ -84,4 +84,21 @@ def rotate_secrets(context):
 		frappe.destroy()
 
 
+@dispatch.command("setup-site")
+@click.option("--company", default="Gigafibre Démo", show_default=True)
+@click.option("--language", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--admin-password", default=None, help="Password of the wizard's admin user (random if not given)")
+@pass_context
+def setup_site(context, company, language, admin_password=None):
+	"""Complete ERPNext's setup wizard without a browser: COMPANY, Canada, CAD, America/Toronto."""
+	frappe = _connect(context)
+	try:
+		from gigafibre_dispatch.setup.site import complete_setup
+
+		ran = complete_setup(company=company, language=language, admin_password=admin_password)
+		click.echo("Setup completed." if ran else "Setup was already complete; time zone and formats checked.")
+	finally:
+		frappe.destroy()
+
+
 commands = [dispatch]
