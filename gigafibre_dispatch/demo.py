@@ -128,6 +128,12 @@ def week_start(day: date) -> date:
 	return day - timedelta(days=day.weekday())
 
 
+def demo_week(day: date) -> date:
+	"""Monday of the week the demo fills: this week on a working day, the coming one on a weekend (this week's
+	jobs would all be over)."""
+	return week_start(day) + timedelta(weeks=1 if day.weekday() >= 5 else 0)
+
+
 def _upsert(doctype: str, name: str, values: dict, children: dict | None = None):
 	if frappe.db.exists(doctype, name):
 		doc = frappe.get_doc(doctype, name)
@@ -155,7 +161,7 @@ def _customer(name: str) -> str:
 
 def load_demo(week_of: str | None = None) -> dict:
 	rng = random.Random(20261122)
-	monday = week_start(getdate(week_of or nowdate()))
+	monday = week_start(getdate(week_of)) if week_of else demo_week(getdate(nowdate()))
 
 	for tag, category, color in TAGS:
 		_upsert("Dispatch Tag", tag, {"tag_name": tag, "category": category, "color": color})

@@ -44,9 +44,19 @@ STATUS_FR = {
 
 def when_fr(value) -> str:
 	"""« lun. 23 nov. 09:30 » — the portal speaks French whatever the site's language."""
-	from babel.dates import format_datetime
+	from zoneinfo import ZoneInfo
 
-	return format_datetime(value, "EEE d MMM HH:mm", locale="fr_CA") if value else "—"
+	from babel.dates import format_datetime
+	from frappe.utils import get_datetime, get_system_timezone
+
+	if not value:
+		return "—"
+	# Stored datetimes are the site's wall clock; babel would read a naive one as UTC and shift it to the
+	# server's own zone. Say which zone it is, and ask for that same zone back.
+	zone = ZoneInfo(get_system_timezone())
+	return format_datetime(
+		get_datetime(value).replace(tzinfo=zone), "EEE d MMM HH:mm", tzinfo=zone, locale="fr_CA"
+	)
 
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024

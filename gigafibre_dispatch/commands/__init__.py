@@ -20,7 +20,7 @@ def _connect(context):
 
 
 @dispatch.command("demo")
-@click.option("--week-of", default=None, help="Any date of the week to fill (default: the current week)")
+@click.option("--week-of", default=None, help="Any date of the week to fill (default: this week, or the coming one on a weekend)")
 @pass_context
 def demo(context, week_of=None):
 	"""Load (or reload) the Montréal demo: technicians, resources, customers, locations and a week of jobs."""

@@ -29,6 +29,48 @@ def default_company() -> str | None:
 	)
 
 
+def _refuse(code: str, message: str, **details):
+	from gigafibre_dispatch.lifecycle.commands import CommandRefused
+
+	raise CommandRefused(PolicyError("validation", code, message, details))
+
+
+def billing_setup(job) -> tuple[str, str]:
+	"""The company and labour Item to bill with, or a refusal that says what to set up (a site whose ERPNext setup
+	was never completed has no company, no units of measure and no item groups)."""
+	company = default_company()
+	if not company:
+		_refuse(
+			"no_company",
+			"No company to invoice from: complete ERPNext's setup (Setup Wizard) or set a Default Company in Global Defaults",
+		)
+	item = frappe.db.get_single_value("Dispatch Settings", "labour_item")
+	if not item:
+		_refuse(
+			"labour_item_not_configured",
+			"Set the Labour Service Item in Dispatch Settings: a service Item sold by the hour",
+		)
+	row = frappe.db.get_value("Item", item, ["stock_uom", "disabled"], as_dict=True)
+	if not row or row.disabled:
+		_refuse(
+			"labour_item_missing",
+			"The Labour Service Item {item} of Dispatch Settings does not exist or is disabled",
+			item=item,
+		)
+	if not row.stock_uom or not frappe.db.exists("UOM", row.stock_uom):
+		_refuse(
+			"labour_item_no_uom",
+			"The Labour Service Item {item} has no unit of measure: set its Default Unit of Measure (e.g. Hour)",
+			item=item,
+		)
+	for m in job.materials_used:
+		if not frappe.db.exists("Item", m.item_code):
+			_refuse("material_item_missing", "The material Item {item} does not exist", item=m.item_code)
+		if m.uom and not frappe.db.exists("UOM", m.uom):
+			_refuse("material_uom_missing", "The unit of measure {uom} does not exist", uom=m.uom)
+	return company, item
+
+
 def create_invoice(job) -> str:
 	"""Create the draft invoice and link it on the job; the caller holds the job's row lock, so never twice."""
 	from gigafibre_dispatch.lifecycle.commands import CommandRefused
@@ -37,16 +79,7 @@ def create_invoice(job) -> str:
 		raise CommandRefused(PolicyError("state", "already_invoiced", "This job already has an invoice"))
 	if not job.customer:
 		raise CommandRefused(PolicyError("validation", "no_customer", "The job has no customer to invoice"))
-	item = frappe.db.get_single_value("Dispatch Settings", "labour_item")
-	if not item:
-		raise CommandRefused(
-			PolicyError(
-				"validation", "labour_item_not_configured", "Set the labour service Item in Dispatch Settings"
-			)
-		)
-	company = default_company()
-	if not company:
-		raise CommandRefused(PolicyError("validation", "no_company", "No company to invoice from"))
+	company, item = billing_setup(job)
 	si = frappe.new_doc("Sales Invoice")
 	si.customer = job.customer
 	si.company = company

@@ -21,8 +21,7 @@ def complete_setup(
 ) -> bool:
 	"""Complete ERPNext's setup wizard non-interactively when it has not run: company, Canada, CAD, Toronto.
 
-	Returns True when it ran, False when the site was already set up (the time zone and formats are still made
-	right). Idempotent."""
+	Returns True when it changed something, False when the site was already set up as wanted. Idempotent."""
 	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
 
 	ran = False
@@ -55,8 +54,10 @@ def complete_setup(
 		settings.update(wanted)
 		settings.flags.ignore_mandatory = True
 		settings.save(ignore_permissions=True)
-	frappe.db.commit()
-	frappe.clear_cache()
+		ran = True
+	if ran:
+		frappe.db.commit()
+		frappe.clear_cache()
 	return ran
 
 
