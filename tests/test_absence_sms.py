@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gigafibre_dispatch.engine.absence_sms import AbsenceIntent, confirmation_fr, parse_absence_message
+from gigafibre_dispatch.engine.absence_sms import (
+	NO_ABSENCE,
+	AbsenceIntent,
+	Cancellation,
+	cancel_absence,
+	cancellation_fr,
+	confirmation_fr,
+	parse_absence_message,
+)
 
 MON = date(2026, 11, 23)  # a Monday
 FRI = date(2026, 11, 27)  # a Friday: "friday" alone is next week's
@@ -37,6 +45,72 @@ def en(reason: str, start: date, until: date, start_time=None, end_time=None) ->
 
 CLEAR_FR = AbsenceIntent("clear", "", language="fr")
 CLEAR_EN = AbsenceIntent("clear", "", language="en")
+
+
+def cancel_fr(back: date | None = None) -> AbsenceIntent:
+	"""A cancel: no absence from `back` on (None: today)."""
+	return AbsenceIntent("cancel", "", back, language="fr")
+
+
+def cancel_en(back: date | None = None) -> AbsenceIntent:
+	return AbsenceIntent("cancel", "", back, language="en")
+
+
+# Cancels in French: the absence goes (from the date named, which is the first day back).
+CANCEL_FR = [
+	(MON, "annuler mon absence", cancel_fr()),
+	(MON, "J'annule mon congé", cancel_fr()),
+	(MON, "Bonjour, j'annule mon congé de maladie. Marc", cancel_fr()),
+	(MON, "annule mon absence de demain", cancel_fr(nov(24))),
+	(MON, "Annulation de mon congé de vendredi svp", cancel_fr(FRI)),
+	(MON, "annulez mes vacances du 3 au 5 mars", cancel_fr(y27(3, 3))),
+	(MON, "mes vacances sont annulées", cancel_fr()),
+	(MON, "Ma formation de jeudi est annulée", cancel_fr(nov(26))),
+	(MON, "je ne suis plus malade", cancel_fr()),
+	(MON, "Bonjour, je ne suis plus malade", cancel_fr()),
+	(MON, "je ne suis plus malade, de retour demain", cancel_fr(nov(24))),
+	(MON, "finalement je rentre demain", cancel_fr(nov(24))),
+	(MON, "Finalement je serai là lundi", cancel_fr(nov(30))),
+	(MON, "je rentre finalement aujourd'hui", cancel_fr(MON)),
+	(MON, "en fin de compte je suis disponible demain", cancel_fr(nov(24))),
+]
+# Cancels in English.
+CANCEL_EN = [
+	(MON, "cancel my day off", cancel_en()),
+	(MON, "cancel my sick day", cancel_en()),
+	(MON, "Please cancel my day off tomorrow", cancel_en(nov(24))),
+	(MON, "cancel my vacation from March 3 to 5", cancel_en(y27(3, 3))),
+	(MON, "my vacation is cancelled", cancel_en()),
+	(MON, "training on Friday got cancelled", cancel_en(FRI)),
+	(MON, "I'm not sick anymore", cancel_en()),
+	(MON, "no longer sick, thanks", cancel_en()),
+	(MON, "never mind, I'll be in tomorrow", cancel_en(nov(24))),
+	(MON, "Nevermind, I'm back", cancel_en()),
+	(MON, "I'm coming in after all", cancel_en()),
+	(MON, "actually I can make it on Friday", cancel_en(FRI)),
+]
+# Not a cancel of the technician's absence: read as something else, or not understood.
+NOT_A_CANCEL = [
+	(
+		MON,
+		"je ne peux pas annuler mon rendez-vous, je serai absent demain",
+		fr("Rendez-vous", nov(24), nov(24)),
+	),
+	(MON, "I can't cancel my appointment, I'll be off tomorrow", en("Rendez-vous", nov(24), nov(24))),
+	(MON, "finalement je ne rentre pas demain", fr("Absent", nov(24), nov(24))),
+	(MON, "never mind, I won't be in tomorrow", en("Absent", nov(24), nov(24))),
+	(MON, "actually I'm in training tomorrow", en("Formation", nov(24), nov(24))),
+	(MON, "j'annule mes rdv, je suis malade demain", fr("Malade", nov(24), nov(24))),
+	(MON, "annulez la job de demain", None),  # a job, not an absence
+	(MON, "annule mon rdv de demain", None),  # the technician's or a customer's: ask again
+	(MON, "cancel tomorrow's job", None),
+	(MON, "le client a annulé", None),
+	(MON, "Client annulé, je passe au suivant", None),
+	(MON, "annule mes vacances, je suis malade", None),  # two things at once
+	(MON, "annule mon absence d'hier", None),  # in the past
+	(MON, "finalement", None),
+	(MON, "je rentre demain", None),  # no change of plan: not read
+]
 
 # (today, message, the exact intent or None)
 TABLE = [
@@ -85,7 +159,6 @@ TABLE = [
 	(MON, "de retour lundi", CLEAR_FR),
 	(MON, "Je suis de retour, merci!", CLEAR_FR),
 	(MON, "de retour de vacances!", CLEAR_FR),
-	(MON, "Bonjour, je ne suis plus malade", CLEAR_FR),
 	# English
 	(MON, "sick until friday", en("Malade", MON, FRI)),
 	(MON, "I'm sick today, sorry", en("Malade", MON, MON)),
@@ -128,6 +201,9 @@ TABLE = [
 	(MON, "vacances du 5 au 3 mars", None),  # ends before it starts
 	(MON, "absent lundi et mercredi", None),  # two absences, not one range
 	(MON, "absent 31/02", None),  # no such date
+	*CANCEL_FR,
+	*CANCEL_EN,
+	*NOT_A_CANCEL,
 ]
 
 
@@ -140,7 +216,10 @@ def test_table_is_large_mixed_and_covers_every_reason_and_action():
 	assert len(TABLE) >= 35
 	understood = [e for _, _, e in TABLE if e is not None]
 	assert {e.language for e in understood} == {"fr", "en"}
-	assert {e.action for e in understood} == {"set", "clear"}
+	assert {e.action for e in understood} == {"set", "clear", "cancel"}
+	assert {e.language for _, _, e in CANCEL_FR} == {"fr"} and {e.language for _, _, e in CANCEL_EN} == {"en"}
+	assert all(e.action == "cancel" for _, _, e in CANCEL_FR + CANCEL_EN)
+	assert not any(e is not None and e.action == "cancel" for _, _, e in NOT_A_CANCEL)
 	assert {e.reason for e in understood if e.action == "set"} == {
 		"Malade",
 		"Vacances",
@@ -233,6 +312,9 @@ def test_any_text_gives_none_or_a_sound_intent(words, offset):
 	assert intent.language in ("fr", "en")
 	if intent.action == "clear":
 		assert (intent.reason, intent.from_date, intent.until_date) == ("", None, None)
+	elif intent.action == "cancel":
+		assert (intent.reason, intent.until_date) == ("", None)
+		assert intent.from_date is None or intent.from_date >= today
 	else:
 		assert intent.action == "set"
 		assert intent.reason in ("Malade", "Vacances", "Formation", "Absent", "Rendez-vous", "Congé")
@@ -299,7 +381,89 @@ def test_confirmation_of_parsed_messages_names_the_reason_and_dates(today, messa
 	if expected.action == "clear":
 		assert reply == "Bon retour! Votre absence est levée."
 		return
+	if expected.action == "cancel":
+		assert reply == "Votre absence est annulée. Merci de nous avoir avisés."
+		return
 	assert reply.startswith(f"Absence enregistrée ({expected.reason}) ")
 	for day in {expected.from_date, expected.until_date}:
 		assert f" {'1er' if day.day == 1 else day.day} " in reply
 	assert ("du " in reply and " au " in reply) == (expected.from_date != expected.until_date)
+
+
+# --- cancelling a declared absence -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+	"intent,absence,expected",
+	[
+		# "annuler mon absence" (back today)
+		(cancel_fr(), (nov(25), nov(27)), Cancellation("clear", MON)),  # starts later: cleared
+		(cancel_fr(), (MON, FRI), Cancellation("clear", MON)),  # starts today: cleared
+		(cancel_fr(), (nov(20), FRI), Cancellation("shorten", MON, nov(22))),  # running: ends yesterday
+		(cancel_fr(), (nov(20), nov(22)), Cancellation("none", MON)),  # over
+		(cancel_fr(), (None, None), Cancellation("none", MON)),  # none declared
+		(cancel_fr(), (MON, None), Cancellation("clear", MON)),  # one day, no end date
+		# "finalement je rentre demain" / "annule mon absence de demain" (back tomorrow)
+		(cancel_fr(nov(24)), (nov(20), FRI), Cancellation("shorten", nov(24), MON)),  # ends today
+		(cancel_fr(nov(24)), (MON, FRI), Cancellation("shorten", nov(24), MON)),
+		(cancel_fr(nov(24)), (nov(24), nov(24)), Cancellation("clear", nov(24))),
+		(cancel_fr(nov(24)), (nov(20), MON), Cancellation("already", nov(24))),  # already ends today
+		(cancel_fr(nov(24)), (nov(30), dec(4)), Cancellation("clear", nov(24))),
+	],
+)
+def test_cancel_clears_or_shortens_the_declared_absence(intent, absence, expected):
+	assert cancel_absence(intent, *absence, today=MON) == expected
+
+
+def test_a_cancel_dated_before_today_counts_from_today():
+	stale = AbsenceIntent("cancel", "", nov(20))  # e.g. a reading made yesterday and replayed
+	assert cancel_absence(stale, nov(20), FRI, today=MON) == Cancellation("shorten", MON, nov(22))
+
+
+def test_cancellation_replies():
+	assert (
+		cancellation_fr(Cancellation("clear", MON), "Vacances", y27(3, 3), y27(3, 5))
+		== "Absence annulée (Vacances, du mer. 3 mars au ven. 5 mars). Merci de nous avoir avisés."
+	)
+	assert (
+		cancellation_fr(Cancellation("clear", MON), "Malade", nov(24), None)
+		== "Absence annulée (Malade, le mar. 24 nov.). Merci de nous avoir avisés."
+	)
+	assert (
+		cancellation_fr(Cancellation("shorten", nov(24), MON), "Malade", nov(20), FRI)
+		== "Absence écourtée (Malade): dernier jour le lun. 23 nov., retour le mar. 24 nov. Bon retour!"
+	)
+	assert (
+		cancellation_fr(Cancellation("already", nov(24)), "Congé", nov(20), MON)
+		== "Votre absence (Congé, du ven. 20 nov. au lun. 23 nov.) se termine avant le mar. 24 nov.; "
+		"rien n'a changé."
+	)
+	assert cancellation_fr(Cancellation("none", MON), None, None, None) == NO_ABSENCE
+	assert (
+		NO_ABSENCE
+		== "Aucune absence n'est inscrite à votre nom; rien n'a changé. Merci de nous avoir avisés."
+	)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+	start=st.integers(min_value=-10, max_value=10),
+	length=st.integers(min_value=0, max_value=10),
+	back=st.one_of(st.none(), st.integers(min_value=-3, max_value=12)),
+)
+def test_a_cancel_never_lengthens_an_absence_nor_leaves_it_on_the_day_back(start, length, back):
+	first = MON + timedelta(days=start)
+	last = first + timedelta(days=length)
+	intent = cancel_fr(None if back is None else MON + timedelta(days=back))
+	result = cancel_absence(intent, first, last, today=MON)
+	day_back = max(intent.from_date or MON, MON)
+	assert result.back == day_back
+	if result.outcome == "shorten":
+		assert first <= result.until_date < day_back <= last
+		assert result.until_date == day_back - timedelta(days=1)
+	elif result.outcome == "clear":
+		assert first >= day_back
+	else:
+		assert last < day_back
+		assert (result.outcome == "none") == (last < MON)
+	assert cancellation_fr(result, "Malade", first, last).endswith(("!", "."))

@@ -63,6 +63,28 @@ TABLE = [
 	(MON, "Je suis de retour, merci!", ("clear", "", None, None, None, None)),
 	(MON, "I'm back", ("clear", "", None, None, None, None)),
 	(MON, "back to work tomorrow", ("clear", "", None, None, None, None)),
+	# cancels: (action "cancel", first day back or None for today)
+	(MON, "annuler mon absence", ("cancel", "", None, None, None, None)),
+	(MON, "j'annule mon congé", ("cancel", "", None, None, None, None)),
+	(MON, "Annule mon absence de demain svp", ("cancel", "", date(2026, 11, 24), None, None, None)),
+	(MON, "finalement je rentre demain", ("cancel", "", date(2026, 11, 24), None, None, None)),
+	(MON, "Je ne suis plus malade!", ("cancel", "", None, None, None, None)),
+	(MON, "cancel my day off", ("cancel", "", None, None, None, None)),
+	(MON, "cancel my sick day", ("cancel", "", None, None, None, None)),
+	(MON, "Never mind, I'll be in tomorrow", ("cancel", "", date(2026, 11, 24), None, None, None)),
+	(MON, "I'm coming in after all", ("cancel", "", None, None, None, None)),
+	(
+		MON,
+		"je ne peux pas annuler mon rendez-vous, je serai absent demain",
+		("set", "Rendez-vous", date(2026, 11, 24), date(2026, 11, 24), None, None),
+	),
+	(
+		MON,
+		"finalement je ne rentre pas demain",
+		("set", "Absent", date(2026, 11, 24), date(2026, 11, 24), None, None),
+	),
+	(MON, "annulez la job de demain", None),
+	(MON, "cancel tomorrow's job", None),
 	(MON, "ok merci", None),
 	(MON, "Où est le client?", None),
 	(MON, "Can you call me?", None),
@@ -92,6 +114,8 @@ def test_table_is_large_and_mixed():
 	assert len(TABLE) >= 35
 	langs = {parse_absence_message(m, t).language for t, m, e in TABLE if e is not None}
 	assert langs == {"fr", "en"}
+	cancels = [(parse_absence_message(m, t).language, e[0]) for t, m, e in TABLE if e and e[0] == "cancel"]
+	assert {lang for lang, _ in cancels} == {"fr", "en"}
 
 
 def test_french_confirmations():

@@ -1,4 +1,4 @@
-"""Twilio inbound SMS webhook: a technician texts an absence (or their return); the dispatch board updates live.
+"""Twilio inbound SMS webhook: a technician texts an absence, a return or a cancel; the board updates live.
 
 POST /api/method/gigafibre_dispatch.api.sms.inbound — allow_guest: the caller is authenticated by the
 X-Twilio-Signature header, validated with the twilio SDK's RequestValidator against the public URL Twilio
@@ -8,13 +8,16 @@ called (Dispatch Settings › Public Base URL, so it holds behind a TLS-terminat
 from xml.sax.saxutils import escape
 
 import frappe
-from frappe.utils import now_datetime
+from frappe.utils import getdate, now_datetime
 from werkzeug.wrappers import Response
 
 from gigafibre_dispatch.doctype_helpers import phone_digits
 
 UNKNOWN_SENDER = "Bonjour! Ce numéro n'est associé à aucun technicien. Contactez la répartition."
-NOT_UNDERSTOOD = "Désolé, je n'ai pas compris. Exemples: « malade aujourd'hui », « vacances du 3 au 5 mars », « de retour »."
+NOT_UNDERSTOOD = (
+	"Désolé, je n'ai pas compris. Exemples: « malade aujourd'hui », « vacances du 3 au 5 mars », "
+	"« de retour », « annuler mon absence »."
+)
 
 
 def twiml(message: str, status: int = 200) -> Response:
@@ -89,17 +92,22 @@ def inbound(**params) -> Response:
 	if intent is None:
 		_log(tech.name, sender, text, NOT_UNDERSTOOD, "failed")
 		return twiml(NOT_UNDERSTOOD)
+	# One inbound message at a time per technician, and the absence read after the lock is the latest: nothing is
+	# written yet, so a new transaction starts here (InnoDB keeps the snapshot of a transaction's first read).
+	frappe.db.rollback()
+	frappe.db.get_value("Dispatch Technician", tech.name, "name", for_update=True)
 	doc = frappe.get_doc("Dispatch Technician", tech.name)
-	if intent.action == "clear":
-		doc.update(
-			{
-				"absence_reason": None,
-				"absence_from": None,
-				"absence_until": None,
-				"absence_start_time": None,
-				"absence_end_time": None,
-			}
-		)
+	event = {
+		"action": intent.action,
+		"reason": intent.reason,
+		"from": intent.from_date,
+		"until": intent.until_date,
+	}
+	if intent.action == "cancel":
+		reply, event = _cancel(doc, intent)
+	elif intent.action == "clear":
+		doc.update(dict.fromkeys(ABSENCE_FIELDS))
+		reply = confirmation_fr(intent)
 	else:
 		doc.update(
 			{
@@ -110,20 +118,48 @@ def inbound(**params) -> Response:
 				"absence_end_time": intent.end_time.strftime("%H:%M") if intent.end_time else None,
 			}
 		)
-	doc.save(ignore_permissions=True)
-	reply = confirmation_fr(intent)
+		reply = confirmation_fr(intent)
+	if event is not None:
+		doc.save(ignore_permissions=True)
 	_log(tech.name, sender, text, reply)
-	frappe.publish_realtime(
-		"tech-absence",
-		{
-			"technician": tech.name,
-			"technician_name": tech.technician_name,
-			"action": intent.action,
-			"reason": intent.reason,
-			"from": str(intent.from_date) if intent.from_date else None,
-			"until": str(intent.until_date) if intent.until_date else None,
-			"source": source,
-		},
-		after_commit=True,
-	)
+	if event is not None:
+		frappe.publish_realtime(
+			"tech-absence",
+			{
+				"technician": tech.name,
+				"technician_name": tech.technician_name,
+				**event,  # dates as YYYY-MM-DD
+				"source": source,
+			},
+			after_commit=True,
+		)
 	return twiml(reply)
+
+
+ABSENCE_FIELDS = ("absence_reason", "absence_from", "absence_until", "absence_start_time", "absence_end_time")
+
+
+def _cancel(doc, intent) -> tuple[str, dict | None]:
+	"""Clear or shorten the declared absence; (reply, event), event None when nothing changed."""
+	from gigafibre_dispatch.engine.absence_sms import cancel_absence, cancellation_fr
+
+	first = getdate(doc.absence_from) if doc.absence_from else None
+	last = getdate(doc.absence_until) if doc.absence_until else None
+	result = cancel_absence(intent, first, last, now_datetime().date())
+	reason = doc.absence_reason or ""
+	reply = cancellation_fr(result, reason, first, last)
+	if result.outcome == "clear":
+		doc.update(dict.fromkeys(ABSENCE_FIELDS))
+		until = None
+	elif result.outcome == "shorten":
+		doc.update({"absence_until": result.until_date, "absence_end_time": None})
+		until = result.until_date
+	else:
+		return reply, None
+	return reply, {
+		"action": result.outcome,
+		"reason": doc.absence_reason or "",
+		"from": doc.absence_from,
+		"until": until,
+		"cancelled": {"reason": reason, "from": first, "until": last, "back": result.back},
+	}

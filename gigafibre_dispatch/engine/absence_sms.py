@@ -35,8 +35,19 @@ Decisions where texts are ambiguous:
   from noon (start 12:00); both together mean the whole day. Explicit hours win over those words. A start
   time applies to the first day and an end time to the last day; a point in time ("rdv à 10h") sets none.
 - With several reasons, the most specific wins: Malade, Rendez-vous, Formation, Vacances, Congé, Absent.
-- A cleared absence has reason "" (as the language-model reader returns it). The language is "en" when
-  English words outnumber French ones, else "fr".
+- A cancel ("annuler mon absence", "j'annule mon congé", "cancel my sick day", "je ne suis plus malade",
+  "finalement je rentre demain", "never mind, I'll be in tomorrow", "I'm coming in after all") is the action
+  "cancel"; its from_date is the first day the technician is back at work (None: today). "annule mon absence
+  de demain" and "finalement je rentre demain" both mean "no absence from tomorrow on": the shell
+  (`cancel_absence`) clears an absence that starts that day or later, shortens a running one to end the day
+  before, and changes nothing when none is declared. The words for coming in ("je rentre", "I'll be in")
+  are a cancel only next to a change of plan ("finalement", "never mind", "after all", "actually"). A cancel
+  of something that is not an absence ("annulez la job de demain", "annule mon rdv") is not understood, a
+  negated one ("je ne peux pas annuler mon rendez-vous, je serai absent demain") is read without it, a cancel
+  that also names a reason ("annule mes vacances, je suis malade") is not understood, and a cancel dated in
+  the past is not understood.
+- A cleared or cancelled absence has reason "" (as the language-model reader returns it). The language is
+  "en" when English words outnumber French ones, else "fr".
 """
 
 import re
@@ -48,9 +59,9 @@ from datetime import date, time, timedelta
 
 @dataclass(frozen=True, slots=True)
 class AbsenceIntent:
-	action: str  # "set" (start or change an absence) | "clear" (back at work)
-	reason: str  # French label: Malade, Vacances, Formation, Rendez-vous, Congé, Absent ("" for clear)
-	from_date: date | None = None  # None for clear
+	action: str  # "set" (start or change an absence) | "clear" (back at work) | "cancel" (see cancel_absence)
+	reason: str  # French label: Malade, Vacances, Formation, Rendez-vous, Congé, Absent ("" otherwise)
+	from_date: date | None = None  # None for clear; for cancel the first day back (None: today)
 	until_date: date | None = None  # inclusive; None for clear
 	start_time: time | None = None  # on from_date
 	end_time: time | None = None  # on until_date
@@ -110,7 +121,8 @@ ENGLISH_WORDS = frozenset(
 	"holidays training appointment doctor dentist morning afternoon work available again and will be not can "
 	"won feeling flu fever my have hi hello hey thanks thank you please monday tuesday wednesday thursday "
 	"friday saturday sunday january february march april june july august september october november "
-	"december is to of at in going sorry leave unavailable coming off".split()
+	"december is to of at in going sorry leave unavailable coming off cancel never mind after all actually "
+	"anymore longer".split()
 )
 FRENCH_WORDS = frozenset(
 	"je j suis malade aujourd aujourdhui hui auj ajd demain du au le la les de des jusqu jusqua jusquau "
@@ -119,7 +131,7 @@ FRENCH_WORDS = frozenset(
 	"fevrier mars avril mai juin juillet aout septembre octobre novembre decembre pour jours jour journee et "
 	"serai svp grippe fievre disponible absente pas ne mon ma mes chez dentiste travail salut allo bonne "
 	"a en "
-	"un une avec".split()
+	"un une avec annuler annule annulez finalement rentre plus absence".split()
 )
 
 
@@ -185,7 +197,6 @@ _NEGATED = re.compile(
 	r"|not\s+gonna)\s+(?:be\s+)?(?:come|coming|make\s+it|work|working|in|at\s+work|there|able\s+to\s+work)\b"
 	r"|\bnot\s+coming\b"
 )
-_NO_LONGER_SICK = re.compile(r"\b(?:plus\s+malade|no\s+longer\s+sick|not\s+sick\s+anymore)\b")
 
 _DAY = r"[0-3]?\d"
 _ORD = r"(?:eme|er|re|e|st|nd|rd|th)?"
@@ -611,6 +622,110 @@ def _ranges(atoms: list[_Atom], text: str, today: date) -> set[tuple[date, date]
 	return ranges
 
 
+# --- cancels ---------------------------------------------------------------------------------------
+
+_CANCEL_VERB = (
+	r"(?:annul(?:e|er|ez|es|ee|ees|ons|ation)|cancel(?:s|led|ed|ling|ing|lation)?|call\s+off|enleve[rz]?"
+	r"|efface[rz]?|supprime[rz]?)"
+)
+_ABSENCE_NOUN = (
+	r"(?:absences?|conges?(?:\s+(?:de\s+)?maladie)?|vacances?|journees?\s+(?:de\s+conge|off|de\s+maladie"
+	r"|personnelle)|formation|maladie|days?\s+off|time\s+off|sick\s+(?:days?|leave)|personal\s+days?|pto"
+	r"|leave|vacations?|holidays?|training)"
+)
+_DETERMINERS = (
+	r"(?:(?:mon|ma|mes|l|la|le|les|cette|cet|ce|de|d|du|des|my|the|this|that|of|today\s+s|tomorrow\s+s"
+	r"|tmrw\s+s)\s+)*"
+)
+_CANCEL_NEGATED = re.compile(
+	r"\b(?:peux|peut|pourrai|pourrais|vais|veux|voulais|dois|doit|ai|a)\s+pas\s+(?:pu\s+)?(?:l\s+|les\s+)?"
+	+ _CANCEL_VERB
+	+ r"\b|\b(?:can\s+t|cant|cannot|can\s+not|couldn\s+t|won\s+t|will\s+not|unable\s+to|not\s+able\s+to"
+	r"|don\s+t\s+want\s+to|didn\s+t|did\s+not|not\s+going\s+to)\s+" + _CANCEL_VERB + r"\b"
+)
+_CANCEL = re.compile(
+	rf"\b{_CANCEL_VERB}\s+{_DETERMINERS}{_ABSENCE_NOUN}\b"
+	rf"|\b(?P<noun>{_ABSENCE_NOUN})(?:\s+[a-z0-9/]+){{0,4}}?\s+(?P<verb>(?:est|sont|a\s+ete|ont\s+ete|is|are|was"
+	rf"|were|got|has\s+been|have\s+been)\s+{_CANCEL_VERB})\b"
+	r"|\b(?:ne\s+|n\s+)?(?:suis\s+|serai\s+)?plus\s+(?:malade|absente?|en\s+conge|en\s+vacances)\b"
+	r"|\bno\s+longer\s+(?:sick|ill|off|absent)\b|\bnot\s+(?:sick|ill)\s+any\s*more\b"
+)
+_CANCEL_OTHER = re.compile(rf"\b{_CANCEL_VERB}\b(?:\s+{_DETERMINERS}[a-z]+)?")  # "annulez la job"
+_CHANGE_OF_PLAN = re.compile(
+	r"\b(?:finalement|en\s+fin\s+de\s+compte|apres\s+tout|tout\s+compte\s+fait|changement\s+de\s+plans?"
+	r"|never\s*mind|nvm|after\s+all|actually|finally|change\s+of\s+plans?)\b"
+)
+_COMING_IN = re.compile(
+	r"\b(?:je|j)\s+(?:rentre|rentrerai|reviens|reviendrai|travaille|travaillerai|viens\s+travailler"
+	r"|serai\s+(?:la|au\s+travail|presente?|disponible|dispo|de\s+retour)"
+	r"|suis\s+(?:disponible|dispo|de\s+retour)"
+	r"|peux\s+(?:rentrer|venir|travailler)|vais\s+(?:rentrer|venir|travailler|etre\s+la))\b"
+	r"|\bi\s+(?:ll|will)\s+(?:be\s+(?:in|there|at\s+work|available|working|back)|come\s+in|work|make\s+it)\b"
+	r"|\b(?:i\s+m|im|i\s+am)\s+(?:coming(?:\s+in)?|working|in|available|back)\b"
+	r"|\bi\s+can\s+(?:come\s+in|make\s+it|work)\b"
+)
+
+
+def _cancel_rest(text: str) -> str | None:
+	"""The text with its cancel phrases blanked out, or None when it is not a cancel."""
+	spans = []
+	for m in _CANCEL.finditer(text):  # "ma formation de jeudi est annulée": the date stays
+		spans += [m.span("noun"), m.span("verb")] if m["noun"] else [m.span()]
+	plan = [m.span() for m in _CHANGE_OF_PLAN.finditer(text)]
+	# "finalement je rentre demain", unless it names a reason ("actually I'm in training tomorrow")
+	if not spans and plan:
+		coming = [m.span() for m in _COMING_IN.finditer(text)]
+		if coming and _reason(_mask_all(text, coming + plan)) is None:
+			spans = coming
+	return _mask_all(text, spans + plan) if spans else None
+
+
+def _mask_all(text: str, spans: list[tuple[int, int]]) -> str:
+	for start, end in spans:
+		text = _mask(text, start, end)
+	return text
+
+
+def _cancel(text: str, today: date, language: str) -> AbsenceIntent | None:
+	"""A cancel's intent: the first date named is the first day back ("annule mon absence de demain")."""
+	if _reason(text) is not None:
+		return None  # "annule mes vacances, je suis malade": two things at once
+	try:
+		ranges = _ranges(_Scanner(text, today, language).scan(), text, today)
+	except _Invalid:
+		return None
+	back = min((first for first, _ in ranges), default=None)
+	if back is not None and back < today:
+		return None
+	return AbsenceIntent(action="cancel", reason="", from_date=back, language=language)
+
+
+@dataclass(frozen=True, slots=True)
+class Cancellation:
+	outcome: (
+		str  # "clear" (the whole absence goes) | "shorten" | "already" (it ends before) | "none" (no absence)
+	)
+	back: date  # the first day back at work
+	until_date: date | None = None  # the new last day, for "shorten"
+
+
+def cancel_absence(
+	intent: AbsenceIntent, absence_from: date | None, absence_until: date | None, today: date
+) -> Cancellation:
+	"""What a cancel does to the declared absence (from, until inclusive; until None means one day).
+	From the first day back on there is no absence: an absence starting then or later is cleared, one
+	running before it ends the day before, one that ends before that day is left alone, and so is none."""
+	back = max(intent.from_date or today, today)
+	until = (absence_until or absence_from) if absence_from is not None else None
+	if until is None or until < today:
+		return Cancellation("none", back)
+	if until < back:
+		return Cancellation("already", back)
+	if absence_from >= back:
+		return Cancellation("clear", back)
+	return Cancellation("shorten", back, back - timedelta(days=1))
+
+
 # --- the parser -----------------------------------------------------------------------------------
 
 
@@ -622,10 +737,14 @@ def parse_absence_message(text: str, today: date) -> AbsenceIntent | None:
 	language = _language(folded)
 	folded = _NOT_HERE.sub(" ", folded)
 	folded = _NEGATED.sub(" absent ", folded)
-	folded = _NO_LONGER_SICK.sub(" de retour ", folded)
 	folded = _share_month(re.sub(r"\s+", " ", folded).strip(), language)
+	folded = _CANCEL_NEGATED.sub(" ", folded)
 	start_time, end_time, text = _times(folded)
 
+	rest = _cancel_rest(text)
+	if rest is not None:
+		return _cancel(rest, today, language)
+	text = _CANCEL_OTHER.sub(" ", text)
 	returned_from = _RETURN_FROM.search(text)
 	reason_text = (
 		_mask(text, returned_from.start("what"), returned_from.end("what")) if returned_from else text
@@ -709,6 +828,8 @@ def confirmation_fr(intent: AbsenceIntent) -> str:
 	"Bon retour! Votre absence est levée." The year shows only when the absence spans two years."""
 	if intent.action == "clear":
 		return "Bon retour! Votre absence est levée."
+	if intent.action == "cancel":
+		return "Votre absence est annulée. " + THANKS
 	sentence = f"Absence enregistrée ({intent.reason})"
 	first, last = intent.from_date, intent.until_date or intent.from_date
 	start, end = intent.start_time, intent.end_time
@@ -732,3 +853,37 @@ def confirmation_fr(intent: AbsenceIntent) -> str:
 	if not sentence.endswith("."):
 		sentence += "."
 	return f"{sentence} {WISHES.get(intent.reason, THANKS)}"
+
+
+NO_ABSENCE = "Aucune absence n'est inscrite à votre nom; rien n'a changé. " + THANKS
+
+
+def _fr_period(first: date, last: date) -> str:
+	years = first.year != last.year
+	return (
+		f"le {_fr_date(first)}"
+		if first == last
+		else f"du {_fr_date(first, years)} au {_fr_date(last, years)}"
+	)
+
+
+def cancellation_fr(
+	cancellation: Cancellation, reason: str | None, absence_from: date | None, absence_until: date | None
+) -> str:
+	"""The French SMS reply to a cancel, given the absence as it was declared, e.g.
+	"Absence annulée (Vacances, du mer. 3 mars au ven. 5 mars). Merci de nous avoir avisés." or
+	"Absence écourtée (Malade): dernier jour le lun. 23 nov., retour le mar. 24 nov. Bon retour!"."""
+	label = reason or "Absent"
+	if cancellation.outcome == "clear" and absence_from is not None:
+		period = _fr_period(absence_from, absence_until or absence_from)
+		return f"Absence annulée ({label}, {period}). {THANKS}"
+	if cancellation.outcome == "shorten" and cancellation.until_date is not None:
+		return (
+			f"Absence écourtée ({label}): dernier jour le {_fr_date(cancellation.until_date)}, "
+			f"retour le {_fr_date(cancellation.back).rstrip('.')}. Bon retour!"
+		)
+	if cancellation.outcome == "already" and absence_from is not None:
+		period = _fr_period(absence_from, absence_until or absence_from)
+		back = _fr_date(cancellation.back)
+		return f"Votre absence ({label}, {period}) se termine avant le {back}; rien n'a changé."
+	return NO_ABSENCE

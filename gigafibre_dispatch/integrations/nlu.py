@@ -14,10 +14,15 @@ from gigafibre_dispatch.engine.absence_sms import AbsenceIntent, parse_absence_m
 
 REASONS = ("Malade", "Vacances", "Formation", "Rendez-vous", "Congé", "Absent")
 PROMPT = (
-	"Tu lis un SMS d'un technicien (français ou anglais) qui annonce une absence ou son retour. "
-	'Réponds en JSON seulement: {"action": "set"|"clear"|"unknown", "reason": one of '
+	"Tu lis un SMS d'un technicien (français ou anglais) qui annonce une absence, son retour, ou annule une "
+	'absence déjà déclarée. Réponds en JSON seulement: {"action": "set"|"clear"|"cancel"|"unknown", '
+	'"reason": one of '
 	+ ", ".join(REASONS)
-	+ ', "from_date": "YYYY-MM-DD"|null, "until_date": "YYYY-MM-DD"|null}. Aujourd\'hui: {today}.'
+	+ ', "from_date": "YYYY-MM-DD"|null, "until_date": "YYYY-MM-DD"|null}. "set": une absence de from_date '
+	'à until_date. "clear": de retour au travail maintenant. "cancel": il annule son absence ("annuler mon '
+	'absence", "finalement je rentre demain", "cancel my day off"); from_date est alors le premier jour où '
+	'il travaille (null: aujourd\'hui). Annuler une tâche, un client ou un rendez-vous de client: "unknown". '
+	"Aujourd'hui: {today}."
 )
 
 
@@ -43,15 +48,25 @@ def llm_intent(
 		data = json.loads(response.json()["choices"][0]["message"]["content"])
 	except (requests.RequestException, KeyError, IndexError, ValueError, TypeError):
 		return None
+	if not isinstance(data, dict):
+		return None
 	action = data.get("action")
 	if action == "clear":
 		return AbsenceIntent(action="clear", reason="", language="fr")
+	if action == "cancel":
+		try:
+			back = date.fromisoformat(data["from_date"]) if data.get("from_date") else None
+		except (ValueError, TypeError):
+			return None
+		if back is not None and back < today:
+			return None
+		return AbsenceIntent(action="cancel", reason="", from_date=back, language="fr")
 	if action != "set" or data.get("reason") not in REASONS:
 		return None
 	try:
 		start = date.fromisoformat(data.get("from_date") or today.isoformat())
 		until = date.fromisoformat(data.get("until_date") or start.isoformat())
-	except ValueError:
+	except (ValueError, TypeError):
 		return None
 	if until < start:
 		return None

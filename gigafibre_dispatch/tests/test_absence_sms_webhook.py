@@ -71,6 +71,155 @@ class TestAbsenceWebhook(LifecycleHttpCase):
 			as_dict=True,
 		)
 
+	def declare(
+		self, start_offset: int, until_offset: int, reason: str = "Malade", end_time: str | None = None
+	):
+		"""An absence from today + start_offset to today + until_offset (committed)."""
+		frappe.db.set_value(
+			"Dispatch Technician",
+			self.tech,
+			{
+				"absence_reason": reason,
+				"absence_from": add_days(nowdate(), start_offset),
+				"absence_until": add_days(nowdate(), until_offset),
+				"absence_start_time": None,
+				"absence_end_time": end_time,
+			},
+		)
+		frappe.db.commit()
+
+	def band(self) -> tuple:
+		row = frappe.db.get_value(
+			"Dispatch Technician",
+			self.tech,
+			["absence_reason", "absence_from", "absence_until", "absence_end_time"],
+			as_dict=True,
+		)
+		dates = [str(getdate(d)) if d else None for d in (row.absence_from, row.absence_until)]
+		return (row.absence_reason, *dates, row.absence_end_time)
+
+	def listen(self):
+		from frappe.utils.background_jobs import get_redis_connection_without_auth
+
+		pubsub = get_redis_connection_without_auth().pubsub()
+		pubsub.subscribe("events")
+		pubsub.get_message(timeout=1)
+		return pubsub
+
+	def absence_events(self, pubsub, seconds: float = 3) -> list[dict]:
+		events, deadline = [], time.time() + seconds
+		while time.time() < deadline:
+			message = pubsub.get_message(timeout=0.3)
+			if message and message["type"] == "message":
+				data = json.loads(message["data"])
+				if data["event"] == "tech-absence" and data["message"]["technician"] == self.tech:
+					events.append(data["message"])
+		return events
+
+	def test_cancel_of_a_future_absence_clears_it_and_tells_the_board(self):
+		self.declare(2, 4, "Vacances")
+		pubsub = self.listen()
+		try:
+			response = self.sms("Bonjour, j'annule mes vacances svp")
+			self.assertEqual(response.status_code, 200, response.text)
+			self.assertIn("text/xml", response.headers["Content-Type"])
+			self.assertIn("<Message>Absence annulée (Vacances, du ", response.text)
+			frappe.db.rollback()
+			self.assertEqual(self.band(), (None, None, None, None))
+			events = self.absence_events(pubsub)
+		finally:
+			pubsub.close()
+		self.assertEqual(len(events), 1)
+		self.assertEqual((events[0]["action"], events[0]["from"], events[0]["until"]), ("clear", None, None))
+		self.assertEqual(
+			events[0]["cancelled"],
+			{
+				"reason": "Vacances",
+				"from": add_days(nowdate(), 2),
+				"until": add_days(nowdate(), 4),
+				"back": nowdate(),
+			},
+		)
+
+	def test_back_tomorrow_shortens_a_running_absence_once(self):
+		self.declare(-2, 3, "Malade", end_time="10:00")
+		pubsub = self.listen()
+		try:
+			first = self.sms("finalement je rentre demain")
+			self.assertEqual(first.status_code, 200, first.text)
+			self.assertIn("Absence écourtée (Malade)", first.text)
+			frappe.db.rollback()
+			shortened = ("Malade", add_days(nowdate(), -2), nowdate(), None)
+			self.assertEqual(self.band(), shortened)
+			# The same text again (Twilio retrying the webhook, or the technician insisting) changes nothing.
+			again = self.sms("finalement je rentre demain")
+			self.assertIn("rien n&#x27;a changé", again.text.replace("'", "&#x27;"))
+			frappe.db.rollback()
+			self.assertEqual(self.band(), shortened)
+			events = self.absence_events(pubsub)
+		finally:
+			pubsub.close()
+		self.assertEqual(len(events), 1)
+		event = events[0]
+		self.assertEqual(
+			(event["action"], event["reason"], event["from"], event["until"]),
+			("shorten", "Malade", add_days(nowdate(), -2), nowdate()),
+		)
+		self.assertEqual(event["cancelled"]["until"], add_days(nowdate(), 3))
+		self.assertEqual(event["cancelled"]["back"], add_days(nowdate(), 1))
+		self.assertEqual(event["source"], "rules")
+
+	def test_cancel_without_an_absence_or_of_a_job_changes_nothing(self):
+		self.declare(-5, -1, "Congé")  # over yesterday: nothing to cancel
+		before = self.band()
+		pubsub = self.listen()
+		try:
+			for text in ("annuler mon absence", "cancel my day off"):
+				with self.subTest(text=text):
+					response = self.sms(text)
+					self.assertEqual(response.status_code, 200)
+					self.assertIn("Aucune absence n", response.text)
+			self.declare(1, 1, "Absent")
+			before = self.band()
+			job = self.sms("annulez la job de demain")  # a job, not the absence
+			self.assertIn("pas compris", job.text)
+			events = self.absence_events(pubsub, seconds=2)
+		finally:
+			pubsub.close()
+		frappe.db.rollback()
+		self.assertEqual(self.band(), before)
+		self.assertEqual(events, [])
+		replies = frappe.get_all(
+			"Dispatch SMS Log",
+			filters={"kind": "inbound", "technician": self.tech, "body": ("like", "cancel my day off%")},
+			pluck="status",
+		)
+		self.assertEqual(replies, ["sent"])
+
+	def test_concurrent_cancels_shorten_once(self):
+		from concurrent.futures import ThreadPoolExecutor
+
+		import requests
+
+		from gigafibre_dispatch.tests.server import Gunicorn
+
+		self.declare(-1, 5, "Malade")
+		params = {"From": "+15145550177", "To": "+14382313838", "Body": "finalement je rentre demain"}
+		signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC + PATH, params)
+		with Gunicorn(workers=3) as server:
+			headers = {**server.headers(), "X-Twilio-Signature": signature}
+
+			def post(_):
+				return requests.post(server.url + PATH, data=params, headers=headers, timeout=60)
+
+			with ThreadPoolExecutor(max_workers=4) as pool:
+				responses = list(pool.map(post, range(4)))
+		self.assertEqual([r.status_code for r in responses], [200] * 4, [r.text[:300] for r in responses])
+		self.assertEqual(sum("Absence écourtée" in r.text for r in responses), 1)
+		self.assertEqual(sum("rien n" in r.text for r in responses), 3)
+		frappe.db.rollback()
+		self.assertEqual(self.band(), ("Malade", add_days(nowdate(), -1), nowdate(), None))
+
 	def test_forged_or_missing_signature_changes_nothing(self):
 		before = self.absence()
 		for signature in (
@@ -173,3 +322,33 @@ class TestAbsenceWebhook(LifecycleHttpCase):
 		s.update({"llm_base_url": None, "llm_model": None})
 		s.save(ignore_permissions=True)
 		frappe.db.commit()
+
+	def test_llm_can_read_a_cancel(self):
+		self.declare(-1, 4, "Vacances")
+		s = frappe.get_single("Dispatch Settings")
+		try:
+			with LlmStandIn({"action": "cancel", "from_date": add_days(nowdate(), 2)}) as llm:
+				s.update({"llm_base_url": llm.url, "llm_model": "gemini-2.5-flash"})
+				s.flags.ignore_mandatory = True
+				s.save(ignore_permissions=True)
+				frappe.db.commit()
+				response = self.sms("Change of plans: I'm cutting my vacation short, see you Wednesday")
+				self.assertEqual(response.status_code, 200, response.text)
+				self.assertIn("Absence écourtée (Vacances)", response.text)
+				prompt = json.loads(llm.requests[0]["body"])["messages"][0]["content"]
+				self.assertIn('"cancel"', prompt)
+			frappe.db.rollback()
+			self.assertEqual(self.band(), ("Vacances", add_days(nowdate(), -1), add_days(nowdate(), 1), None))
+			# A cancel dated in the past is not trusted: the rules read the text instead.
+			with LlmStandIn({"action": "cancel", "from_date": add_days(nowdate(), -3)}) as stale:
+				s.reload()
+				s.llm_base_url = stale.url
+				s.save(ignore_permissions=True)
+				frappe.db.commit()
+				self.assertIn("pas compris", self.sms("blah blah").text)
+				self.assertEqual(len(stale.requests), 1)
+		finally:
+			s.reload()
+			s.update({"llm_base_url": None, "llm_model": None})
+			s.save(ignore_permissions=True)
+			frappe.db.commit()
