@@ -55,7 +55,18 @@ try {
 	await page.screenshot({ path: `${OUT}/slots.png` });
 	if (options < 1) fail("no slot offered");
 	if (!/\d{2}:\d{2}.* – \S/.test(chosen)) fail(`the best slot is not pre-selected: "${chosen}"`);
-	await page.locator(".modal.show .btn-modal-close").click();
+	// Book goes through the lifecycle on the server (propose with the drop rules, then confirm), never a field edit.
+	const timelineOf = async () =>
+		(await (await page.request.get(`${BASE}/api/method/gigafibre_dispatch.api.lifecycle.get_timeline?job=${JOB}`)).json()).data.timeline;
+	const auditBefore = (await timelineOf()).length;
+	await slotDialog.locator(".modal-footer .btn-primary", { hasText: "Book" }).click();
+	await page.locator(".modal.show .modal-dialog", { hasText: "Suggest Slots" }).waitFor({ state: "detached", timeout: 20000 });
+	const booked = await timelineOf();
+	const added = booked.slice(auditBefore).map((t) => t.command);
+	if (added.join(",") !== "schedule_propose,schedule_confirm") fail(`booking wrote ${added}`);
+	const job = (await (await page.request.get(`${BASE}/api/method/gigafibre_dispatch.api.lifecycle.get_job?job=${JOB}`)).json()).data;
+	if (job.status !== "Scheduled") fail(`after Book the job is ${job.status}`);
+	await page.waitForFunction(() => /Scheduled/i.test(document.querySelector(".indicator-pill")?.innerText || ""), null, { timeout: 20000 });
 	await page.waitForTimeout(500);
 
 	// Lifecycle: the form offers the commands this user may issue now; dispatching goes through the command API.

@@ -6,3 +6,32 @@ import re
 def phone_digits(phone: str | None) -> str:
 	"""The last 10 digits of a phone number: how an inbound SMS finds its technician."""
 	return re.sub(r"\D", "", phone or "")[-10:]
+
+
+class AppendOnly:
+	"""Mixin for the lifecycle's own records (audit events, transitions, idempotency records).
+
+	The command executor writes them with a plain INSERT; no route (Desk, REST v1/v2, `frappe.client`,
+	imports) may create, edit or delete one through the document API, whoever asks. The only removal is the
+	scheduled prune of expired idempotency keys, a direct DELETE.
+	"""
+
+	def before_insert(self):
+		self._refuse()
+
+	def validate(self):
+		self._refuse()
+
+	def on_trash(self):
+		self._refuse()
+
+	def _refuse(self):
+		import frappe
+		from frappe import _
+
+		frappe.throw(
+			_("{0} records are append-only: written by the job's commands, never edited or deleted").format(
+				_(self.doctype)
+			),
+			frappe.PermissionError,
+		)

@@ -34,7 +34,10 @@ has_permission = {
 # Authentication
 # --------------
 # Machine clients: Authorization: Bearer <HS256 JWT>; developer mode only: X-Actor-* headers.
+# A machine client reaches only the commands and the dispatch read endpoints (lifecycle/actor.py).
 auth_hooks = ["gigafibre_dispatch.lifecycle.actor.authenticate"]
+# A JSON body that does not parse is a 400, not Frappe's 500 (it parses the body before any hook runs).
+after_request = ["gigafibre_dispatch.lifecycle.http.bad_body_response"]
 
 # Document events
 # ---------------

@@ -34,18 +34,49 @@ def technician_for_user(user: str | None = None) -> str | None:
 	return frappe.db.get_value("Dispatch Technician", {"user": user, "active": 1}, "name", cache=True)
 
 
-def _scope(user: str):
-	from gigafibre_dispatch.lifecycle.actor import SERVICE_USER, user_scope
+NOTHING = frozenset()
 
-	if user in ("Administrator", SERVICE_USER):
-		return None, None  # the service user's scope is the token's, enforced by the commands
+
+def _machine_actor(user: str):
+	"""The token's actor when the service user is asking (None for everyone else); a service user without a
+	token in this request sees nothing."""
+	from gigafibre_dispatch.engine.lifecycle import Actor
+	from gigafibre_dispatch.lifecycle.actor import SERVICE_USER
+
+	if user != SERVICE_USER:
+		return None
+	return getattr(frappe.local, "dispatch_actor", None) or Actor(
+		SERVICE_USER, frozenset(), account_ids=NOTHING, site_ids=NOTHING
+	)
+
+
+def _scope(user: str):
+	from gigafibre_dispatch.lifecycle.actor import user_scope
+
+	if user == "Administrator":
+		return None, None
+	machine = _machine_actor(user)
+	if machine is not None:
+		return machine.account_ids, machine.site_ids  # the token's scope, on every route that reads jobs
 	return user_scope(user)
+
+
+def _own_technician(user: str) -> tuple[bool, str | None]:
+	"""(whether the caller sees only their own jobs, their technician record)."""
+	machine = _machine_actor(user)
+	if machine is not None:
+		return machine.roles <= {"technician"}, machine.tech_id
+	if not is_technician_only(user):
+		return False, None
+	return True, technician_for_user(user)
 
 
 def job_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
 	user = user or frappe.session.user
 	conditions = []
 	accounts, sites = _scope(user)
+	if (accounts is not None and not accounts) or (sites is not None and not sites):
+		return "1=0"
 	if accounts is not None:
 		conditions.append(
 			f"`tabDispatch Job`.`customer` in ({', '.join(frappe.db.escape(a) for a in accounts)})"
@@ -54,8 +85,8 @@ def job_query_conditions(user: str | None = None, doctype: str | None = None) ->
 		conditions.append(
 			f"`tabDispatch Job`.`service_location` in ({', '.join(frappe.db.escape(s) for s in sites)})"
 		)
-	if is_technician_only(user):
-		tech = technician_for_user(user)
+	own_only, tech = _own_technician(user)
+	if own_only:
 		if not tech:
 			return "1=0"
 		tech = frappe.db.escape(tech)
@@ -84,9 +115,9 @@ def job_has_permission(doc, ptype: str = "read", user: str | None = None) -> boo
 		)
 		if check_scope(Actor(user, frozenset(), account_ids=accounts, site_ids=sites), state, own_only=False):
 			return False
-	if not is_technician_only(user):
+	own_only, tech = _own_technician(user)
+	if not own_only:
 		return None  # defer to the role permissions
-	tech = technician_for_user(user)
 	if not tech:
 		return False
 	if doc.get("assigned_technician") == tech:

@@ -84,17 +84,13 @@ def respond(offer_name: str, technician: str, accept: bool) -> dict:
 
 
 def _book(job: str, technician: str):
-	from gigafibre_dispatch.lifecycle.commands import run_internal
+	from gigafibre_dispatch.lifecycle.commands import book
 
 	start = frappe.db.get_value("Dispatch Job", job, "scheduled_start")
 	actor = Actor(
 		id=f"offer:{technician}", roles=frozenset({"dispatcher"}), actor_type="offer", tool_name="offer-pool"
 	)
-	run_internal(
-		job,
-		(("schedule_propose", {"technician": technician, "start": str(start)}), ("schedule_confirm", {})),
-		actor,
-	)
+	book(job, technician, start, actor)
 
 
 def _as_technician(offer: str, accept: bool) -> dict:

@@ -301,7 +301,11 @@ def create_work_order(
 	sales_order: str | None = None,
 	depends_on: str | None = None,
 ) -> dict:
-	"""Create a Dispatch Job; with auto_assign, book it on the best suggested slot."""
+	"""Create a Dispatch Job through `intake`, audited under the caller; with a technician and a start, or with
+	auto_assign (the best suggested slot), book it through the lifecycle (triage, propose, confirm)."""
+	from gigafibre_dispatch.lifecycle.actor import current_actor
+	from gigafibre_dispatch.lifecycle.commands import run_internal
+
 	frappe.has_permission("Dispatch Job", "create", throw=True)
 	if not (subject or "").strip():
 		frappe.throw(_("A work order needs a subject"), DispatchValidationError)
@@ -310,68 +314,71 @@ def create_work_order(
 	if job_type not in JOB_TYPES:
 		frappe.throw(_("Job type must be one of {0}").format(", ".join(JOB_TYPES)), DispatchValidationError)
 	tag_reqs = parse_tags(tags)
-	doc = frappe.new_doc("Dispatch Job")
-	doc.update(
-		{
-			"subject": subject.strip(),
-			"customer": customer,
-			"service_location": service_location,
-			"job_type": job_type,
-			"priority": priority,
-			"duration_h": duration_h,
-			"description": description,
-			"continuous": 1 if continuous else 0,
-			"source_issue": source_issue,
-			"sales_order": sales_order,
-			"depends_on": depends_on,
-		}
-	)
-	for t in tag_reqs:
-		doc.append("tags", {"tag": t.tag, "level": t.level, "required": 1 if t.required else 0})
-	if assigned_technician:
-		doc.assigned_technician = get_technician_name(assigned_technician)
-	if scheduled_start:
-		doc.scheduled_start = parse_dt(scheduled_start, "Scheduled Start")
+	technician = get_technician_name(assigned_technician) if assigned_technician else None
+	start = parse_dt(scheduled_start, "Scheduled Start") if scheduled_start else None
+	if bool(technician) != bool(start) and not auto_assign:
+		frappe.throw(
+			_("To book a work order give both a technician and a start (or neither, or auto-assign)"),
+			DispatchValidationError,
+		)
+	payload = {
+		"subject": subject.strip(),
+		"customer": customer,
+		"service_location": service_location,
+		"job_type": job_type,
+		"priority": priority,
+		"duration_h": float(duration_h) if duration_h not in (None, "") else None,
+		"description": description,
+		"tags": [{"tag": t.tag, "level": t.level, "required": t.required} for t in tag_reqs],
+		"continuous": bool(continuous),
+		"source_issue": source_issue,
+		"sales_order": sales_order,
+		"depends_on": depends_on,
+	}
+	actor = current_actor()
+	name = run_internal(None, [("intake", {k: v for k, v in payload.items() if v is not None})], actor)
 	suggestion = None
-	if auto_assign and not (doc.assigned_technician and doc.scheduled_start):
-		_fetch_location(doc)
-		found = slots_for(data.job_info(doc), None, 1)
+	if technician and start:
+		book_job(name, technician, start, actor)
+	elif auto_assign:
+		found = slots_for(data.job_info(frappe.get_doc("Dispatch Job", name)), None, 1)
 		if found:
 			suggestion = slot_dict(found[0], _tech_names([found[0].tech_id]))
-	doc.insert()
-	if suggestion:
-		# Booking goes through the lifecycle like any other: triage, propose, confirm (audited, idempotent).
-		_book(doc, suggestion["technician"], suggestion["start"])
-		doc.reload()
-	return {
-		"name": doc.name,
-		"status": doc.status,
-		"assigned_technician": doc.assigned_technician,
-		"scheduled_start": _iso(get_datetime(doc.scheduled_start)) if doc.scheduled_start else None,
-		"scheduled_end": _iso(get_datetime(doc.scheduled_end)) if doc.scheduled_end else None,
-		"suggestion": suggestion,
-	}
+			book_job(name, found[0].tech_id, found[0].start, actor)
+	return {**_booking(name), "suggestion": suggestion}
 
 
-def _book(doc, technician: str, start: str):
-	"""Booking goes through the lifecycle like any other: triage, propose, confirm (audited, idempotent)."""
+@frappe.whitelist(methods=["POST"])
+def book_slot(job: str, technician: str, start: str) -> dict:
+	"""Book a job on a technician at a start (Desk: Suggest Slots › Book, Best Technicians › Book): a New job is
+	triaged, then schedule_propose (the drop rules) and schedule_confirm run, audited under the caller."""
 	from gigafibre_dispatch.lifecycle.actor import current_actor
-	from gigafibre_dispatch.lifecycle.commands import run_internal
 
-	steps = (
-		("triage", {"priority": doc.priority}),
-		("schedule_propose", {"technician": technician, "start": start}),
-		("schedule_confirm", {}),
+	doc = get_job(job)
+	book_job(doc.name, get_technician_name(technician), parse_dt(start, "Start"), current_actor())
+	return _booking(doc.name)
+
+
+def book_job(job: str, technician: str, start, actor):
+	from gigafibre_dispatch.lifecycle.commands import book
+
+	return book(job, technician, start, actor)
+
+
+def _booking(name: str) -> dict:
+	row = frappe.db.get_value(
+		"Dispatch Job",
+		name,
+		["name", "status", "assigned_technician", "scheduled_start", "scheduled_end"],
+		as_dict=True,
 	)
-	run_internal(doc.name, steps, current_actor())
-
-
-def _fetch_location(doc):
-	if doc.service_location:
-		lat, lon = frappe.db.get_value(
-			"Service Location", doc.service_location, ["latitude", "longitude"]
-		) or (None, None)
-		doc.latitude, doc.longitude = lat, lon
+	return {
+		"name": row.name,
+		"status": row.status,
+		"assigned_technician": row.assigned_technician,
+		"scheduled_start": _iso(get_datetime(row.scheduled_start)) if row.scheduled_start else None,
+		"scheduled_end": _iso(get_datetime(row.scheduled_end)) if row.scheduled_end else None,
+	}
 
 
 # ------------------------------------------------------------------ board
@@ -551,6 +558,7 @@ def materialize_occurrence(template: str, occurrence_start: str) -> dict:
 			doc.set(key, value)
 	doc.set("pause_periods", [])
 	doc.status = "New"
+	doc.flags.materialized = True  # the occurrence carries the template's technician and time
 	doc.insert()
 	return {"name": doc.name, "created": True}
 

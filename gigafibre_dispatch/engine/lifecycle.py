@@ -7,6 +7,7 @@ Checks run in a fixed order and the first failure wins: auth, role, scope, valid
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,6 +51,7 @@ HTTP_STATUS = {
 }
 
 PRIORITIES = ("low", "medium", "high", "urgent")
+MAX_NUMBER = 1e9
 JOB_TYPES = ("Installation", "Réparation", "Maintenance", "Retrait", "Dépannage", "Autre")
 EVIDENCE_KINDS = ("photo", "signature", "document", "scan")
 CHANGE_KINDS = ("reschedule", "scope", "materials", "other")
@@ -147,6 +149,7 @@ COMMANDS: dict[str, Command] = {
 				"duration_h": _f("number"),
 				"description": _f("text"),
 				"tags": _f("list"),
+				"continuous": _f("bool"),
 				"source_issue": _f("str"),
 				"sales_order": _f("str"),
 				"depends_on": _f("str"),
@@ -334,11 +337,17 @@ def validate_payload(
 				spec.max_length if spec.kind == "str" else 10000
 			)
 		elif spec.kind == "number":
-			bad = isinstance(value, bool) or not isinstance(value, int | float)
+			# JSON allows NaN, Infinity and integers of any size; none is a duration or a coordinate.
+			bad = (
+				isinstance(value, bool)
+				or not isinstance(value, int | float)
+				or abs(value) > MAX_NUMBER  # before isfinite: a huge int overflows float()
+				or not math.isfinite(value)
+			)
 		elif spec.kind == "bool":
 			bad = not isinstance(value, bool)
 		elif spec.kind == "choice":
-			bad = value not in spec.choices
+			bad = not isinstance(value, str) or value not in spec.choices
 		elif spec.kind == "list":
 			bad = not isinstance(value, list)
 		elif spec.kind == "datetime":

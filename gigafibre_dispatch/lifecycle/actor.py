@@ -1,8 +1,11 @@
 """Who is calling: a Desk session, a machine client with a bearer JWT, or (developer mode only) X-Actor headers.
 
-`authenticate` is the app's `auth_hooks` entry. It only looks at dispatch endpoints; a machine client is run as
-the Dispatch API service user (dispatch roles only) and its real identity, role and scope are kept in
-`frappe.local.dispatch_actor`, which every command and read endpoint enforces.
+`authenticate` is the app's `auth_hooks` entry. A machine client is run as the Dispatch API service user and its
+real identity, role and scope are kept in `frappe.local.dispatch_actor`, which every command and read endpoint
+enforces. The service user holds one role, Dispatch API, with read and write on Dispatch Job only, and a machine
+client reaches only an allow-list of routes (`machine_route_error`): the commands and the dispatch read
+endpoints. Every other route (generic REST v1/v2 reads and writes, `frappe.client`, `run_doc_method`, `savedocs`,
+uploads, any other DocType) answers a structured 403 before Frappe runs anything.
 """
 
 import re
@@ -14,10 +17,15 @@ from gigafibre_dispatch.engine.lifecycle import FRAPPE_ROLES, ROLES, Actor, Poli
 from gigafibre_dispatch.engine.tokens import verify_api_token
 
 SERVICE_USER = "dispatch.api@gigafibre.invalid"
+SERVICE_ROLE = "Dispatch API"
 DISPATCH_PATH = re.compile(
 	r"^/api/(v2/document/Dispatch(%20| )Job|v2/method/Dispatch(%20| )Job/|method/gigafibre_dispatch\.api\.(lifecycle|ops)\.)"
 )
 COMMAND_PATH = re.compile(r"^/api/v2/document/Dispatch(?:%20| )Job/[^/]+/method/([a-z_]+)/?$")
+# Any verb, any name: a command route called with GET (or an odd name) is refused before Frappe runs it.
+COMMAND_ROUTE = re.compile(r"^/api/v2/document/Dispatch(?:%20| )Job/(.+)/method/([^/]+)/?$")
+INTAKE_ROUTE = re.compile(r"^/api/v2/method/Dispatch(?:%20| )Job/intake/?$")
+READ_ROUTE = re.compile(r"^/api/method/gigafibre_dispatch\.api\.(?:lifecycle|ops)\.[a-z_]+/?$")
 
 
 def is_dispatch_path(path: str | None = None) -> bool:
@@ -60,12 +68,14 @@ def setting(conf_key: str, field: str, password: bool = False) -> str | None:
 
 
 def authenticate():
-	"""auth_hooks entry: bearer JWT or developer-mode X-Actor headers, on dispatch endpoints only."""
-	if not getattr(frappe.local, "request", None) or not is_dispatch_path():
+	"""auth_hooks entry: bearer JWT (any route: a machine client is held to its allow-list) or, on dispatch
+	endpoints in developer mode, X-Actor headers."""
+	if not getattr(frappe.local, "request", None):
 		return
 	header = frappe.get_request_header("Authorization") or ""
 	scheme, _, token = header.partition(" ")
-	if scheme.lower() == "bearer" and token.count(".") == 2:
+	dispatch = is_dispatch_path()
+	if scheme.lower() == "bearer" and token.strip().count(".") == 2:
 		result = verify_api_token(
 			token.strip(),
 			setting("dispatch_jwt_secret", "jwt_secret", password=True) or "",
@@ -74,12 +84,12 @@ def authenticate():
 			audience=setting("dispatch_jwt_audience", "jwt_audience"),
 		)
 		if isinstance(result, PolicyError):
-			refuse(result)
+			if dispatch:
+				refuse(result)
+			return  # not one of our tokens, on a route we do not serve: Frappe's own auth answers (401)
 		_act_as(result)
 		return
-	if not header and not frappe.get_request_header("X-Actor-Id"):
-		if frappe.session.user in (None, "", "Guest"):
-			refuse(PolicyError("auth", "unauthenticated", "Authentication required"))
+	if not dispatch:
 		return
 	if frappe.get_request_header("X-Actor-Id") and not header:
 		if not frappe.conf.developer_mode:
@@ -100,20 +110,80 @@ def authenticate():
 				tool_name=(frappe.get_request_header("X-Tool-Name") or "").strip() or None,
 			)
 		)
+		return
+	if frappe.session.user in (None, "", "Guest"):
+		if not header:
+			refuse(PolicyError("auth", "unauthenticated", "Authentication required"))
+		return  # Frappe's own authentication (API key, OAuth) answers
+	_guard_command_route()
 
 
 def _act_as(actor: Actor):
+	request = frappe.local.request
+	error, status = machine_route_error(request.method, request.path or "", frappe.local.form_dict)
+	if error:
+		refuse(error, status)
+	_guard_command_route()
 	frappe.local.dispatch_actor = actor
 	form_dict = frappe.local.form_dict  # set_user() resets it, as Frappe's own API-key auth knows
 	frappe.set_user(SERVICE_USER)
 	frappe.local.form_dict = form_dict
 
 
-def refuse(error: PolicyError):
+def refuse(error: PolicyError, status: int | None = None):
 	"""Stop the request here with the structured error body (Frappe returns an HTTPException as is)."""
 	from gigafibre_dispatch.lifecycle.http import refusal
 
-	raise refusal("auth", error)
+	raise refusal("auth", error, status)
+
+
+def machine_route_error(method: str, path: str, form: dict | None = None) -> tuple[PolicyError | None, int | None]:
+	"""A machine client's allow-list: (None, None) for a command or dispatch read, else the refusal and status."""
+	from gigafibre_dispatch.engine.lifecycle import COMMANDS
+
+	if (form or {}).get("cmd"):
+		# Frappe runs `cmd` from any body before routing on the path: never for a machine client.
+		return PolicyError("role", "route_not_allowed", "Machine clients may not call {route}", {"route": "cmd"}), None
+	command = COMMAND_ROUTE.match(path)
+	if command:
+		if command.group(2) not in COMMANDS or command.group(2) == "intake":
+			return PolicyError("validation", "unknown_command", "Unknown command"), 404
+		return (None, None) if method == "POST" else (_wrong_verb(method, "POST"), 405)
+	if INTAKE_ROUTE.match(path):
+		return (None, None) if method == "POST" else (_wrong_verb(method, "POST"), 405)
+	if READ_ROUTE.match(path):
+		return (None, None) if method in ("GET", "HEAD") else (_wrong_verb(method, "GET"), 405)
+	return (
+		PolicyError(
+			"role",
+			"route_not_allowed",
+			"Machine clients may call only the job commands and the dispatch read endpoints, not {route}",
+			{"route": f"{method} {path[:200]}"},
+		),
+		None,
+	)
+
+
+def _wrong_verb(method: str, allowed: str) -> PolicyError:
+	return PolicyError(
+		"validation",
+		"method_not_allowed",
+		"HTTP method {method} is not allowed here (use {allowed})",
+		{"method": method, "allowed": allowed},
+	)
+
+
+def _guard_command_route():
+	"""Every caller: a command route is POST only and names an existing job (a clean 405 or 404, not a 500)."""
+	request = frappe.local.request
+	m = COMMAND_ROUTE.match(request.path or "")
+	if not m:
+		return
+	if request.method not in ("POST", "OPTIONS"):
+		refuse(_wrong_verb(request.method, "POST"), 405)
+	name = m.group(1)
+	if len(name) > 140 or not frappe.db.exists("Dispatch Job", name):
+		refuse(PolicyError("validation", "job_not_found", "Unknown job"), 404)
 
 
 def user_scope(user: str) -> tuple[frozenset | None, frozenset | None]:
@@ -145,7 +215,19 @@ def current_actor() -> Actor | None:
 
 
 def ensure_service_user():
+	"""The service user machine clients run as: one role, Dispatch API (read/write Dispatch Job, nothing else).
+	Idempotent; a service user created with the older five dispatch roles is brought down to that one."""
+	if not frappe.db.exists("Role", SERVICE_ROLE):
+		frappe.get_doc(
+			{"doctype": "Role", "role_name": SERVICE_ROLE, "desk_access": 0, "is_custom": 0}
+		).insert(ignore_permissions=True)
 	if frappe.db.exists("User", SERVICE_USER):
+		user = frappe.get_doc("User", SERVICE_USER)
+		current = {r.role for r in user.roles}
+		if current != {SERVICE_ROLE}:
+			user.set("roles", [{"role": SERVICE_ROLE}])
+			user.flags.ignore_permissions = True
+			user.save(ignore_permissions=True)
 		return
 	user = frappe.get_doc(
 		{
@@ -159,4 +241,4 @@ def ensure_service_user():
 	)
 	user.flags.no_welcome_mail = True
 	user.insert(ignore_permissions=True)
-	user.add_roles("Dispatch Manager", "Dispatcher", "Technician", "QA Reviewer", "Billing")
+	user.add_roles(SERVICE_ROLE)

@@ -27,6 +27,7 @@ INTAKE_FIELDS = (
 	"priority",
 	"duration_h",
 	"description",
+	"continuous",
 	"source_issue",
 	"sales_order",
 	"depends_on",
@@ -148,19 +149,38 @@ def job_state(doc) -> JobState:
 	return state_from(doc, [a.tech_id for a in doc.assistants])
 
 
-def run_internal(job: str, steps, actor: Actor):
-	"""Run commands on the caller's behalf inside its request (auto-booking, offers); a refusal is a translated error."""
+def run_internal(job: str | None, steps, actor: Actor | None) -> str:
+	"""Run commands on the caller's behalf inside its request (Desk booking, work orders, offers); a refusal is
+	a translated error (PermissionError for auth, role and scope). Returns the job's name (intake creates it)."""
 	import uuid
 
-	from frappe import _
-
+	from gigafibre_dispatch.lifecycle.http import error_message
 	from gigafibre_dispatch.utils.errors import DispatchValidationError
 
 	for command, payload in steps:
 		try:
-			execute(command, job, payload, actor=actor, idempotency_key=str(uuid.uuid4()))
+			result = execute(command, job, payload, actor=actor, idempotency_key=str(uuid.uuid4()))
 		except CommandRefused as refused:
-			frappe.throw(_(refused.error.message).format(**refused.error.details), DispatchValidationError)
+			denied = refused.error.dimension in ("auth", "role", "scope")
+			frappe.throw(
+				error_message(refused.error), frappe.PermissionError if denied else DispatchValidationError
+			)
+		job = result.body["data"]["job"]
+	return job
+
+
+def book(job: str, technician: str, start, actor: Actor | None) -> str:
+	"""The one booking path (Desk slot and ranking dialogs, work orders, offers): triage a New job with its own
+	priority, then schedule_propose (the drop rules) and schedule_confirm, each audited under `actor`."""
+	row = frappe.db.get_value("Dispatch Job", job, ["status", "priority"], as_dict=True)
+	if not row:
+		frappe.throw(frappe._("Dispatch Job {0} does not exist").format(job), frappe.DoesNotExistError)
+	steps = []
+	if row.status == "New":
+		steps.append(("triage", {"priority": row.priority or "medium"}))
+	steps.append(("schedule_propose", {"technician": technician, "start": str(start)}))
+	steps.append(("schedule_confirm", {}))
+	return run_internal(job, steps, actor)
 
 
 def execute(
@@ -256,7 +276,7 @@ def execute(
 	except CommandRefused as refused:
 		frappe.db.rollback(save_point="dispatch_command")
 		_refuse(command, refused.error, refused.status, actor, job_name)
-	except frappe.ValidationError as e:
+	except (frappe.ValidationError, frappe.DuplicateEntryError) as e:
 		frappe.db.rollback(save_point="dispatch_command")
 		frappe.clear_messages()
 		message = frappe.utils.strip_html_tags(str(e)) or type(e).__name__
@@ -317,14 +337,33 @@ def _intake_scope(payload: dict) -> dict:
 
 
 def _tag_rows(tags) -> list[dict]:
+	"""`tags` rows: {tag (a name), level (1 to 5), required (true/false)}, nothing else."""
 	rows = []
 	for t in tags or []:
-		if not isinstance(t, dict) or not t.get("tag"):
+		level = t.get("level", 1) if isinstance(t, dict) else None
+		if (
+			not isinstance(t, dict)
+			or set(t) - {"tag", "level", "required"}
+			or not isinstance(t.get("tag"), str)
+			or not t["tag"].strip()
+			or len(t["tag"]) > 140
+			or isinstance(level, bool)
+			or not isinstance(level, int)
+			or not 1 <= level <= 5
+			or not isinstance(t.get("required", True), bool | int)
+		):
 			raise CommandRefused(
-				PolicyError("validation", "invalid_field", "Invalid value for {field}", {"field": "tags"})
+				PolicyError(
+					"validation",
+					"invalid_field",
+					"Invalid value for {field}",
+					{"field": "tags", "expected": "list of {tag, level 1-5, required}"},
+				)
 			)
-		rows.append(
-			{"tag": t["tag"], "level": t.get("level", 1), "required": 1 if t.get("required", True) else 0}
+		rows.append({"tag": t["tag"], "level": level, "required": 1 if t.get("required", True) else 0})
+	if len({r["tag"] for r in rows}) != len(rows) or len(rows) > 50:
+		raise CommandRefused(
+			PolicyError("validation", "invalid_field", "Invalid value for {field}", {"field": "tags"})
 		)
 	return rows
 
@@ -347,7 +386,10 @@ def _apply(decision, row, payload: dict, actor: Actor):
 	updates["status"] = decision.to_state
 
 	full = (
-		name in FULL_SAVE or "duration_h" in updates or (name == "triage" and payload.get("tags") is not None)
+		name in FULL_SAVE
+		or "duration_h" in updates
+		or "scheduled_start" in updates  # approval_decide's new_start: the end is recomputed
+		or (name == "triage" and payload.get("tags") is not None)
 	)
 	if name == "intake":
 		doc = frappe.new_doc("Dispatch Job")
@@ -363,6 +405,9 @@ def _apply(decision, row, payload: dict, actor: Actor):
 			doc.set("tags", _tag_rows(payload["tags"]))
 		if "check_drop" in decision.effects:
 			_check_drop(doc, payload)
+		elif "scheduled_start" in updates and doc.assigned_technician:
+			# An approved reschedule moves the job: the same drop rules as a proposal.
+			_check_drop(doc, {"technician": doc.assigned_technician, "start": str(updates["scheduled_start"])})
 		doc.flags.via_command = True
 		doc.save(ignore_permissions=True)
 	else:

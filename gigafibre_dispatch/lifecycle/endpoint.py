@@ -5,7 +5,7 @@ import frappe
 from gigafibre_dispatch.lifecycle import observability as obs
 from gigafibre_dispatch.lifecycle.actor import current_actor
 from gigafibre_dispatch.lifecycle.commands import CommandRefused, execute
-from gigafibre_dispatch.lifecycle.http import json_response, policy_exception
+from gigafibre_dispatch.lifecycle.http import body_error, json_response, policy_exception, refusal
 
 # Frappe transport keys that may ride along in a body; they are not part of any command's payload.
 TRANSPORT_KEYS = ("sid", "cmd", "csrf_token")
@@ -13,6 +13,9 @@ TRANSPORT_KEYS = ("sid", "cmd", "csrf_token")
 
 def http_command(command: str, job_name: str | None, payload: dict):
 	ctx = obs.request_context()
+	malformed = body_error(getattr(frappe.local, "request", None))
+	if malformed:
+		raise refusal(command, malformed)
 	payload = {k: v for k, v in payload.items() if k not in TRANSPORT_KEYS}
 	try:
 		result = execute(

@@ -63,3 +63,35 @@ def refusal(what: str, error: PolicyError, status: int | None = None) -> PolicyH
 
 def in_request() -> bool:
 	return bool(getattr(frappe.local, "request", None))
+
+
+def body_error(request) -> PolicyError | None:
+	"""A JSON body that does not parse, or is not an object (a list, a string, a number)."""
+	if request is None or not request.is_json:
+		return None
+	raw = request.get_data(cache=True, as_text=True)
+	if not raw.strip():
+		return None
+	try:
+		value = json.loads(raw)
+	except ValueError:
+		return PolicyError("validation", "malformed_json", "The request body is not valid JSON")
+	if not isinstance(value, dict):
+		return PolicyError("validation", "payload_not_object", "The request body must be a JSON object")
+	return None
+
+
+def bad_body_response(response, request):
+	"""after_request hook. Frappe parses a JSON body before any app hook runs and answers a body that does not
+	parse with a 500 (a scalar with a 417): turn those into the 400 they are, with the structured error."""
+	if response is None or not (request.path or "").startswith("/api/") or response.status_code not in (417, 500):
+		return
+	error = body_error(request)
+	if error is None or (error.code == "payload_not_object" and frappe.form_dict.get("data") is not None):
+		return  # a list body reached its endpoint as `data`: the endpoint answered for itself
+	from gigafibre_dispatch.lifecycle.observability import observe_refusal
+
+	observe_refusal("request", error)
+	response.status_code = 400
+	response.set_data(json.dumps(error_body(error), ensure_ascii=False))
+	response.headers["Content-Type"] = "application/json"

@@ -22,7 +22,8 @@ frappe.ui.form.on("Dispatch Job", {
 
 function show_ranking(frm) {
 	frappe.call({ method: `${SCHEDULING}.best_technicians`, args: { job: frm.doc.name, limit: 10 } }).then(({ message }) => {
-		const rows = (message || [])
+		const ranked = message || [];
+		const rows = ranked
 			.map((r, i) => {
 				const b = r.breakdown;
 				const warn = r.warnings
@@ -32,7 +33,8 @@ function show_ranking(frm) {
 					<td class="text-right">${r.score.toFixed(1)}</td>
 					<td class="text-right">${b.distance_km ?? "–"}</td><td class="text-right">${b.proximity}</td>
 					<td class="text-right">${b.load}</td><td class="text-right">${b.overload}</td>
-					<td class="text-right">${b.gps}</td><td class="text-right">${b.skill}</td><td>${warn}</td></tr>`;
+					<td class="text-right">${b.gps}</td><td class="text-right">${b.skill}</td><td>${warn}</td>
+					<td><button class="btn btn-xs btn-default btn-book" data-index="${i}">${__("Book")}</button></td></tr>`;
 			})
 			.join("");
 		const d = new frappe.ui.Dialog({
@@ -44,8 +46,17 @@ function show_ranking(frm) {
 			`<div class="table-responsive"><table class="table table-sm"><thead><tr><th>#</th><th>${__("Technician")}</th>
 				<th class="text-right">${__("Score")}</th><th class="text-right">km</th><th class="text-right">${__("Proximity")}</th>
 				<th class="text-right">${__("Load")}</th><th class="text-right">${__("Overload")}</th><th class="text-right">GPS</th>
-				<th class="text-right">${__("Skill")}</th><th>${__("Warnings")}</th></tr></thead><tbody>${rows}</tbody></table></div>`
+				<th class="text-right">${__("Skill")}</th><th>${__("Warnings")}</th><th></th></tr></thead><tbody>${rows}</tbody></table></div>`
 		);
+		d.fields_dict.ranking.$wrapper.on("click", ".btn-book", (e) => {
+			const r = ranked[Number($(e.currentTarget).attr("data-index"))];
+			frappe.prompt(
+				[{ fieldname: "start", fieldtype: "Datetime", label: __("Start"), reqd: 1, default: frm.doc.scheduled_start }],
+				({ start }) => book(frm, r.technician, start).then((ok) => ok && d.hide()),
+				__("Book {0}", [r.technician_name]),
+				__("Book")
+			);
+		});
 		d.show();
 	});
 }
@@ -74,12 +85,23 @@ function show_slots(frm) {
 			primary_action_label: __("Book"),
 			primary_action({ slot }) {
 				const s = slots[Number(slot)];
-				frm.set_value({ assigned_technician: s.technician, scheduled_start: s.start }).then(() => frm.save());
-				d.hide();
+				book(frm, s.technician, s.start).then((ok) => ok && d.hide());
 			},
 		});
 		d.show();
 	});
+}
+
+// Booking is never a field edit: the server triages a New job, then proposes (drop rules) and confirms.
+function book(frm, technician, start) {
+	return frappe
+		.call({ method: `${SCHEDULING}.book_slot`, args: { job: frm.doc.name, technician, start: start.replace("T", " ") } })
+		.then(({ message }) => {
+			frappe.show_alert({ message: __("Booked: {0}", [__(message.status)]), indicator: "green" });
+			frm.reload_doc();
+			return true;
+		})
+		.catch(() => false);
 }
 
 // ---------------------------------------------------------------- lifecycle commands

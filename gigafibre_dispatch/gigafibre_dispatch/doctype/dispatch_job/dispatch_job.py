@@ -12,7 +12,8 @@ from werkzeug.wrappers import Response
 from gigafibre_dispatch.engine import geo, recurrence, validation
 from gigafibre_dispatch.utils.errors import engine_errors
 
-# Fields only the lifecycle commands change.
+# Fields only the lifecycle commands change: state, assignment and timing (schedule_propose applies the drop
+# rules to them), publication, what the technician recorded on site, the invoice.
 LIFECYCLE_FIELDS = (
 	"status",
 	"status_before_change",
@@ -23,7 +24,15 @@ LIFECYCLE_FIELDS = (
 	"sales_invoice",
 	"actual_start",
 	"actual_end",
+	"assigned_technician",
+	"scheduled_start",
+	"scheduled_end",
+	"published",
+	"customer_signature",
+	"no_signature_reason",
 )
+# What a job created outside the commands may not carry: a booking is made by the commands.
+BOOKING_FIELDS = ("assigned_technician", "published")
 EDITOR_ROLES = {"Dispatcher", "Dispatch Manager", "System Manager"}
 
 
@@ -63,6 +72,32 @@ class DispatchJob(Document):
 	scan_record = _command_method("scan_record")
 	cancel = _command_method("cancel")
 
+	def autoname(self):
+		"""The naming series, never a name already taken: a series counter left behind the existing names
+		(restore, import, deleted test jobs) is moved past them instead of failing every insert."""
+		from frappe.model.naming import set_name_by_naming_series
+
+		for _attempt in range(3):
+			set_name_by_naming_series(self)
+			if not frappe.db.exists("Dispatch Job", self.name):
+				return
+			advance_series_past_existing(self.naming_series)
+		frappe.throw(
+			_("No free job name in series {0}; check the naming series counter").format(self.naming_series),
+			frappe.DuplicateEntryError,
+		)
+
+	def on_trash(self):
+		"""A job that has left New is never deleted (cancel it): not from Desk, REST or frappe.client, whoever asks.
+		Only server maintenance code that deletes with ignore_permissions (demo reset, test clean-up) may."""
+		if (self.status or "New") != "New" and not self.flags.ignore_permissions:
+			frappe.throw(
+				_("Job {0} is {1}: only a New job can be deleted; cancel it instead").format(
+					self.name, _(self.status)
+				),
+				frappe.PermissionError,
+			)
+
 	def validate(self):
 		self.guard_lifecycle()
 		with engine_errors():
@@ -88,6 +123,14 @@ class DispatchJob(Document):
 			if (self.status or "New") != "New":
 				frappe.throw(_("A new job starts in status New; its lifecycle commands move it on"))
 			self.status = "New"
+			booked = [f for f in BOOKING_FIELDS if self.get(f)]
+			if booked and not (self.is_recurring or self.flags.materialized or self.flags.ignore_permissions):
+				frappe.throw(
+					_("{0}: a new job is booked through its commands (Propose Schedule, then Confirm Schedule)").format(
+						", ".join(_(self.meta.get_label(f)) for f in booked)
+					),
+					frappe.PermissionError,
+				)
 			return
 		before = self.get_doc_before_save()
 		changed = [
@@ -163,3 +206,23 @@ class DispatchJob(Document):
 			)
 		else:
 			self.scheduled_end = None
+
+
+def advance_series_past_existing(naming_series: str):
+	"""Move a naming-series counter (e.g. DJ-2026-) past the highest job name of that series."""
+	from frappe.model.naming import NamingSeries
+
+	prefix = NamingSeries(naming_series + ".#####").get_prefix()
+	highest = frappe.db.sql(
+		"""select max(cast(substring(name, %(start)s) as unsigned)) from `tabDispatch Job`
+		where left(name, %(length)s) = %(prefix)s and substring(name, %(start)s) regexp '^[0-9]+$'""",
+		{"start": len(prefix) + 1, "length": len(prefix), "prefix": prefix},
+	)[0][0]
+	if not highest:
+		return
+	# The row getseries reads, moved forward only (never back).
+	frappe.db.sql(
+		"""insert into `tabSeries` (name, current) values (%(prefix)s, %(n)s)
+		on duplicate key update current = greatest(current, %(n)s)""",
+		{"prefix": prefix, "n": int(highest)},
+	)
