@@ -39,6 +39,9 @@ auth_hooks = ["gigafibre_dispatch.lifecycle.actor.authenticate"]
 # A JSON body that does not parse is a 400, not Frappe's 500 (it parses the body before any hook runs).
 after_request = ["gigafibre_dispatch.lifecycle.http.bad_body_response"]
 
+# A New job may be deleted (a job that has left New never is): its audit rows stay, pointing at the name.
+ignore_links_on_delete = ["Dispatch Audit Event", "Dispatch State Transition"]
+
 # Document events
 # ---------------
 doc_events = {}
@@ -52,6 +55,7 @@ scheduler_events = {
 		"* * * * *": [
 			"gigafibre_dispatch.api.offers.expire_offers",
 			"gigafibre_dispatch.integrations.sms.retry_due",
+			"gigafibre_dispatch.integrations.sms.reconcile_stuck",
 			"gigafibre_dispatch.integrations.traccar.poll_positions",
 		],
 	},

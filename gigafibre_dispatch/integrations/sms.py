@@ -1,11 +1,18 @@
 """Outbound SMS through Twilio (the twilio SDK), logged per message in Dispatch SMS Log.
 
 A message is sent by an RQ job (`send_log`); it locks its log row, sends only from queued/retrying, and is
-marked `sending` (committed) before Twilio is called, so a retry or a second worker never sends it twice.
-Transient failures (network, Twilio 5xx, 429) go to `retrying` with backoff; the minute sweep re-enqueues them.
+marked `sending` (committed, `modified` = when) before Twilio is called, so a retry or a second worker never
+sends it twice. Twilio's answer (SID, status) is committed in one write right after it accepts. Transient
+failures (network, Twilio 5xx, 429) go to `retrying` with backoff; the minute sweep re-enqueues them.
+
+A log still `sending` after STUCK_MINUTES (site config `dispatch_sms_stuck_minutes`, default 10) means the
+worker died around the Twilio call. `reconcile_stuck` (every minute) asks Twilio for the message by its SID
+when the log has one (queued/sending/sent/delivered → sent; failed/undelivered/canceled → failed with
+Twilio's error); without a SID nobody knows whether Twilio took it, so it becomes `needs_attention` and is
+never sent again automatically: a person checks Twilio's message log and uses "Send Again" (`resend`).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import frappe
 from frappe import _
@@ -13,6 +20,10 @@ from frappe.utils import cint, now_datetime
 
 BACKOFF_MINUTES = (1, 5, 15, 60)
 MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
+STUCK_MINUTES = 10
+RECONCILE_BATCH = 50
+TWILIO_SENT = frozenset({"accepted", "scheduled", "queued", "sending", "sent", "delivered", "read"})
+TWILIO_FAILED = frozenset({"failed", "undelivered", "canceled"})
 
 
 class SmsError(Exception):
@@ -43,6 +54,29 @@ class TwilioProvider:
 		except (TwilioException, OSError) as e:
 			raise SmsError(str(e), transient=True) from e
 		return message.sid, message.status
+
+	def fetch(self, sid: str) -> tuple[str, str | None, datetime | None]:
+		"""(Twilio status, error text or None, when Twilio sent it in system time or None) of a message."""
+		from frappe.utils import convert_utc_to_system_timezone
+		from twilio.base.exceptions import TwilioException, TwilioRestException
+
+		try:
+			message = self.client.messages(sid).fetch()
+		except TwilioRestException as e:
+			raise SmsError(f"Twilio {e.status}: {e.msg}", transient=e.status >= 500 or e.status == 429) from e
+		except (TwilioException, OSError) as e:
+			raise SmsError(str(e), transient=True) from e
+		error = None
+		if message.error_code or message.error_message:
+			error = (
+				f"Twilio {message.status} {message.error_code or ''}: {message.error_message or ''}".strip()
+			)
+		sent = message.date_sent or message.date_created
+		return (
+			message.status,
+			error,
+			convert_utc_to_system_timezone(sent).replace(tzinfo=None) if sent else None,
+		)
 
 
 def provider() -> TwilioProvider:
@@ -92,9 +126,8 @@ def send_log(log_name: str, sms_provider=None):
 		frappe.db.rollback()
 		return
 	attempts = cint(row.attempts) + 1
-	frappe.db.set_value(
-		"Dispatch SMS Log", log_name, {"status": "sending", "attempts": attempts}, update_modified=False
-	)
+	# `modified` is when sending began: reconcile_stuck measures from it.
+	frappe.db.set_value("Dispatch SMS Log", log_name, {"status": "sending", "attempts": attempts})
 	frappe.db.commit()
 	try:
 		sid, status = (sms_provider or provider()).send(row.to_number, row.body)
@@ -109,6 +142,7 @@ def send_log(log_name: str, sms_provider=None):
 			"dispatch:sms_status", {"log": log_name, "status": values["status"]}, after_commit=True
 		)
 		return
+	# Twilio has the message: its SID and "sent" in one write, committed at once (nothing else comes between).
 	frappe.db.set_value(
 		"Dispatch SMS Log",
 		log_name,
@@ -122,6 +156,7 @@ def send_log(log_name: str, sms_provider=None):
 		update_modified=False,
 	)
 	frappe.db.commit()
+	frappe.publish_realtime("dispatch:sms_status", {"log": log_name, "status": "sent"})
 
 
 def retry_due():
@@ -140,11 +175,74 @@ def retry_due():
 		)
 
 
+def stuck_minutes() -> int:
+	return cint(frappe.conf.get("dispatch_sms_stuck_minutes")) or STUCK_MINUTES
+
+
+def reconcile_stuck(sms_provider=None) -> dict[str, str]:
+	"""Scheduled every minute: settle the logs left in `sending` by a worker that died. Never sends.
+	Returns {log: new status} for the logs it changed."""
+	cutoff = now_datetime() - timedelta(minutes=stuck_minutes())
+	stuck = frappe.get_all(
+		"Dispatch SMS Log",
+		filters={"status": "sending", "modified": ("<", cutoff)},
+		fields=["name", "twilio_sid", "modified"],
+		order_by="modified asc",
+		limit=RECONCILE_BATCH,
+	)
+	frappe.db.rollback()  # no snapshot held while Twilio answers
+	changed = {}
+	for log in stuck:
+		values = _settle(log, sms_provider)
+		if values is None:
+			continue
+		# Only if nobody moved it meanwhile (a slow worker finishing, a second sweep).
+		current = frappe.db.get_value(
+			"Dispatch SMS Log", log.name, ["status", "modified"], as_dict=True, for_update=True
+		)
+		if current and current.status == "sending" and current.modified == log.modified:
+			frappe.db.set_value("Dispatch SMS Log", log.name, values)
+			frappe.db.commit()
+			frappe.publish_realtime("dispatch:sms_status", {"log": log.name, "status": values["status"]})
+			changed[log.name] = values["status"]
+		else:
+			frappe.db.rollback()
+	return changed
+
+
+def _settle(log, sms_provider) -> dict | None:
+	"""The new values of a stuck log, or None to look again at the next sweep (Twilio unreachable)."""
+	if not log.twilio_sid:
+		return {
+			"status": "needs_attention",
+			"error": _(
+				"Stopped while Twilio was called: it may have gone. Check Twilio's log before sending again."
+			),
+		}
+	try:
+		status, error, sent_at = (sms_provider or provider()).fetch(log.twilio_sid)
+	except SmsError as e:
+		if e.transient:
+			return None
+		return {"status": "needs_attention", "error": str(e)[:500]}
+	if status in TWILIO_FAILED:
+		return {"status": "failed", "twilio_status": status, "error": (error or f"Twilio {status}")[:500]}
+	if status in TWILIO_SENT:
+		return {
+			"status": "sent",
+			"twilio_status": status,
+			"sent_at": sent_at or now_datetime(),
+			"error": None,
+		}
+	return {"status": "needs_attention", "twilio_status": status, "error": f"Twilio status {status}"}
+
+
 def resend(log_name: str) -> str:
-	"""A failed message, sent again (Desk action): the same log row, back to queued."""
+	"""A failed message, or one needing attention once a person has checked Twilio, sent again (Desk action):
+	the same log row, back to queued."""
 	status = frappe.db.get_value("Dispatch SMS Log", log_name, "status", for_update=True)
-	if status != "failed":
-		frappe.throw(_("Only a failed message can be sent again"))
+	if status not in ("failed", "needs_attention"):
+		frappe.throw(_("Only a failed message or one needing attention can be sent again"))
 	frappe.db.set_value(
 		"Dispatch SMS Log", log_name, {"status": "queued", "error": None, "next_attempt_at": None}
 	)

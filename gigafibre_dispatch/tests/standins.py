@@ -55,11 +55,15 @@ class StandIn:
 
 
 class TwilioStandIn(StandIn):
-	"""Accepts Messages.json like Twilio's REST API; `fail_with` makes the next sends fail with that status."""
+	"""Twilio's Messages REST API: POST …/Messages.json sends (answers "queued"), GET …/Messages/<sid>.json
+	fetches. `fail_with` makes the next requests fail with those statuses; `outcome[sid] = (status, error_code,
+	error_message)` is what a fetch of that message answers (default: delivered)."""
 
 	def __init__(self):
 		super().__init__()
 		self.fail_with: list[int] = []
+		self.sent: dict[str, dict] = {}
+		self.outcome: dict[str, tuple[str, int | None, str | None]] = {}
 
 	@property
 	def messages(self) -> list[dict]:
@@ -67,6 +71,15 @@ class TwilioStandIn(StandIn):
 			{k: v[0] for k, v in parse_qs(r["body"].decode()).items()}
 			for r in self.requests
 			if r["path"].endswith("/Messages.json")
+		]
+
+	@property
+	def fetches(self) -> list[str]:
+		"""The SIDs fetched, in order."""
+		return [
+			r["path"].rsplit("/", 1)[1].removesuffix(".json")
+			for r in self.requests
+			if r["method"] == "GET" and "/Messages/" in r["path"]
 		]
 
 	def handle(self, method, path, headers, body):
@@ -77,16 +90,34 @@ class TwilioStandIn(StandIn):
 				"message": "Refused by stand-in",
 				"status": status,
 			}
+		account = path.split("/")[3]
+		if method == "GET" and "/Messages/" in path:
+			sid = path.rsplit("/", 1)[1].removesuffix(".json")
+			if sid not in self.sent and sid not in self.outcome:
+				return 404, {
+					"code": 20404,
+					"message": f"The requested resource {path} was not found",
+					"status": 404,
+				}
+			status, code, message = self.outcome.get(sid, ("delivered", None, None))
+			return 200, {
+				**self.sent.get(sid, {"sid": sid, "account_sid": account}),
+				"status": status,
+				"error_code": code,
+				"error_message": message,
+				"date_sent": "Mon, 23 Nov 2026 14:00:00 +0000",
+			}
 		form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
 		sid = "SM" + uuid.uuid4().hex
-		return 201, {
+		self.sent[sid] = {
 			"sid": sid,
-			"status": "queued",
 			"to": form.get("To"),
 			"from": form.get("From"),
 			"body": form.get("Body"),
-			"account_sid": path.split("/")[3],
+			"account_sid": account,
+			"date_created": "Mon, 23 Nov 2026 13:59:59 +0000",
 		}
+		return 201, {**self.sent[sid], "status": "queued"}
 
 
 class TraccarStandIn(StandIn):

@@ -157,7 +157,7 @@ class TestCalendarFeed(TechnicianSideCase):
 		self.assertEqual(str(event["status"]), "CONFIRMED")
 
 
-class TestPublishBySms(TechnicianSideCase):
+class TwilioCase(TechnicianSideCase):
 	def configure(self, standin):
 		s = frappe.get_single("Dispatch Settings")
 		s.update(
@@ -197,6 +197,8 @@ class TestPublishBySms(TechnicianSideCase):
 			order_by="creation asc",
 		)
 
+
+class TestPublishBySms(TwilioCase):
 	def test_publish_sends_two_sms_once_and_failures_are_visible(self):
 		with TwilioStandIn() as twilio:
 			self.configure(twilio)
@@ -264,6 +266,158 @@ class TestPublishBySms(TechnicianSideCase):
 			self.assertEqual((final[new[1].name].status, final[new[1].name].attempts), ("sent", 2))
 			self.assertEqual(len(twilio.messages), 6, "two refused attempts, four accepted messages")
 			self.assertRaises(frappe.ValidationError, publish.resend_sms, new[1].name)  # only failed ones
+
+
+class TestStuckSending(TwilioCase):
+	"""A worker that died around the Twilio call leaves its log in `sending`: the minute sweep settles it."""
+
+	def stuck(self, sid: str | None = None, minutes_ago: int = 11) -> str:
+		log = frappe.get_doc(
+			{
+				"doctype": "Dispatch SMS Log",
+				"technician": self.tech,
+				"to_number": "+1 514 555 0142",
+				"body": f"Mes tâches: {uuid.uuid4().hex}",
+				"kind": "magic_link",
+				"status": "sending",
+				"attempts": 1,
+				"twilio_sid": sid,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.set_value(
+			"Dispatch SMS Log",
+			log.name,
+			"modified",
+			now_datetime() - timedelta(minutes=minutes_ago),
+			update_modified=False,
+		)
+		frappe.db.commit()
+		return log.name
+
+	def row(self, name: str):
+		frappe.db.rollback()
+		return frappe.db.get_value(
+			"Dispatch SMS Log",
+			name,
+			["status", "twilio_status", "error", "sent_at", "attempts"],
+			as_dict=True,
+		)
+
+	def test_stuck_with_a_sid_takes_twilios_status(self):
+		with TwilioStandIn() as twilio:
+			self.configure(twilio)
+			delivered, undelivered = "SM" + uuid.uuid4().hex, "SM" + uuid.uuid4().hex
+			twilio.outcome[delivered] = ("delivered", None, None)
+			twilio.outcome[undelivered] = ("undelivered", 30003, "Unreachable destination handset")
+			logs = {self.stuck(delivered): delivered, self.stuck(undelivered): undelivered}
+			changed = sms.reconcile_stuck()
+			self.assertEqual(
+				{logs[name]: status for name, status in changed.items()},
+				{
+					delivered: "sent",
+					undelivered: "failed",
+				},
+			)
+			self.assertEqual(sorted(twilio.fetches), sorted(logs.values()))
+			self.assertEqual(twilio.messages, [])  # nothing sent
+			by_sid = {sid: self.row(name) for name, sid in logs.items()}
+			self.assertEqual(
+				(by_sid[delivered].status, by_sid[delivered].twilio_status), ("sent", "delivered")
+			)
+			# Twilio's date_sent (14:00 UTC) in the site's time zone (America/Toronto, UTC-5 in November).
+			self.assertEqual(str(by_sid[delivered].sent_at), "2026-11-23 09:00:00")
+			self.assertIsNone(by_sid[delivered].error)
+			self.assertEqual(by_sid[undelivered].status, "failed")
+			self.assertIn("30003", by_sid[undelivered].error)
+			self.assertIn("Unreachable destination handset", by_sid[undelivered].error)
+			# Settled logs are not looked at again.
+			self.assertEqual(sms.reconcile_stuck(), {})
+			self.assertEqual(len(twilio.fetches), 2)
+
+	def test_stuck_without_a_sid_needs_attention_and_is_never_sent_again_by_itself(self):
+		with TwilioStandIn() as twilio:
+			self.configure(twilio)
+			name = self.stuck()
+			self.assertEqual(sms.reconcile_stuck(), {name: "needs_attention"})
+			self.assertEqual(twilio.requests, [])  # no fetch (nothing to fetch) and above all no send
+			row = self.row(name)
+			self.assertEqual(row.status, "needs_attention")
+			self.assertIn("Twilio", row.error)
+			# The retry sweep and a replayed job leave it alone.
+			sms.retry_due()
+			sms.send_log(name)
+			self.assertEqual(self.row(name).status, "needs_attention")
+			self.assertEqual(twilio.requests, [])
+			# A person checked Twilio's log: "Send Again" sends it, once.
+			publish.resend_sms(name)
+			frappe.db.commit()
+			sms.send_log(name)
+			sms.send_log(name)
+			self.assertEqual(self.row(name).status, "sent")
+			self.assertEqual(len(twilio.messages), 1)
+			from frappe.translate import clear_cache
+
+			clear_cache()
+			frappe.local.lang = "fr"
+			try:
+				with self.assertRaisesRegex(frappe.ValidationError, "Seul un message en échec ou à vérifier"):
+					publish.resend_sms(name)  # sent: not again
+			finally:
+				frappe.local.lang = "en"
+			self.assertEqual(len(twilio.messages), 1)
+
+	def test_a_worker_dying_after_twilio_accepted_never_sends_twice(self):
+		class DiesAfterSending:
+			def __init__(self, real):
+				self.real = real
+
+			def send(self, to, body):
+				self.real.send(to, body)
+				raise SystemExit("worker killed")  # before the SID is written
+
+		with TwilioStandIn() as twilio:
+			self.configure(twilio)
+			name = self.stuck(minutes_ago=0)
+			frappe.db.set_value("Dispatch SMS Log", name, {"status": "queued", "attempts": 0})
+			frappe.db.commit()
+			with self.assertRaises(SystemExit):
+				sms.send_log(name, sms_provider=DiesAfterSending(sms.provider()))
+			frappe.db.rollback()
+			self.assertEqual(len(twilio.messages), 1)
+			self.assertEqual((self.row(name).status, self.row(name).attempts), ("sending", 1))
+			self.assertEqual(sms.reconcile_stuck(), {}, "younger than the timeout: still in flight")
+			frappe.db.set_value(
+				"Dispatch SMS Log",
+				name,
+				"modified",
+				now_datetime() - timedelta(minutes=sms.STUCK_MINUTES + 1),
+				update_modified=False,
+			)
+			frappe.db.commit()
+			self.assertEqual(sms.reconcile_stuck(), {name: "needs_attention"})
+			sms.send_log(name)
+			self.assertEqual(len(twilio.messages), 1)
+
+	def test_a_fresh_sending_and_an_unreachable_twilio_are_left_for_later(self):
+		with TwilioStandIn() as twilio:
+			self.configure(twilio)
+			sid = "SM" + uuid.uuid4().hex
+			twilio.outcome[sid] = ("sent", None, None)
+			fresh = self.stuck(sid, minutes_ago=2)
+			self.assertEqual(sms.reconcile_stuck(), {})
+			self.assertEqual(twilio.requests, [])
+			self.assertEqual(self.row(fresh).status, "sending")
+			# The timeout comes from site config when set there.
+			frappe.local.conf.dispatch_sms_stuck_minutes = 1
+			try:
+				twilio.fail_with = [503]
+				self.assertEqual(sms.reconcile_stuck(), {})  # Twilio down: looked at again next minute
+				self.assertEqual(self.row(fresh).status, "sending")
+				self.assertEqual(sms.reconcile_stuck(), {fresh: "sent"})
+			finally:
+				del frappe.local.conf["dispatch_sms_stuck_minutes"]
+			self.assertEqual(twilio.fetches, [sid, sid])
+			self.assertEqual(twilio.messages, [])
 
 
 class TestPortal(TechnicianSideCase):
