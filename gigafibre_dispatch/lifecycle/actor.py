@@ -223,10 +223,9 @@ def ensure_service_user():
 		).insert(ignore_permissions=True)
 	if frappe.db.exists("User", SERVICE_USER):
 		user = frappe.get_doc("User", SERVICE_USER)
-		current = {r.role for r in user.roles}
-		if current != {SERVICE_ROLE}:
+		if {r.role for r in user.roles} != {SERVICE_ROLE} or user.user_type != "Website User":
 			user.set("roles", [{"role": SERVICE_ROLE}])
-			user.flags.ignore_permissions = True
+			user.user_type = "Website User"  # no Desk User role, no desk
 			user.save(ignore_permissions=True)
 		return
 	user = frappe.get_doc(
@@ -234,7 +233,7 @@ def ensure_service_user():
 			"doctype": "User",
 			"email": SERVICE_USER,
 			"first_name": "Dispatch API",
-			"user_type": "System User",
+			"user_type": "Website User",
 			"send_welcome_email": 0,
 			"enabled": 1,
 		}

@@ -630,6 +630,18 @@ def record_direct_insert(doc):
 	)
 
 
+def record_direct_delete(doc):
+	"""A New job deleted by a user (Desk, REST): the deletion is audited under that user, like a direct insert."""
+	decision = lifecycle.Decision("delete", doc.status or "New", "Deleted", {}, ())
+	_audit(
+		decision,
+		doc,
+		{"source": "direct", "subject": doc.subject, "customer": doc.customer},
+		Actor(id=frappe.session.user, roles=frozenset(), actor_type="user"),
+		"",
+	)
+
+
 def prune_idempotency_records():
 	"""Scheduled: drop expired keys."""
 	frappe.db.delete("Dispatch Idempotency Record", {"expires_at": ("<", now_datetime())})

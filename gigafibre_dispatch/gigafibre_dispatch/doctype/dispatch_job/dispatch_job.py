@@ -79,7 +79,8 @@ class DispatchJob(Document):
 
 		for _attempt in range(3):
 			set_name_by_naming_series(self)
-			if not frappe.db.exists("Dispatch Job", self.name):
+			number = self.name[len(series_prefix(self.naming_series)) :]
+			if number.isdigit() and not frappe.db.exists("Dispatch Job", self.name):
 				return
 			advance_series_past_existing(self.naming_series)
 		frappe.throw(
@@ -90,13 +91,18 @@ class DispatchJob(Document):
 	def on_trash(self):
 		"""A job that has left New is never deleted (cancel it): not from Desk, REST or frappe.client, whoever asks.
 		Only server maintenance code that deletes with ignore_permissions (demo reset, test clean-up) may."""
-		if (self.status or "New") != "New" and not self.flags.ignore_permissions:
+		if self.flags.ignore_permissions:
+			return
+		if (self.status or "New") != "New":
 			frappe.throw(
 				_("Job {0} is {1}: only a New job can be deleted; cancel it instead").format(
 					self.name, _(self.status)
 				),
 				frappe.PermissionError,
 			)
+		from gigafibre_dispatch.lifecycle.commands import record_direct_delete
+
+		record_direct_delete(self)  # the intake row stays (hooks: ignore_links_on_delete); so does this one
 
 	def validate(self):
 		self.guard_lifecycle()
@@ -208,21 +214,24 @@ class DispatchJob(Document):
 			self.scheduled_end = None
 
 
-def advance_series_past_existing(naming_series: str):
-	"""Move a naming-series counter (e.g. DJ-2026-) past the highest job name of that series."""
+def series_prefix(naming_series: str) -> str:
 	from frappe.model.naming import NamingSeries
 
-	prefix = NamingSeries(naming_series + ".#####").get_prefix()
+	return NamingSeries(naming_series + ".#####").get_prefix()
+
+
+def advance_series_past_existing(naming_series: str):
+	"""Move a naming-series counter (e.g. DJ-2026-) past the highest job name of that series (and off a negative
+	value, which would name jobs DJ-2026--0003)."""
+	prefix = series_prefix(naming_series)
 	highest = frappe.db.sql(
 		"""select max(cast(substring(name, %(start)s) as unsigned)) from `tabDispatch Job`
 		where left(name, %(length)s) = %(prefix)s and substring(name, %(start)s) regexp '^[0-9]+$'""",
 		{"start": len(prefix) + 1, "length": len(prefix), "prefix": prefix},
 	)[0][0]
-	if not highest:
-		return
 	# The row getseries reads, moved forward only (never back).
 	frappe.db.sql(
 		"""insert into `tabSeries` (name, current) values (%(prefix)s, %(n)s)
 		on duplicate key update current = greatest(current, %(n)s)""",
-		{"prefix": prefix, "n": int(highest)},
+		{"prefix": prefix, "n": int(highest or 0)},
 	)
