@@ -4,6 +4,7 @@ import json
 import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
+from unittest.mock import patch
 
 import frappe
 import jwt
@@ -158,6 +159,13 @@ class TestCalendarFeed(TechnicianSideCase):
 
 
 class TwilioCase(TechnicianSideCase):
+	def setUp(self):
+		super().setUp()
+		# The tests run the send jobs themselves: a bench worker picking them up too would race them.
+		patcher = patch("frappe.enqueue")
+		self.enqueued = patcher.start()
+		self.addCleanup(patcher.stop)
+
 	def configure(self, standin):
 		s = frappe.get_single("Dispatch Settings")
 		s.update(
@@ -211,6 +219,10 @@ class TestPublishBySms(TwilioCase):
 			frappe.db.commit()
 			self.assertEqual(sorted(out["published"]), sorted(jobs))
 			self.assertTrue(all(frappe.db.get_value("Dispatch Job", j, "published") for j in jobs))
+			sends = [
+				c.kwargs["log_name"] for c in self.enqueued.call_args_list if c.args[0].endswith(".send_log")
+			]
+			self.assertEqual(sorted(sends), sorted(log.name for log in self.logs()))  # one send job per SMS
 			for log in self.logs():
 				sms.send_log(log.name)
 			sent = self.logs()
