@@ -96,7 +96,7 @@ def setup_site(context, company, language, admin_password=None):
 		from gigafibre_dispatch.setup.site import complete_setup
 
 		ran = complete_setup(company=company, language=language, admin_password=admin_password)
-		click.echo("Setup completed." if ran else "Setup was already complete; time zone and formats checked.")
+		click.echo("Site set up: Canada, CAD, America/Toronto." if ran else "The site was already set up: nothing to change.")
 	finally:
 		frappe.destroy()
 

@@ -4,6 +4,7 @@ ERPNext's own `before_tests` does the same with a US company; ours is the seed's
 """
 
 import frappe
+from frappe.query_builder.functions import Coalesce
 from frappe.utils import now_datetime
 
 TIME_ZONE = "America/Toronto"
@@ -55,10 +56,26 @@ def complete_setup(
 		settings.flags.ignore_mandatory = True
 		settings.save(ignore_permissions=True)
 		ran = True
+	if restart_schedule_clock():
+		ran = True
 	if ran:
 		frappe.db.commit()
 		frappe.clear_cache()
 	return ran
+
+
+def restart_schedule_clock() -> int:
+	"""Scheduled jobs count from their last run, else from their creation, in the site's zone. A new site starts in
+	Frappe's default zone (Asia/Kolkata); once it moves to Toronto those timestamps lie hours in the future and
+	every job would wait for them. Start their clock at the site's new now; returns how many were waiting."""
+	now = now_datetime()
+	job = frappe.qb.DocType("Scheduled Job Type")
+	waiting = (
+		frappe.qb.from_(job).select(job.name).where(Coalesce(job.last_execution, job.creation) > now)
+	).run(pluck=True)
+	if waiting:
+		frappe.qb.update(job).set(job.last_execution, now).where(job.name.isin(waiting)).run()
+	return len(waiting)
 
 
 def before_tests():
