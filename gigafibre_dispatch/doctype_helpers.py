@@ -9,18 +9,20 @@ def phone_digits(phone: str | None) -> str:
 
 
 class AppendOnly:
-	"""Mixin for the lifecycle's own records (audit events, transitions, idempotency records).
+	"""Mixin for the lifecycle's own records (audit events, transitions, idempotency records, evidence).
 
-	The command executor writes them with a plain INSERT; no route (Desk, REST v1/v2, `frappe.client`,
+	The command executor writes them (a plain INSERT, or an insert flagged `via_command`); no route (Desk, REST v1/v2, `frappe.client`,
 	imports) may create, edit or delete one through the document API, whoever asks. The only removal is the
 	scheduled prune of expired idempotency keys, a direct DELETE.
 	"""
 
 	def before_insert(self):
-		self._refuse()
+		if not self.flags.via_command:
+			self._refuse()
 
 	def validate(self):
-		self._refuse()
+		if not (self.flags.via_command and self.is_new()):
+			self._refuse()
 
 	def on_trash(self):
 		self._refuse()

@@ -567,6 +567,7 @@ def _add_evidence(doc, kind: str, file_url: str, note: str | None, actor: Actor)
 			"added_by": actor.id,
 		}
 	)
+	ev.flags.via_command = True  # evidence is append-only: only a command adds it
 	ev.insert(ignore_permissions=True)
 	return ev.name
 

@@ -19,7 +19,7 @@ from gigafibre_dispatch.tests.server import Gunicorn
 from gigafibre_dispatch.tests.utils import make_user
 
 LOG_DOCTYPES = ("Dispatch Audit Event", "Dispatch State Transition", "Dispatch Idempotency Record")
-COUNTED = ("Dispatch Job", *LOG_DOCTYPES, "Customer", "Service Location", "Sales Invoice", "User", "File")
+COUNTED = ("Dispatch Job", *LOG_DOCTYPES, "Dispatch Evidence", "Customer", "Service Location", "Sales Invoice", "User", "File")
 JOB_FIELDS = ("status", "subject", "assigned_technician", "scheduled_start", "published", "modified")
 
 
@@ -390,11 +390,18 @@ class TestDeskDoors(SideDoorCase):
 		fresh = self.new_job()
 		moved = self.new_job()
 		self.command(moved, "triage", {"priority": "low"}, token=self.token("dispatcher"))
+		proof = self.new_job()
+		self.advance(proof, "Dispatched")
+		photo = self.command(
+			proof, "evidence_add", {"kind": "photo", "file_url": self.photo_url}, token=self.token("technician", tech_id=self.tech)
+		)
+		self.assertEqual(photo.status_code, 200, photo.text)
 		frappe.db.rollback()
 		logs = {d: frappe.db.get_value(d, {"job": moved}, "name") for d in LOG_DOCTYPES}
-		before = self.snapshot(moved)
+		logs["Dispatch Evidence"] = photo.json["data"]["evidence"]
+		before = self.snapshot(moved, proof)
 		job_path = lambda name: f"/api/resource/{quote('Dispatch Job')}/{quote(name)}"  # noqa: E731
-		for route in (job_path(moved), f"{JOB_PATH}/{quote(moved)}"):
+		for route in (job_path(moved), f"{JOB_PATH}/{quote(moved)}", job_path(proof)):
 			with self.subTest(route=route):
 				response = self.http("DELETE", route, session=admin, key=False)
 				self.assertEqual(response.status_code, 403, response.text[:300])
@@ -408,11 +415,14 @@ class TestDeskDoors(SideDoorCase):
 					self.assertEqual(response.status_code, 403, response.text[:300])
 			with self.subTest(doctype=doctype, method="POST"):
 				response = self.http(
-					"POST", f"/api/resource/{quote(doctype)}", body={"job": moved, "command": "cancel"}, session=admin, key=False
+					"POST",
+					f"/api/resource/{quote(doctype)}",
+					body={"job": moved, "command": "cancel", "kind": "photo", "file_url": self.photo_url},
+					session=admin,
+					key=False,
 				)
 				self.assertIn(response.status_code, (403, 417), response.text[:300])
-		after = self.snapshot(moved)
-		self.assertEqual(after, before)
+		self.assertEqual(self.snapshot(moved, proof), before)
 		for doctype, name in logs.items():
 			self.assertTrue(frappe.db.exists(doctype, name))
 		self.assertEqual(frappe.db.get_value("Dispatch Audit Event", logs["Dispatch Audit Event"], "command"), "triage")

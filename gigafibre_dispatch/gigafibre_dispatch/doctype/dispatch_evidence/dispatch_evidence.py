@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from gigafibre_dispatch.doctype_helpers import AppendOnly
 
-class DispatchEvidence(Document):
+
+class DispatchEvidence(AppendOnly, Document):
 	pass
