@@ -4,14 +4,22 @@
 
 Prints commands/s and p50/p99 latency for both in the same run (goal: ≥ 0.6 × the ToDo throughput), then runs
 --total commands (default 10,000) and checks that none was lost or duplicated: transition rows = successes.
-Everything it creates is removed at the end.
+Every request is checked (HTTP 200/201 and a body naming what was done); rates and latencies count successes
+only. Any refused or wrong answer is listed (status and body, grouped) and the exit status is 1: a run that
+measured errors is not a result. The bearer token is signed with the secret the app checks (site config
+`dispatch_jwt_secret`, else Dispatch Settings; a temporary one only when neither has any) and carries the
+configured issuer and audience. Everything it creates is removed at the end.
 """
 
 import argparse
+import itertools
 import json
 import statistics
+import sys
+import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
@@ -36,26 +44,104 @@ def main():
 	frappe.init(site=args.site, sites_path=args.sites_path)
 	frappe.connect()
 	try:
-		print(json.dumps(run(frappe, args)))
+		results = run(frappe, args)
+		print(json.dumps(results))
 	finally:
 		frappe.destroy()
+	if results["failed"]:
+		sys.exit(1)
+
+
+def check_todo(r, description: str) -> str | None:
+	"""None for a created ToDo, else what was wrong."""
+	data = _data(r, (200, 201))
+	if isinstance(data, str):
+		return data
+	return None if data.get("description") == description and data.get("name") else _wrong(r)
+
+
+def check_command(r, job: str) -> str | None:
+	"""None for an applied triage of this job, else what was wrong."""
+	data = _data(r, (200,))
+	if isinstance(data, str):
+		return data
+	return None if data.get("to_state") == "Triaged" and data.get("job") == job else _wrong(r)
+
+
+def _data(r, statuses) -> dict | str:
+	if r.status_code not in statuses:
+		return _wrong(r)
+	try:
+		data = r.json().get("data")
+	except (ValueError, AttributeError):
+		return _wrong(r)
+	return data if isinstance(data, dict) else _wrong(r)
+
+
+def _wrong(r) -> str:
+	return f"{r.status_code} {' '.join(r.text.split())[:160]}"
+
+
+class Outcome:
+	"""Latencies of the successes and the failures of one client in one phase."""
+
+	def __init__(self):
+		self.latencies: list[float] = []
+		self.failures: list[str] = []
+
+	def add(self, ms: float, wrong: str | None) -> None:
+		if wrong:
+			self.failures.append(wrong)
+		else:
+			self.latencies.append(ms)
+
+
+def summarize(outcomes: list[Outcome], elapsed: float) -> dict:
+	lat = [x for o in outcomes for x in o.latencies]
+	failures = [f for o in outcomes for f in o.failures]
+	return {
+		"successes": len(lat),
+		"failures": len(failures),
+		"per_s": round(len(lat) / elapsed, 1),
+		"p50_ms": round(statistics.median(lat), 1) if lat else None,
+		"p99_ms": round(percentile(lat, 99), 1) if lat else None,
+	}
+
+
+def failure_report(failures: dict[str, list[str]]) -> str:
+	lines = []
+	for phase, items in failures.items():
+		lines.append(f"{phase}: {len(items)} failed request(s)")
+		for text, n in Counter(items).most_common(5):
+			lines.append(f"  {n} × {text}")
+	return "\n".join(lines)
+
+
+def bearer_secret(frappe, run_id) -> tuple[str, bool]:
+	"""(secret, temporary): the one the app verifies tokens with, read the way it reads it."""
+	from gigafibre_dispatch.lifecycle.actor import setting
+
+	secret = setting("dispatch_jwt_secret", "jwt_secret", password=True)
+	if secret:
+		return secret, False
+	secret = f"bench-{run_id}-{frappe.generate_hash(length=20)}"
+	settings = frappe.get_single("Dispatch Settings")
+	settings.jwt_secret = secret
+	settings.flags.ignore_mandatory = True
+	settings.save(ignore_permissions=True)
+	return secret, True
 
 
 def run(frappe, args):
 	import jwt
 	import requests
 
+	from gigafibre_dispatch.lifecycle.actor import setting
 	from gigafibre_dispatch.tests.server import Gunicorn
-
-	run_id = frappe.generate_hash(length=6)
-	secret = f"bench-{run_id}-{frappe.generate_hash(length=20)}"
-	settings = frappe.get_single("Dispatch Settings")
-	saved_secret = settings.get_password("jwt_secret", raise_exception=False)
-	settings.jwt_secret = secret
-	settings.flags.ignore_mandatory = True
-	settings.save(ignore_permissions=True)
 	from gigafibre_dispatch.tests.utils import make_customer
 
+	run_id = frappe.generate_hash(length=6)
+	secret, temporary_secret = bearer_secret(frappe, run_id)
 	customer = make_customer(f"ZZ Bench {run_id}")
 	jobs = []
 	for i in range(args.jobs):
@@ -70,18 +156,22 @@ def run(frappe, args):
 		doc.insert(ignore_permissions=True)
 		jobs.append(doc.name)
 	frappe.db.commit()
-	token = jwt.encode(
-		{
-			"sub": f"bench-{run_id}",
-			"role": "dispatcher",
-			"exp": int(time.time()) + 3600,
-			"account_ids": [customer],
-		},
-		secret,
-		algorithm="HS256",
-	)
+	claims = {
+		"sub": f"bench-{run_id}",
+		"role": "dispatcher",
+		"exp": int(time.time()) + 3600,
+		"account_ids": [customer],
+	}
+	issuer = setting("dispatch_jwt_issuer", "jwt_issuer")
+	audience = setting("dispatch_jwt_audience", "jwt_audience")
+	if issuer:
+		claims["iss"] = issuer
+	if audience:
+		claims["aud"] = audience
+	token = jwt.encode(claims, secret, algorithm="HS256")
 	admin_pw = frappe.conf.get("admin_password") or "admin"
 	results = {}
+	failures: dict[str, list[str]] = {}
 	try:
 		with Gunicorn(workers=2, threads=1) as server:
 			base = server.headers()
@@ -98,27 +188,26 @@ def run(frappe, args):
 				return s
 
 			def todo_worker(n):
-				s = login_session()
-				lat = []
+				s, out = login_session(), Outcome()
 				for i in range(n):
+					description = f"bench {run_id} {uuid.uuid4().hex[:8]} {i}"
 					t = time.perf_counter()
 					r = s.post(
-						f"{server.url}/api/resource/ToDo",
-						json={"description": f"bench {run_id} {i}"},
-						timeout=60,
+						f"{server.url}/api/resource/ToDo", json={"description": description}, timeout=60
 					)
-					lat.append((time.perf_counter() - t) * 1000)
-					r.raise_for_status()
-				return lat
+					ms = (time.perf_counter() - t) * 1000
+					out.add(ms, check_todo(r, description))
+				return out
 
-			counter = iter(range(10**9))
+			counter = itertools.count()
+			counter_lock = threading.Lock()
 
-			def command_worker(n, collect=None):
-				s = requests.Session()
+			def command_worker(n):
+				s, out = requests.Session(), Outcome()
 				s.headers.update({**base, "Authorization": f"Bearer {token}"})
-				lat, ok = [], 0
 				for _ in range(n):
-					i = next(counter)
+					with counter_lock:
+						i = next(counter)
 					job = jobs[i % len(jobs)]
 					url = f"{server.url}/api/v2/document/{quote('Dispatch Job')}/{quote(job)}/method/triage"
 					t = time.perf_counter()
@@ -128,61 +217,41 @@ def run(frappe, args):
 						headers={"Idempotency-Key": str(uuid.uuid4())},
 						timeout=60,
 					)
-					lat.append((time.perf_counter() - t) * 1000)
-					if r.status_code == 200:
-						ok += 1
-					elif collect is not None:
-						collect.append((r.status_code, r.text[:200]))
-				return lat, ok
+					ms = (time.perf_counter() - t) * 1000
+					out.add(ms, check_command(r, job))
+				return out
 
-			def phase(worker, n):
+			def phase(name, worker, n):
 				with ThreadPoolExecutor(max_workers=args.clients) as pool:
 					t = time.perf_counter()
 					outs = list(pool.map(lambda _: worker(n), range(args.clients)))
 					elapsed = time.perf_counter() - t
-				return outs, elapsed
+				failed = [f for o in outs for f in o.failures]
+				if failed:
+					failures[name] = failed
+				return summarize(outs, elapsed)
 
-			phase(todo_worker, 10)  # warm both paths
-			phase(lambda n: command_worker(n)[0], 10)
-			todo_outs, todo_s = phase(todo_worker, args.per_client)
-			cmd_outs, cmd_s = phase(lambda n: command_worker(n), args.per_client)
-			todo_lat = [x for o in todo_outs for x in o]
-			cmd_lat = [x for o, _ in cmd_outs for x in o]
-			results["todo"] = {
-				"requests": len(todo_lat),
-				"per_s": round(len(todo_lat) / todo_s, 1),
-				"p50_ms": round(statistics.median(todo_lat), 1),
-				"p99_ms": round(percentile(todo_lat, 99), 1),
-			}
-			results["commands"] = {
-				"requests": len(cmd_lat),
-				"per_s": round(len(cmd_lat) / cmd_s, 1),
-				"p50_ms": round(statistics.median(cmd_lat), 1),
-				"p99_ms": round(percentile(cmd_lat, 99), 1),
-			}
-			results["ratio"] = round(results["commands"]["per_s"] / results["todo"]["per_s"], 2)
+			phase("warm-up ToDo", todo_worker, 10)
+			phase("warm-up commands", command_worker, 10)
+			results["todo"] = phase("ToDo", todo_worker, args.per_client)
+			results["commands"] = phase("commands", command_worker, args.per_client)
+			todo_rate = results["todo"]["per_s"]
+			results["ratio"] = round(results["commands"]["per_s"] / todo_rate, 2) if todo_rate else None
 
 			# The 10,000-command run: successes must equal the new transition rows.
 			frappe.db.rollback()
 			before = frappe.db.count("Dispatch State Transition", {"job": ("in", jobs), "command": "triage"})
-			failures = []
 			per_client = args.total // args.clients
-			with ThreadPoolExecutor(max_workers=args.clients) as pool:
-				t = time.perf_counter()
-				outs = list(pool.map(lambda _: command_worker(per_client, failures), range(args.clients)))
-				elapsed = time.perf_counter() - t
+			results["run"] = phase("run", command_worker, per_client)
 			frappe.db.rollback()
 			after = frappe.db.count("Dispatch State Transition", {"job": ("in", jobs), "command": "triage"})
-			successes = sum(ok for _, ok in outs)
-			results["run"] = {
-				"sent": per_client * args.clients,
-				"successes": successes,
-				"failures": len(failures),
-				"transition_rows": after - before,
-				"lost_or_duplicated": (after - before) - successes,
-				"per_s": round(per_client * args.clients / elapsed, 1),
-				"first_failures": failures[:3],
-			}
+			results["run"].update(
+				{
+					"sent": per_client * args.clients,
+					"transition_rows": after - before,
+					"lost_or_duplicated": (after - before) - results["run"]["successes"],
+				}
+			)
 	finally:
 		frappe.db.rollback()
 		frappe.db.delete("ToDo", {"description": ("like", f"bench {run_id}%")})
@@ -191,14 +260,25 @@ def run(frappe, args):
 		frappe.db.delete("Dispatch Idempotency Record", {"actor": f"bench-{run_id}"})
 		frappe.db.delete("Dispatch Job", {"name": ("in", jobs or [""])})
 		frappe.delete_doc("Customer", customer, force=True, ignore_permissions=True)
-		settings.reload()
-		settings.jwt_secret = saved_secret
-		settings.flags.ignore_mandatory = True
-		settings.save(ignore_permissions=True)
+		if temporary_secret:
+			settings = frappe.get_single("Dispatch Settings")
+			settings.jwt_secret = None
+			settings.flags.ignore_mandatory = True
+			settings.save(ignore_permissions=True)
 		frappe.db.commit()
 	print(f"ToDo     {results['todo']}")
 	print(f"commands {results['commands']}  ratio {results['ratio']} (goal ≥ 0.6)")
 	print(f"run      {results['run']}")
+	if results["run"]["lost_or_duplicated"]:
+		failures.setdefault("run", []).append(
+			f"transition rows - successes = {results['run']['lost_or_duplicated']} (lost or duplicated)"
+		)
+	results["failed"] = {name: len(items) for name, items in failures.items()}
+	if failures:
+		print(
+			"FAILED: the figures above do not measure successful commands only\n" + failure_report(failures),
+			file=sys.stderr,
+		)
 	return results
 
 
