@@ -290,48 +290,45 @@ class TestAbsenceWebhook(LifecycleHttpCase):
 			)
 		)
 
-	def test_llm_reading_and_fallback_to_rules(self):
-		start, until = add_days(nowdate(), 3), add_days(nowdate(), 5)
+	def use_llm(self, url: str | None):
+		"""Point Dispatch Settings at an OpenAI-compatible stand-in (None: rules only)."""
 		s = frappe.get_single("Dispatch Settings")
-		with LlmStandIn(
-			{"action": "set", "reason": "Vacances", "from_date": start, "until_date": until}
-		) as llm:
-			s.update({"llm_base_url": llm.url, "llm_model": "gemini-2.5-flash"})
-			s.flags.ignore_mandatory = True
-			s.save(ignore_permissions=True)
-			frappe.db.commit()
-			response = self.sms("Je prends quelques jours de congé la semaine prochaine")
-			self.assertEqual(response.status_code, 200, response.text)
-			row = self.absence()
-			self.assertEqual(
-				(row.absence_reason, str(row.absence_from), str(row.absence_until)),
-				("Vacances", start, until),
-			)
-			self.assertEqual(len(llm.requests), 1)
-		with LlmStandIn({}, status=500) as down:
-			s.reload()
-			s.llm_base_url = down.url
-			s.save(ignore_permissions=True)
-			frappe.db.commit()
-			self.assertEqual(self.sms("sick tomorrow").status_code, 200)
-			row = self.absence()
-			self.assertEqual(
-				(row.absence_reason, getdate(row.absence_from)), ("Malade", getdate(add_days(nowdate(), 1)))
-			)
-		s.reload()
-		s.update({"llm_base_url": None, "llm_model": None})
+		s.update({"llm_base_url": url, "llm_model": "gemini-2.5-flash" if url else None})
+		s.flags.ignore_mandatory = True
 		s.save(ignore_permissions=True)
 		frappe.db.commit()
 
+	def test_llm_reading_and_fallback_to_rules(self):
+		start, until = add_days(nowdate(), 3), add_days(nowdate(), 5)
+		try:
+			with LlmStandIn(
+				{"action": "set", "reason": "Vacances", "from_date": start, "until_date": until}
+			) as llm:
+				self.use_llm(llm.url)
+				response = self.sms("Je prends quelques jours de congé la semaine prochaine")
+				self.assertEqual(response.status_code, 200, response.text)
+				row = self.absence()
+				self.assertEqual(
+					(row.absence_reason, str(row.absence_from), str(row.absence_until)),
+					("Vacances", start, until),
+				)
+				self.assertEqual(len(llm.requests), 1)
+			with LlmStandIn({}, status=500) as down:
+				self.use_llm(down.url)
+				self.assertEqual(self.sms("sick tomorrow").status_code, 200)
+				row = self.absence()
+				self.assertEqual(
+					(row.absence_reason, getdate(row.absence_from)),
+					("Malade", getdate(add_days(nowdate(), 1))),
+				)
+		finally:
+			self.use_llm(None)
+
 	def test_llm_can_read_a_cancel(self):
 		self.declare(-1, 4, "Vacances")
-		s = frappe.get_single("Dispatch Settings")
 		try:
 			with LlmStandIn({"action": "cancel", "from_date": add_days(nowdate(), 2)}) as llm:
-				s.update({"llm_base_url": llm.url, "llm_model": "gemini-2.5-flash"})
-				s.flags.ignore_mandatory = True
-				s.save(ignore_permissions=True)
-				frappe.db.commit()
+				self.use_llm(llm.url)
 				response = self.sms("Change of plans: I'm cutting my vacation short, see you Wednesday")
 				self.assertEqual(response.status_code, 200, response.text)
 				self.assertIn("Absence écourtée (Vacances)", response.text)
@@ -341,14 +338,8 @@ class TestAbsenceWebhook(LifecycleHttpCase):
 			self.assertEqual(self.band(), ("Vacances", add_days(nowdate(), -1), add_days(nowdate(), 1), None))
 			# A cancel dated in the past is not trusted: the rules read the text instead.
 			with LlmStandIn({"action": "cancel", "from_date": add_days(nowdate(), -3)}) as stale:
-				s.reload()
-				s.llm_base_url = stale.url
-				s.save(ignore_permissions=True)
-				frappe.db.commit()
+				self.use_llm(stale.url)
 				self.assertIn("pas compris", self.sms("blah blah").text)
 				self.assertEqual(len(stale.requests), 1)
 		finally:
-			s.reload()
-			s.update({"llm_base_url": None, "llm_model": None})
-			s.save(ignore_permissions=True)
-			frappe.db.commit()
+			self.use_llm(None)
