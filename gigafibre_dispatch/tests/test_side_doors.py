@@ -214,7 +214,6 @@ class TestMachineClientDoors(SideDoorCase):
 				)
 				self.assertIn(response.status_code, (404, 400), response.text[:300])
 				self.assertEqual(response.json()["error"]["policy_error"]["dimension"], "validation")
-		# A Desk session gets the same answers on the command route.
 		self.assertEqual(self.snapshot(job), before)
 
 	def test_bad_bodies_and_wrong_types_are_4xx_and_change_nothing(self):
