@@ -139,6 +139,20 @@ def test_invoice_once_and_cancel():
 	assert run("cancel", DISPATCHER, job("Invoiced"), {"reason": "x"}).dimension == "state"
 
 
+def test_schedule_release_back_to_triaged():
+	for status in ("Proposed", "Scheduled"):
+		d = run("schedule_release", DISPATCHER, job(status), {"reason": "Client indisponible"})
+		assert isinstance(d, Decision), d
+		assert d.to_state == "Triaged"
+		assert d.updates == {"assigned_technician": None, "scheduled_start": None}
+	assert run("schedule_release", DISPATCHER, job("Scheduled"), {}).to_state == "Triaged"
+	for status in ("New", "Triaged", "Dispatched", "In Progress", "Completed", "Cancelled"):
+		assert run("schedule_release", DISPATCHER, job(status), {}).dimension == "state", status
+	assert run("schedule_release", TECH, job("Scheduled"), {}).dimension == "role"
+	assert run("schedule_release", QA, job("Scheduled"), {}).dimension == "role"
+	assert run("schedule_release", DISPATCHER, job("Scheduled"), {"technician": "X"}).code == "unknown_fields"
+
+
 def test_allowed_actions_explain_disabled_ones():
 	actions = {a["command"]: a for a in allowed_actions(TECH, job("Dispatched"))}
 	assert actions["tech_check_in"]["enabled"]

@@ -13,20 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-STATES = (
-	"New",
-	"Triaged",
-	"Proposed",
-	"Scheduled",
-	"Dispatched",
-	"In Progress",
-	"Change Requested",
-	"Completed",
-	"Verified",
-	"Invoiced",
-	"Cancelled",
-)
-TERMINAL = frozenset({"Invoiced", "Cancelled"})
+from .states import CANCELLABLE_STATES, STATES
+
 
 # App roles (the JWT `role` claim uses these; Frappe roles map onto them).
 ROLES = ("dispatch_manager", "dispatcher", "technician", "qa_reviewer", "billing")
@@ -130,7 +118,6 @@ def _f(kind, required=False, choices=(), max_length=140):
 
 
 DISPATCH = frozenset({"dispatcher", "dispatch_manager"})
-OPEN_STATES = frozenset({"New", "Triaged", "Proposed", "Scheduled", "Dispatched", "Change Requested"})
 
 COMMANDS: dict[str, Command] = {
 	c.name: c
@@ -190,6 +177,14 @@ COMMANDS: dict[str, Command] = {
 			DISPATCH,
 			{"note": _f("text")},
 			"Scheduled",
+		),
+		Command(
+			"schedule_release",
+			"Release Schedule",
+			frozenset({"Proposed", "Scheduled"}),
+			DISPATCH,
+			{"reason": _f("text"), "note": _f("text")},
+			"Triaged",
 		),
 		Command(
 			"assignment_dispatch",
@@ -311,7 +306,7 @@ COMMANDS: dict[str, Command] = {
 			None,
 			technician_only_own=True,
 		),
-		Command("cancel", "Cancel", OPEN_STATES, DISPATCH, {"reason": _f("text", True)}, "Cancelled"),
+		Command("cancel", "Cancel", CANCELLABLE_STATES, DISPATCH, {"reason": _f("text", True)}, "Cancelled"),
 	)
 }
 
@@ -448,6 +443,9 @@ def _route(command, job, payload, parse_datetime, evidence_resolves) -> Decision
 		if payload.get("duration_h") is not None:
 			updates["duration_h"] = payload["duration_h"]
 		effects.append("check_drop")
+	elif name == "schedule_release":
+		# Back to the tray: no technician, no time (the end follows the start in the document).
+		updates.update({"assigned_technician": None, "scheduled_start": None})
 	elif name == "assignment_dispatch":
 		updates["published"] = 1
 	elif name == "tech_check_in":
@@ -547,6 +545,10 @@ def allowed_actions(actor: Actor, job: JobState) -> list[dict]:
 			}
 		)
 	return out
+
+
+# No command leaves these.
+TERMINAL = frozenset(s for s in STATES if not any(s in c.from_states for c in COMMANDS.values()))
 
 
 def reachable_states() -> set[str]:
