@@ -201,6 +201,7 @@ TABLE = [
 	(MON, "vacances du 5 au 3 mars", None),  # ends before it starts
 	(MON, "absent lundi et mercredi", None),  # two absences, not one range
 	(MON, "absent 31/02", None),  # no such date
+	(MON, "absent demain de 14h à 10h", None),  # ends before it starts
 	*CANCEL_FR,
 	*CANCEL_EN,
 	*NOT_A_CANCEL,

@@ -8,11 +8,14 @@ called (Dispatch Settings › Public Base URL, so it holds behind a TLS-terminat
 from xml.sax.saxutils import escape
 
 import frappe
-from frappe.utils import getdate, now_datetime
+from frappe.utils import getdate, now_datetime, strip_html
 from werkzeug.wrappers import Response
 
 from gigafibre_dispatch.doctype_helpers import phone_digits
 
+NOT_SAVED = (
+	"Désolé, ce changement n'a pas pu être enregistré ({}). Rien n'a changé; contactez la répartition."
+)
 UNKNOWN_SENDER = "Bonjour! Ce numéro n'est associé à aucun technicien. Contactez la répartition."
 NOT_UNDERSTOOD = (
 	"Désolé, je n'ai pas compris. Exemples: « malade aujourd'hui », « vacances du 3 au 5 mars », "
@@ -120,7 +123,15 @@ def inbound(**params) -> Response:
 		)
 		reply = confirmation_fr(intent)
 	if event is not None:
-		doc.save(ignore_permissions=True)
+		frappe.local.lang = "fr"  # the technician reads the reason in the reply
+		try:
+			doc.save(ignore_permissions=True)
+		except frappe.ValidationError as e:
+			frappe.db.rollback()
+			frappe.clear_messages()
+			reply = NOT_SAVED.format(strip_html(str(e)).strip().rstrip("."))
+			_log(tech.name, sender, text, reply, "failed")
+			return twiml(reply)
 	_log(tech.name, sender, text, reply)
 	if event is not None:
 		frappe.publish_realtime(

@@ -34,6 +34,7 @@ Decisions where texts are ambiguous:
 - "matin"/"morning"/"am"/"avant-midi" alone mean until noon (end 12:00); "après-midi"/"afternoon"/"pm"
   from noon (start 12:00); both together mean the whole day. Explicit hours win over those words. A start
   time applies to the first day and an end time to the last day; a point in time ("rdv à 10h") sets none.
+  One day that ends before it starts ("de 14h à 10h") is not understood.
 - With several reasons, the most specific wins: Malade, Rendez-vous, Formation, Vacances, Congé, Absent.
 - A cancel ("annuler mon absence", "j'annule mon congé", "cancel my sick day", "je ne suis plus malade",
   "finalement je rentre demain", "never mind, I'll be in tomorrow", "I'm coming in after all") is the action
@@ -784,6 +785,8 @@ def parse_absence_message(text: str, today: date) -> AbsenceIntent | None:
 			start_time, end_time = None, NOON  # "malade ce matin, de retour cet après-midi"
 	if until_date < from_date or (until_date - from_date).days > MAX_SPAN_DAYS:
 		return None
+	if from_date == until_date and start_time and end_time and end_time <= start_time:
+		return None  # "de 14h à 10h" on one day
 	return AbsenceIntent("set", reason, from_date, until_date, start_time, end_time, language)
 
 

@@ -153,7 +153,8 @@ class TestAbsenceWebhook(LifecycleHttpCase):
 			self.assertEqual(self.band(), shortened)
 			# The same text again (Twilio retrying the webhook, or the technician insisting) changes nothing.
 			again = self.sms("finalement je rentre demain")
-			self.assertIn("rien n&#x27;a changé", again.text.replace("'", "&#x27;"))
+			self.assertIn("se termine avant le", again.text)
+			self.assertIn("rien n'a changé", again.text)
 			frappe.db.rollback()
 			self.assertEqual(self.band(), shortened)
 			events = self.absence_events(pubsub)
@@ -195,6 +196,34 @@ class TestAbsenceWebhook(LifecycleHttpCase):
 			pluck="status",
 		)
 		self.assertEqual(replies, ["sent"])
+
+	def test_a_change_the_technician_record_refuses_is_answered_and_changes_nothing(self):
+		self.declare(1, 2, "Congé")
+		before = self.band()
+		cap = frappe.db.get_value("Dispatch Technician", self.tech, "daily_hour_cap")
+		# A record saved before a rule existed, say: the next save of it is refused.
+		frappe.db.set_value("Dispatch Technician", self.tech, "daily_hour_cap", -1)
+		frappe.db.commit()
+		try:
+			response = self.sms("annuler mon absence")
+			self.assertEqual(response.status_code, 200, response.text)
+			self.assertIn("Rien n'a changé", response.text)
+			self.assertIn("ne peut pas être négatif", response.text)  # the reason, in French
+			frappe.db.rollback()
+			self.assertEqual(self.band(), before)
+			log = frappe.get_all(
+				"Dispatch SMS Log",
+				filters={"technician": self.tech, "kind": "inbound"},
+				fields=["status", "body"],
+				order_by="creation desc",
+				limit=1,
+			)[0]
+			self.assertEqual(log.status, "failed")
+			self.assertTrue(log.body.startswith("annuler mon absence\n→ Désolé"))
+		finally:
+			frappe.db.rollback()
+			frappe.db.set_value("Dispatch Technician", self.tech, "daily_hour_cap", cap)
+			frappe.db.commit()
 
 	def test_concurrent_cancels_shorten_once(self):
 		from concurrent.futures import ThreadPoolExecutor
