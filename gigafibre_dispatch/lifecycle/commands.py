@@ -149,17 +149,27 @@ def job_state(doc) -> JobState:
 	return state_from(doc, [a.tech_id for a in doc.assistants])
 
 
-def run_internal(job: str | None, steps, actor: Actor | None) -> str:
+def run_internal(
+	job: str | None, steps, actor: Actor | None, idempotency_key: str | None = None
+) -> str:
 	"""Run commands on the caller's behalf inside its request (Desk booking, work orders, offers); a refusal is
-	a translated error (PermissionError for auth, role and scope). Returns the job's name (intake creates it)."""
+	a translated error (PermissionError for auth, role and scope). Returns the job's name (intake creates it).
+	With the caller's `idempotency_key` (a UUID, e.g. the board's), each step's key is derived from it and the
+	command's name, so a retried request replays its steps instead of running them twice."""
 	import uuid
 
 	from gigafibre_dispatch.lifecycle.http import error_message
 	from gigafibre_dispatch.utils.errors import DispatchValidationError
 
+	base = None
+	if idempotency_key:
+		if not UUID.match(str(idempotency_key).strip()):
+			frappe.throw(frappe._("The Idempotency-Key must be a UUID"), DispatchValidationError)
+		base = uuid.UUID(str(idempotency_key).strip())
 	for command, payload in steps:
+		key = str(uuid.uuid5(base, command)) if base else str(uuid.uuid4())
 		try:
-			result = execute(command, job, payload, actor=actor, idempotency_key=str(uuid.uuid4()))
+			result = execute(command, job, payload, actor=actor, idempotency_key=key)
 		except CommandRefused as refused:
 			denied = refused.error.dimension in ("auth", "role", "scope")
 			frappe.throw(
@@ -169,18 +179,29 @@ def run_internal(job: str | None, steps, actor: Actor | None) -> str:
 	return job
 
 
-def book(job: str, technician: str, start, actor: Actor | None) -> str:
-	"""The one booking path (Desk slot and ranking dialogs, work orders, offers): triage a New job with its own
-	priority, then schedule_propose (the drop rules) and schedule_confirm, each audited under `actor`."""
+def book(
+	job: str,
+	technician: str,
+	start,
+	actor: Actor | None,
+	duration_h: float | None = None,
+	idempotency_key: str | None = None,
+) -> str:
+	"""The one booking path (Desk slot and ranking dialogs, work orders, offers, the board): triage a New job
+	with its own priority, then schedule_propose (the drop rules) and schedule_confirm, each audited under
+	`actor`; with an `idempotency_key` a retried booking replays (see `run_internal`)."""
 	row = frappe.db.get_value("Dispatch Job", job, ["status", "priority"], as_dict=True)
 	if not row:
 		frappe.throw(frappe._("Dispatch Job {0} does not exist").format(job), frappe.DoesNotExistError)
 	steps = []
 	if row.status == "New":
 		steps.append(("triage", {"priority": row.priority or "medium"}))
-	steps.append(("schedule_propose", {"technician": technician, "start": str(start)}))
+	propose = {"technician": technician, "start": str(start)}
+	if duration_h is not None:
+		propose["duration_h"] = float(duration_h)
+	steps.append(("schedule_propose", propose))
 	steps.append(("schedule_confirm", {}))
-	return run_internal(job, steps, actor)
+	return run_internal(job, steps, actor, idempotency_key)
 
 
 def execute(
