@@ -1,0 +1,258 @@
+"""The board's face (`api/board.py`) over HTTP with Desk sessions: every change is a lifecycle command.
+
+Each step checks the database the requests committed: status, technician, start, audit events, key records.
+"""
+
+import uuid
+from datetime import timedelta
+from urllib.parse import quote
+
+import frappe
+from frappe.tests.test_api import make_request
+from frappe.utils import get_datetime, get_test_client
+from frappe.utils.password import update_password
+
+from gigafibre_dispatch.tests.lifecycle_utils import LifecycleHttpCase
+from gigafibre_dispatch.tests.utils import make_tag, make_user
+
+BOARD = "/api/method/gigafibre_dispatch.api.board."
+PASSWORD = "Board-test-pw-1!"
+
+
+class TestBoardApi(LifecycleHttpCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.dispatcher = make_user(f"board.disp.{cls.run_id}@example.com", ["Dispatcher"])
+		cls.tech_user = make_user(f"board.tech.{cls.run_id}@example.com", ["Technician"])
+		for user in (cls.dispatcher, cls.tech_user):
+			update_password(user, PASSWORD)
+		cls.tag = make_tag(f"ZZ board fibre {cls.run_id}")
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		super().tearDownClass()
+		for user in (cls.dispatcher, cls.tech_user):
+			frappe.delete_doc("User", user, force=True, ignore_permissions=True)
+		frappe.delete_doc("Dispatch Tag", cls.tag, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
+	# ------------------------------------------------------------------ helpers
+
+	def login(self, user: str):
+		client = get_test_client()
+		response = make_request(
+			target=client.post, args=("/api/method/login",), kwargs={"json": {"usr": user, "pwd": PASSWORD}}
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		return client
+
+	def board(self, client, method: str, body: dict | None = None, *, get=False, key: str | None = None):
+		headers = {"Idempotency-Key": key} if key else {}
+		if get:
+			query = "&".join(f"{k}={quote(str(v))}" for k, v in (body or {}).items())
+			return make_request(
+				target=client.get, args=(f"{BOARD}{method}?{query}",), kwargs={"headers": headers}
+			)
+		return make_request(
+			target=client.post, args=(f"{BOARD}{method}",), kwargs={"json": body or {}, "headers": headers}
+		)
+
+	def row(self, job: str) -> dict:
+		frappe.db.rollback()
+		return frappe.db.get_value(
+			"Dispatch Job",
+			job,
+			["status", "assigned_technician", "scheduled_start", "duration_h"],
+			as_dict=True,
+		)
+
+	def commands(self, job: str) -> list[str]:
+		frappe.db.rollback()
+		return frappe.get_all(
+			"Dispatch Audit Event", filters={"job": job}, pluck="command", order_by="creation asc, name asc"
+		)
+
+	def at(self, day_offset: int, hour: int) -> str:
+		return f"{self.monday + timedelta(days=day_offset)} {hour:02d}:00:00"
+
+	# ------------------------------------------------------------------ tests
+
+	def test_drop_books_with_propose_and_confirm_once_per_key(self):
+		client = self.login(self.dispatcher)
+		job = self.new_job()
+		key = str(uuid.uuid4())
+		body = {"job": job, "technician": self.tech, "start": self.at(0, 10), "expected_technician": ""}
+		first = self.board(client, "drop", body, key=key)
+		self.assertEqual(first.status_code, 200, first.text)
+		answer = first.json["message"]
+		self.assertEqual(answer["status"], "Scheduled")
+		self.assertEqual(answer["undo"], {"action": "release", "job": job})
+		row = self.row(job)
+		self.assertEqual((row.status, row.assigned_technician), ("Scheduled", self.tech))
+		self.assertEqual(get_datetime(row.scheduled_start), get_datetime(self.at(0, 10)))
+		self.assertEqual(self.commands(job), ["intake", "triage", "schedule_propose", "schedule_confirm"])
+
+		# The same key again (a retried drop): replayed, nothing booked twice.
+		again = self.board(client, "drop", body, key=key)
+		self.assertEqual(again.status_code, 200, again.text)
+		self.assertEqual(self.commands(job), ["intake", "triage", "schedule_propose", "schedule_confirm"])
+
+		# Moved to the other technician, then undone by the inverse drop (new commands, not a snapshot).
+		moved = self.board(
+			client,
+			"drop",
+			{
+				"job": job,
+				"technician": self.other_tech,
+				"start": self.at(1, 13),
+				"expected_technician": self.tech,
+				"expected_start": self.at(0, 10),
+			},
+			key=str(uuid.uuid4()),
+		).json["message"]
+		self.assertEqual(self.row(job).assigned_technician, self.other_tech)
+		undo = moved["undo"]
+		self.assertEqual((undo["action"], undo["technician"]), ("drop", self.tech))
+		back = self.board(
+			client,
+			"drop",
+			{k: undo[k] for k in ("job", "technician", "start", "duration_h")},
+			key=str(uuid.uuid4()),
+		)
+		self.assertEqual(back.status_code, 200, back.text)
+		row = self.row(job)
+		self.assertEqual(
+			(row.assigned_technician, get_datetime(row.scheduled_start)),
+			(self.tech, get_datetime(self.at(0, 10))),
+		)
+
+	def test_blocked_drop_changes_nothing_and_a_stale_board_is_refused(self):
+		client = self.login(self.dispatcher)
+		job = self.new_job()
+		sunday = self.at(-1, 10)
+		check = self.board(
+			client, "check_drop", {"job": job, "technician": self.tech, "start": sunday}, get=True
+		)
+		self.assertEqual(check.status_code, 200, check.text)
+		self.assertEqual(check.json["message"]["level"], "blocked")
+		self.assertTrue(check.json["message"]["message"])
+		before = self.row(job)
+		refused = self.board(
+			client, "drop", {"job": job, "technician": self.tech, "start": sunday}, key=str(uuid.uuid4())
+		)
+		self.assertEqual(refused.status_code, 417, refused.text)
+		self.assertEqual(self.row(job), before)
+		self.assertEqual(self.commands(job), ["intake"])  # the triage of the refused drop was rolled back
+
+		# Booked by someone else meanwhile: a board that still shows it in the tray is refused.
+		self.board(
+			client,
+			"drop",
+			{"job": job, "technician": self.tech, "start": self.at(0, 9)},
+			key=str(uuid.uuid4()),
+		)
+		stale = self.board(
+			client,
+			"drop",
+			{"job": job, "technician": self.other_tech, "start": self.at(0, 14), "expected_technician": ""},
+			key=str(uuid.uuid4()),
+		)
+		self.assertEqual(stale.status_code, 409, stale.text)
+		self.assertEqual(self.row(job).assigned_technician, self.tech)
+
+	def test_tag_shortfall_warns_and_books(self):
+		client = self.login(self.dispatcher)
+		job = self.new_job(tags=[{"tag": self.tag, "level": 4, "required": True}])
+		check = self.board(
+			client, "check_drop", {"job": job, "technician": self.tech, "start": self.at(0, 11)}, get=True
+		)
+		self.assertEqual(check.json["message"]["level"], "warning", check.text)
+		booked = self.board(
+			client,
+			"drop",
+			{"job": job, "technician": self.tech, "start": self.at(0, 11)},
+			key=str(uuid.uuid4()),
+		)
+		self.assertEqual(booked.status_code, 200, booked.text)
+		self.assertIn("tag_shortfall", [w["code"] for w in booked.json["message"]["warnings"]])
+		self.assertEqual(self.row(job).status, "Scheduled")
+
+	def test_resize_and_release(self):
+		client = self.login(self.dispatcher)
+		job = self.new_job()
+		self.board(
+			client,
+			"drop",
+			{"job": job, "technician": self.tech, "start": self.at(0, 13)},
+			key=str(uuid.uuid4()),
+		)
+		resized = self.board(client, "resize", {"job": job, "duration_h": 2.5}, key=str(uuid.uuid4()))
+		self.assertEqual(resized.status_code, 200, resized.text)
+		self.assertEqual(float(self.row(job).duration_h), 2.5)
+		self.assertEqual(resized.json["message"]["undo"]["duration_h"], 1.5)
+
+		released = self.board(
+			client, "release", {"job": job, "reason": "Client absent"}, key=str(uuid.uuid4())
+		)
+		self.assertEqual(released.status_code, 200, released.text)
+		row = self.row(job)
+		self.assertEqual((row.status, row.assigned_technician, row.scheduled_start), ("Triaged", None, None))
+		self.assertEqual(self.commands(job)[-1], "schedule_release")
+		frappe.db.rollback()
+		event = frappe.get_all(
+			"Dispatch Audit Event",
+			filters={"job": job, "command": "schedule_release"},
+			fields=["actor", "from_state", "to_state", "payload"],
+		)[0]
+		self.assertEqual(
+			(event.actor, event.from_state, event.to_state), (self.dispatcher, "Scheduled", "Triaged")
+		)
+		self.assertIn("Client absent", event.payload)
+
+		# A job on site does not move: the board says why.
+		frappe.db.set_value("Dispatch Job", job, "status", "In Progress")  # as tech_check_in leaves it
+		frappe.db.commit()
+		check = self.board(
+			client, "check_drop", {"job": job, "technician": self.tech, "start": self.at(0, 15)}, get=True
+		)
+		self.assertEqual(check.json["message"]["code"], "not_movable")
+		moved = self.board(
+			client,
+			"drop",
+			{"job": job, "technician": self.other_tech, "start": self.at(0, 15)},
+			key=str(uuid.uuid4()),
+		)
+		self.assertEqual(moved.status_code, 417, moved.text)
+		self.assertEqual(self.row(job).status, "In Progress")
+
+	def test_board_data_has_rows_tray_and_true_total(self):
+		client = self.login(self.dispatcher)
+		self.new_job()
+		response = self.board(
+			client,
+			"get_board",
+			{"date_from": str(self.monday), "date_to": str(self.monday + timedelta(days=6))},
+			get=True,
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		data = response.json["message"]
+		self.assertIn(self.tech, [r["id"] for r in data["resources"]])
+		frappe.db.rollback()
+		self.assertGreaterEqual(data["unassigned_total"], len(data["unassigned"]))
+		self.assertGreaterEqual(data["unassigned_total"], 1)
+
+	def test_technician_only_user_refused(self):
+		client = self.login(self.tech_user)
+		job = self.new_job()
+		for method, body, get in (
+			("get_board", {"date_from": str(self.monday), "date_to": str(self.monday)}, True),
+			("check_drop", {"job": job, "technician": self.tech, "start": self.at(0, 10)}, True),
+			("drop", {"job": job, "technician": self.tech, "start": self.at(0, 10)}, False),
+		):
+			response = self.board(client, method, body, get=get, key=str(uuid.uuid4()))
+			self.assertEqual(response.status_code, 403, f"{method}: {response.text}")
+		self.assertEqual(self.row(job).status, "New")
+		self.assertEqual(self.commands(job), ["intake"])
