@@ -39,9 +39,9 @@ def run(frappe, args):
 	from icalendar import Calendar, Event, Timezone
 	from werkzeug.test import Client
 
-	from gigafibre_dispatch.api.ical import feed_response
-	from gigafibre_dispatch.api.publish import magic_link_for
 	from gigafibre_dispatch.engine.ical import ical_token
+	from gigafibre_dispatch.portal.calendar import feed_response
+	from gigafibre_dispatch.portal.links import magic_link_for
 	from gigafibre_dispatch.setup.install import ensure_secrets
 
 	ensure_secrets()
@@ -99,7 +99,7 @@ def run(frappe, args):
 			cal.add_component(ev)
 		return cal.to_ical()
 
-	from gigafibre_dispatch.api import ical as ical_api
+	from gigafibre_dispatch.portal import calendar as ical_api
 
 	cold = []
 	for _ in range(3):

@@ -18,6 +18,8 @@ before_tests = "gigafibre_dispatch.setup.site.before_tests"
 # Desk
 # ----
 app_include_css = []
+# Datetime fields render on benches whose air-datepicker has no seconds picker (see the file).
+app_include_js = ["/assets/gigafibre_dispatch/js/datetime_compat.js"]
 doctype_js = {}
 
 # Permissions
@@ -53,7 +55,7 @@ scheduler_events = {
 	"cron": {
 		"*/5 * * * *": ["gigafibre_dispatch.lifecycle.observability.snapshot_alerts_job"],
 		"* * * * *": [
-			"gigafibre_dispatch.api.offers.expire_offers",
+			"gigafibre_dispatch.gigafibre_dispatch.doctype.dispatch_offer.dispatch_offer.expire_offers",
 			"gigafibre_dispatch.integrations.sms.retry_due",
 			"gigafibre_dispatch.integrations.sms.reconcile_stuck",
 			"gigafibre_dispatch.integrations.traccar.poll_positions",
@@ -64,10 +66,10 @@ scheduler_events = {
 # Website
 # -------
 # /t/<token>: the technician's page (www/t.html); /dispatch/calendar/<technician>.ics: the iCal feed.
-# Both authenticate by their token and are served by page renderers (no website shell, see www_renderers.py).
+# Both authenticate by their token and are served by page renderers (no website shell, see portal/renderers.py).
 page_renderer = [
-	"gigafibre_dispatch.www_renderers.TechnicianPortal",
-	"gigafibre_dispatch.www_renderers.CalendarFeed",
+	"gigafibre_dispatch.portal.renderers.TechnicianPortal",
+	"gigafibre_dispatch.portal.renderers.CalendarFeed",
 ]
 
 # Translations: gigafibre_dispatch/translations/fr.csv

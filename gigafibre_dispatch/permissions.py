@@ -8,17 +8,9 @@
 
 import frappe
 
-from gigafibre_dispatch.engine.lifecycle import JobState, check_scope
-
-# Roles that see every job in their scope.
-DISPATCH_WIDE_ROLES = {
-	"System Manager",
-	"Dispatch Manager",
-	"Dispatcher",
-	"QA Reviewer",
-	"Billing",
-	"Administrator",
-}
+from gigafibre_dispatch.engine.lifecycle import Actor, JobState, check_scope
+from gigafibre_dispatch.lifecycle.actor import SERVICE_USER, command_in_path, user_scope
+from gigafibre_dispatch.roles import STAFF_ROLES
 
 
 def is_technician_only(user: str | None = None) -> bool:
@@ -26,7 +18,7 @@ def is_technician_only(user: str | None = None) -> bool:
 	if user == "Administrator":
 		return False
 	roles = set(frappe.get_roles(user))
-	return "Technician" in roles and not (roles & DISPATCH_WIDE_ROLES)
+	return "Technician" in roles and not (roles & set(STAFF_ROLES))
 
 
 def technician_for_user(user: str | None = None) -> str | None:
@@ -40,9 +32,6 @@ NOTHING = frozenset()
 def _machine_actor(user: str):
 	"""The token's actor when the service user is asking (None for everyone else); a service user without a
 	token in this request sees nothing."""
-	from gigafibre_dispatch.engine.lifecycle import Actor
-	from gigafibre_dispatch.lifecycle.actor import SERVICE_USER
-
 	if user != SERVICE_USER:
 		return None
 	return getattr(frappe.local, "dispatch_actor", None) or Actor(
@@ -51,8 +40,6 @@ def _machine_actor(user: str):
 
 
 def _scope(user: str):
-	from gigafibre_dispatch.lifecycle.actor import user_scope
-
 	if user == "Administrator":
 		return None, None
 	machine = _machine_actor(user)
@@ -98,15 +85,11 @@ def job_query_conditions(user: str | None = None, doctype: str | None = None) ->
 
 
 def job_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
-	from gigafibre_dispatch.lifecycle.actor import command_in_path
-
 	user = user or frappe.session.user
 	if ptype == "write" and command_in_path():
 		return None  # the command itself enforces role and scope, and answers with a policy error
 	accounts, sites = _scope(user)
 	if accounts is not None or sites is not None:
-		from gigafibre_dispatch.engine.lifecycle import Actor
-
 		state = JobState(
 			name=doc.get("name") or "",
 			status=doc.get("status"),

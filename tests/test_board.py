@@ -123,7 +123,7 @@ def test_jobs(board):
 		"title": "Two",
 		"start": iso(MON, 11),
 		"end": iso(MON, 12),
-		"status": "Open",
+		"status": "New",
 		"priority": "high",
 		"continuous": False,
 	}
@@ -172,13 +172,13 @@ def test_travel_between_consecutive_geocoded_jobs_same_day(board):
 
 def test_unassigned_tray(board):
 	assert board["unassigned"] == [
-		{"job": "J4", "title": "Tray", "duration_h": 2, "priority": "low", "status": "Open", "start": None},
+		{"job": "J4", "title": "Tray", "duration_h": 2, "priority": "low", "status": "New", "start": None},
 		{
 			"job": "J6",
 			"title": "No time yet",
 			"duration_h": 1.5,
 			"priority": "medium",
-			"status": "Open",
+			"status": "New",
 			"start": None,
 		},
 		{

@@ -4,7 +4,8 @@ import pytest
 
 from gigafibre_dispatch.engine.availability import Absence, ExtraShift
 from gigafibre_dispatch.engine.drop import DropCheck, check_drop
-from gigafibre_dispatch.engine.models import DONE_STATUSES, JobInfo, TagReq, TechInfo
+from gigafibre_dispatch.engine.models import JobInfo, TagReq, TechInfo
+from gigafibre_dispatch.engine.states import DONE_STATES
 
 MON = date(2026, 11, 23)  # a Monday
 SAT, SUN = date(2026, 11, 28), date(2026, 11, 29)
@@ -66,7 +67,7 @@ def test_dependency_rules():
 	assert check_drop(job, tech, at(MON, 16), dependency=open_dep).allowed  # after it ends
 	unscheduled = JobInfo("A", status="New")
 	assert check_drop(job, tech, at(MON, 16), dependency=unscheduled).code == "dependency_not_done"
-	for status in sorted(DONE_STATUSES):
+	for status in sorted(DONE_STATES):
 		done = JobInfo("A", start=at(MON, 13), duration_h=3, status=status)
 		assert check_drop(job, tech, at(MON, 9), dependency=done).allowed, status
 	assert check_drop(job, tech, at(MON, 9)).allowed  # no dependency

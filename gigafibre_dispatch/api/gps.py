@@ -3,13 +3,12 @@
 import frappe
 
 from gigafibre_dispatch.integrations import traccar
-
-ROLES = ("Dispatcher", "Dispatch Manager", "System Manager")
+from gigafibre_dispatch.roles import dispatcher_only
 
 
 @frappe.whitelist()
+@dispatcher_only
 def devices() -> dict:
-	frappe.only_for(ROLES)
 	client = traccar.client()
 	if client is None:
 		return {"available": False, "devices": []}
@@ -20,9 +19,9 @@ def devices() -> dict:
 
 
 @frappe.whitelist()
+@dispatcher_only
 def positions() -> dict:
 	"""Latest position of every active technician with a device (one Traccar request per device, in parallel)."""
-	frappe.only_for(ROLES)
 	client = traccar.client()
 	techs = frappe.get_all(
 		"Dispatch Technician",

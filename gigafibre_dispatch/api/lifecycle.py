@@ -12,20 +12,19 @@ from werkzeug.wrappers import Response
 
 from gigafibre_dispatch.engine.lifecycle import (
 	COMMANDS,
-	ROLES,
-	STATES,
+	STAFF,
+	TERMINAL,
 	Actor,
 	PolicyError,
 	allowed_actions,
 	check_scope,
 )
+from gigafibre_dispatch.engine.states import BACKLOG_STATES, STATES
 from gigafibre_dispatch.lifecycle import observability as obs
-from gigafibre_dispatch.lifecycle.actor import current_actor
+from gigafibre_dispatch.lifecycle.actor import require_actor
 from gigafibre_dispatch.lifecycle.commands import job_state, state_from
 from gigafibre_dispatch.lifecycle.http import json_response, refusal
 
-READ_ROLES = frozenset(ROLES)
-COCKPIT_ROLES = frozenset({"dispatcher", "dispatch_manager", "qa_reviewer", "billing"})
 JOB_FIELDS = (
 	"name",
 	"subject",
@@ -50,18 +49,6 @@ JOB_FIELDS = (
 )
 
 
-def _actor(roles: frozenset = READ_ROLES) -> Actor:
-	actor = current_actor()
-	if actor is None:
-		raise refusal("read", PolicyError("auth", "unauthenticated", "Authentication required"))
-	if not (actor.roles & roles):
-		raise refusal(
-			"read",
-			PolicyError("role", "role_not_allowed", "Role not allowed", {"allowed_roles": sorted(roles)}),
-		)
-	return actor
-
-
 def _job(name: str, actor: Actor):
 	if not name or not frappe.db.exists("Dispatch Job", name):
 		raise refusal("read", PolicyError("validation", "job_not_found", "Unknown job"), 404)
@@ -82,7 +69,7 @@ def _job_dict(doc) -> dict:
 
 @frappe.whitelist(methods=["GET"])
 def get_job(job: str) -> Response:
-	actor = _actor()
+	actor = require_actor()
 	doc = _job(job, actor)
 	return _ok(
 		{
@@ -95,7 +82,7 @@ def get_job(job: str) -> Response:
 
 @frappe.whitelist(methods=["GET"])
 def get_timeline(job: str) -> Response:
-	actor = _actor()
+	actor = require_actor()
 	doc = _job(job, actor)
 	events = frappe.get_all(
 		"Dispatch Audit Event",
@@ -141,7 +128,7 @@ def get_timeline(job: str) -> Response:
 
 @frappe.whitelist(methods=["GET"])
 def get_evidence(job: str) -> Response:
-	actor = _actor()
+	actor = require_actor()
 	doc = _job(job, actor)
 	rows = frappe.get_all(
 		"Dispatch Evidence",
@@ -155,7 +142,7 @@ def get_evidence(job: str) -> Response:
 @frappe.whitelist(methods=["GET"])
 def cockpit(limit: int = 200) -> Response:
 	"""Jobs per state, stuck scheduling items, and for each open job what this caller may do (or why not)."""
-	actor = _actor(COCKPIT_ROLES)
+	actor = require_actor(STAFF)
 	filters = {"is_recurring": 0}
 	if actor.account_ids is not None:
 		filters["customer"] = ("in", list(actor.account_ids) or [""])
@@ -170,7 +157,7 @@ def cockpit(limit: int = 200) -> Response:
 	cutoff = now_datetime() - timedelta(minutes=max(1, minutes))
 	stuck = frappe.get_all(
 		"Dispatch Job",
-		filters={**filters, "status": ("in", obs.SCHEDULING_BACKLOG_STATES), "modified": ("<", cutoff)},
+		filters={**filters, "status": ("in", BACKLOG_STATES), "modified": ("<", cutoff)},
 		fields=["name", "subject", "status", "modified"],
 		order_by="modified asc",
 		limit_page_length=100,
@@ -178,7 +165,7 @@ def cockpit(limit: int = 200) -> Response:
 	# Open jobs and their assistants in two queries, whatever their number.
 	rows = frappe.get_all(
 		"Dispatch Job",
-		filters={**filters, "status": ("not in", ("Invoiced", "Cancelled"))},
+		filters={**filters, "status": ("not in", tuple(TERMINAL))},
 		fields=list(dict.fromkeys((*JOB_FIELDS, "status_before_change"))),
 		order_by="modified desc",
 		limit_page_length=max(1, min(int(limit or 200), 500)),
@@ -200,7 +187,7 @@ def cockpit(limit: int = 200) -> Response:
 @frappe.whitelist(methods=["GET"])
 def job_packet(job: str) -> Response:
 	"""What a technician needs on site: the job, where, whom to call, the checklist, the equipment, the actions."""
-	actor = _actor()
+	actor = require_actor()
 	doc = _job(job, actor)
 	location = None
 	if doc.service_location:
@@ -254,7 +241,7 @@ def job_packet(job: str) -> Response:
 @frappe.whitelist(methods=["GET"])
 def command_specs() -> Response:
 	"""Each command's payload fields (for forms and clients)."""
-	_actor()
+	require_actor()
 	return _ok(
 		{
 			name: {

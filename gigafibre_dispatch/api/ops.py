@@ -4,17 +4,15 @@ import frappe
 from werkzeug.wrappers import Response
 
 from gigafibre_dispatch.engine import ops
+from gigafibre_dispatch.engine.lifecycle import DISPATCH
 from gigafibre_dispatch.lifecycle import observability as obs
+from gigafibre_dispatch.lifecycle.actor import require_actor
 from gigafibre_dispatch.lifecycle.http import json_response
-
-OPS_ROLES = frozenset({"dispatch_manager", "dispatcher"})
 
 
 @frappe.whitelist(methods=["GET"])
 def metrics(format: str = "json") -> Response:
-	from gigafibre_dispatch.api.lifecycle import _actor
-
-	_actor(OPS_ROLES)
+	require_actor(DISPATCH)
 	snap = obs.snapshot()
 	if format == "prometheus":
 		return Response(ops.prometheus_text(snap), status=200, mimetype="text/plain; version=0.0.4")
@@ -23,7 +21,5 @@ def metrics(format: str = "json") -> Response:
 
 @frappe.whitelist(methods=["GET"])
 def alerts() -> Response:
-	from gigafibre_dispatch.api.lifecycle import _actor
-
-	_actor(OPS_ROLES)
+	require_actor(DISPATCH)
 	return json_response(200, {"data": obs.alerts()}, obs.response_headers(obs.request_context()))

@@ -9,6 +9,7 @@ from .errors import EngineError
 from .geo import OfflineRouting, RoutingProvider
 from .intervals import overlaps
 from .models import JobInfo, TechInfo
+from .states import INACTIVE_STATES
 
 
 def _iso(d: datetime) -> str:
@@ -41,7 +42,7 @@ def build_board(
 	own_jobs: dict[str, list[JobInfo]] = defaultdict(list)
 	unassigned = []
 	for j in jobs:
-		if j.status == "Cancelled":
+		if j.status in INACTIVE_STATES:
 			continue
 		if not j.tech_id or j.start is None:
 			unassigned.append(

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from .availability import absence_intervals, is_working_day, working_windows
 from .intervals import overlaps
-from .models import DONE_STATUSES, JobInfo, TechInfo
+from .models import JobInfo, TechInfo
+from .states import DONE_STATES, INACTIVE_STATES
 
 
 @dataclass(slots=True)
@@ -38,7 +39,7 @@ def check_drop(
 		tech.week, tech.extra_shifts, start.date(), hol, default_week
 	):
 		return DropCheck(False, "non_working_day", f"{start.date()} is not a working day for {tech.id}")
-	if dependency is not None and dependency.status not in DONE_STATUSES:
+	if dependency is not None and dependency.status not in DONE_STATES:
 		if dependency.start is None or dependency.end > start:
 			return DropCheck(False, "dependency_not_done", f"{dependency.id} is not done before {start}")
 	warnings: list[dict] = []
@@ -53,7 +54,7 @@ def check_drop(
 	if not any(ws <= start and end <= we for ws, we in windows):
 		warnings.append({"code": "outside_shift"})
 	for other in tech_jobs:
-		if other.id == job.id or other.start is None or other.status == "Cancelled":
+		if other.id == job.id or other.start is None or other.status in INACTIVE_STATES:
 			continue
 		if overlaps(start, end, other.start, other.end):
 			warnings.append({"code": "overlap", "job": other.id})

@@ -16,9 +16,11 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vRecur
 
+from .states import CLOSED_STATES
+
 TOKEN_LENGTH = 16
 TENTATIVE = frozenset({"New", "Triaged", "Proposed", "Change Requested"})
-CANCELLED = frozenset({"Completed", "Verified", "Invoiced", "Cancelled"})
+CANCELLED = frozenset(CLOSED_STATES)
 PRIORITY = {"urgent": 1, "medium": 5}
 
 

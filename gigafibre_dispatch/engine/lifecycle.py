@@ -15,18 +15,23 @@ from typing import Any
 
 from .states import CANCELLABLE_STATES, STATES
 
-
-# App roles (the JWT `role` claim uses these; Frappe roles map onto them).
-ROLES = ("dispatch_manager", "dispatcher", "technician", "qa_reviewer", "billing")
+# The app's roles (the JWT `role` claim) and the Frappe role of each; System Manager and Administrator act as
+# dispatch managers. Every role group of the app is read off this table (Frappe side: gigafibre_dispatch/roles.py).
+ROLE_TABLE = (
+	("dispatch_manager", "Dispatch Manager"),
+	("dispatcher", "Dispatcher"),
+	("technician", "Technician"),
+	("qa_reviewer", "QA Reviewer"),
+	("billing", "Billing"),
+)
+ROLES = tuple(role for role, _frappe_role in ROLE_TABLE)
 FRAPPE_ROLES = {
-	"Dispatch Manager": "dispatch_manager",
-	"Dispatcher": "dispatcher",
-	"Technician": "technician",
-	"QA Reviewer": "qa_reviewer",
-	"Billing": "billing",
+	**{frappe_role: role for role, frappe_role in ROLE_TABLE},
 	"System Manager": "dispatch_manager",
 	"Administrator": "dispatch_manager",
 }
+DISPATCH = frozenset({"dispatcher", "dispatch_manager"})  # who books and moves jobs
+STAFF = frozenset(ROLES) - {"technician"}  # who sees every job in their scope
 DIMENSIONS = ("auth", "role", "scope", "state", "validation", "idempotency", "evidence")
 HTTP_STATUS = {
 	"auth": 401,
@@ -116,8 +121,6 @@ class Decision:
 def _f(kind, required=False, choices=(), max_length=140):
 	return Field(kind, required, tuple(choices), max_length)
 
-
-DISPATCH = frozenset({"dispatcher", "dispatch_manager"})
 
 COMMANDS: dict[str, Command] = {
 	c.name: c

@@ -4,9 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .availability import Absence, ExtraShift
-
-# A job in one of these states is "done" for dependency purposes.
-DONE_STATUSES = frozenset({"Completed", "Verified", "Invoiced", "Closed"})
+from .states import STATES
 
 
 @dataclass(slots=True)
@@ -57,7 +55,7 @@ class JobInfo:
 	lon: float | None = None
 	tags: list[TagReq] = field(default_factory=list)
 	continuous: bool = False
-	status: str = "Open"
+	status: str = STATES[0]
 	priority: str = "medium"
 	depends_on: str | None = None
 	assistants: list[Assist] = field(default_factory=list)

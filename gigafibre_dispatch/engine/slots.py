@@ -9,6 +9,7 @@ from .availability import working_windows
 from .errors import EngineError
 from .intervals import subtract
 from .models import JobInfo, TechInfo
+from .states import INACTIVE_STATES
 
 
 @dataclass(slots=True)
@@ -34,7 +35,7 @@ def busy_by_tech(
 	lo, hi = window if window is not None else (None, None)
 	for j in jobs:
 		start = j.start
-		if start is None or j.status == "Cancelled":
+		if start is None or j.status in INACTIVE_STATES:
 			continue
 		if hi is not None and start - buffer >= hi:
 			continue

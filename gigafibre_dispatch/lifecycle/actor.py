@@ -13,8 +13,9 @@ import re
 import frappe
 from frappe.utils import now_datetime
 
-from gigafibre_dispatch.engine.lifecycle import FRAPPE_ROLES, ROLES, Actor, PolicyError
+from gigafibre_dispatch.engine.lifecycle import COMMANDS, FRAPPE_ROLES, ROLES, Actor, PolicyError
 from gigafibre_dispatch.engine.tokens import verify_api_token
+from gigafibre_dispatch.lifecycle.http import refusal
 
 SERVICE_USER = "dispatch.api@gigafibre.invalid"
 SERVICE_ROLE = "Dispatch API"
@@ -132,18 +133,18 @@ def _act_as(actor: Actor):
 
 def refuse(error: PolicyError, status: int | None = None):
 	"""Stop the request here with the structured error body (Frappe returns an HTTPException as is)."""
-	from gigafibre_dispatch.lifecycle.http import refusal
-
 	raise refusal("auth", error, status)
 
 
-def machine_route_error(method: str, path: str, form: dict | None = None) -> tuple[PolicyError | None, int | None]:
+def machine_route_error(
+	method: str, path: str, form: dict | None = None
+) -> tuple[PolicyError | None, int | None]:
 	"""A machine client's allow-list: (None, None) for a command or dispatch read, else the refusal and status."""
-	from gigafibre_dispatch.engine.lifecycle import COMMANDS
-
 	if (form or {}).get("cmd"):
 		# Frappe runs `cmd` from any body before routing on the path: never for a machine client.
-		return PolicyError("role", "route_not_allowed", "Machine clients may not call {route}", {"route": "cmd"}), None
+		return PolicyError(
+			"role", "route_not_allowed", "Machine clients may not call {route}", {"route": "cmd"}
+		), None
 	command = COMMAND_ROUTE.match(path)
 	if command:
 		if command.group(2) not in COMMANDS or command.group(2) == "intake":
@@ -212,6 +213,20 @@ def current_actor() -> Actor | None:
 	accounts, sites = user_scope(user)
 	tech = frappe.db.get_value("Dispatch Technician", {"user": user, "active": 1}, "name")
 	return Actor(id=user, roles=roles, actor_type="user", tech_id=tech, account_ids=accounts, site_ids=sites)
+
+
+def require_actor(roles: frozenset = frozenset(ROLES)) -> Actor:
+	"""The caller, if they hold one of these app roles; else the request ends with the structured refusal
+	(the dispatch read and ops endpoints: a machine client's token is checked like a Desk session)."""
+	actor = current_actor()
+	if actor is None:
+		raise refusal("read", PolicyError("auth", "unauthenticated", "Authentication required"))
+	if not (actor.roles & roles):
+		raise refusal(
+			"read",
+			PolicyError("role", "role_not_allowed", "Role not allowed", {"allowed_roles": sorted(roles)}),
+		)
+	return actor
 
 
 def ensure_service_user():

@@ -6,6 +6,7 @@ import frappe
 from frappe.utils import flt, nowdate, time_diff_in_hours
 
 from gigafibre_dispatch.engine.lifecycle import PolicyError
+from gigafibre_dispatch.lifecycle.errors import CommandRefused
 
 BILLING_INCREMENT_H = 0.25
 
@@ -30,8 +31,6 @@ def default_company() -> str | None:
 
 
 def _refuse(code: str, message: str, **details):
-	from gigafibre_dispatch.lifecycle.commands import CommandRefused
-
 	raise CommandRefused(PolicyError("validation", code, message, details))
 
 
@@ -73,8 +72,6 @@ def billing_setup(job) -> tuple[str, str]:
 
 def create_invoice(job) -> str:
 	"""Create the draft invoice and link it on the job; the caller holds the job's row lock, so never twice."""
-	from gigafibre_dispatch.lifecycle.commands import CommandRefused
-
 	if job.sales_invoice:
 		raise CommandRefused(PolicyError("state", "already_invoiced", "This job already has an invoice"))
 	if not job.customer:

@@ -8,6 +8,7 @@ transition, remember the response for replays. A refusal raises `CommandRefused`
 import hashlib
 import json
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,6 +18,11 @@ from frappe.utils import cint, get_datetime, now_datetime
 from gigafibre_dispatch.engine import lifecycle
 from gigafibre_dispatch.engine.lifecycle import Actor, JobState, PolicyError
 from gigafibre_dispatch.lifecycle import observability as obs
+from gigafibre_dispatch.lifecycle.billing import create_invoice
+from gigafibre_dispatch.lifecycle.errors import CommandRefused
+from gigafibre_dispatch.lifecycle.http import error_message
+from gigafibre_dispatch.scheduling.drop import validate_drop_rules
+from gigafibre_dispatch.utils.errors import DispatchValidationError
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 INTAKE_FIELDS = (
@@ -32,13 +38,6 @@ INTAKE_FIELDS = (
 	"sales_order",
 	"depends_on",
 )
-
-
-class CommandRefused(Exception):
-	def __init__(self, error: PolicyError, status: int | None = None):
-		super().__init__(error.code)
-		self.error = error
-		self.status = status or error.http_status
 
 
 @dataclass
@@ -149,18 +148,11 @@ def job_state(doc) -> JobState:
 	return state_from(doc, [a.tech_id for a in doc.assistants])
 
 
-def run_internal(
-	job: str | None, steps, actor: Actor | None, idempotency_key: str | None = None
-) -> str:
+def run_internal(job: str | None, steps, actor: Actor | None, idempotency_key: str | None = None) -> str:
 	"""Run commands on the caller's behalf inside its request (Desk booking, work orders, offers); a refusal is
 	a translated error (PermissionError for auth, role and scope). Returns the job's name (intake creates it).
 	With the caller's `idempotency_key` (a UUID, e.g. the board's), each step's key is derived from it and the
 	command's name, so a retried request replays its steps instead of running them twice."""
-	import uuid
-
-	from gigafibre_dispatch.lifecycle.http import error_message
-	from gigafibre_dispatch.utils.errors import DispatchValidationError
-
 	base = None
 	if idempotency_key:
 		if not UUID.match(str(idempotency_key).strip()):
@@ -428,7 +420,9 @@ def _apply(decision, row, payload: dict, actor: Actor):
 			_check_drop(doc, payload)
 		elif "scheduled_start" in updates and doc.assigned_technician:
 			# An approved reschedule moves the job: the same drop rules as a proposal.
-			_check_drop(doc, {"technician": doc.assigned_technician, "start": str(updates["scheduled_start"])})
+			_check_drop(
+				doc, {"technician": doc.assigned_technician, "start": str(updates["scheduled_start"])}
+			)
 		doc.flags.via_command = True
 		doc.save(ignore_permissions=True)
 	else:
@@ -459,8 +453,6 @@ def _apply(decision, row, payload: dict, actor: Actor):
 			},
 		)
 	if "create_invoice" in decision.effects:
-		from gigafibre_dispatch.lifecycle.billing import create_invoice
-
 		extra["sales_invoice"] = create_invoice(frappe.get_doc("Dispatch Job", doc.name))
 	return doc, extra
 
@@ -565,8 +557,6 @@ def _remove_equipment(doc, payload: dict) -> str:
 
 
 def _check_drop(doc, payload):
-	from gigafibre_dispatch.api.scheduling import validate_drop_rules
-
 	if not frappe.db.exists("Dispatch Technician", payload["technician"]):
 		raise CommandRefused(PolicyError("validation", "technician_not_found", "Unknown technician"), 404)
 	result = validate_drop_rules(doc, payload["technician"], get_datetime(payload["start"]))

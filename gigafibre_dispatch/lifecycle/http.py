@@ -3,10 +3,12 @@
 import json
 
 import frappe
+from frappe import _
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from gigafibre_dispatch.engine.lifecycle import PolicyError
+from gigafibre_dispatch.lifecycle.observability import observe_refusal, request_context, response_headers
 
 
 def error_body(error: PolicyError) -> dict:
@@ -14,16 +16,104 @@ def error_body(error: PolicyError) -> dict:
 
 
 def error_message(error: PolicyError) -> str:
-	"""The translated message template, filled from the error's details ({fields}, {state}, …)."""
-	from frappe import _
-
+	"""The translated message template, filled from the error's details ({fields}, {state}, …). A message of no
+	template (a document's own validation error, already translated) is shown as it is."""
+	template = messages().get(error.message, error.message)
 	values = {
 		k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in error.details.items()
 	}
 	try:
-		return _(error.message).format(**values)
+		return template.format(**values)
 	except (IndexError, KeyError, ValueError):
-		return _(error.message)
+		return template
+
+
+def messages() -> dict[str, str]:
+	"""Every refusal's English template (as the engine and the executor write it) and its translation, as
+	literal strings so that Frappe's extractor finds them (`bench get-untranslated`)."""
+	return {
+		# engine/lifecycle.py
+		"Authentication required": _("Authentication required"),
+		"Role not allowed": _("Role not allowed"),
+		"Account out of scope": _("Account out of scope"),
+		"Site out of scope": _("Site out of scope"),
+		"This job is not assigned to you": _("This job is not assigned to you"),
+		"Unknown command": _("Unknown command"),
+		"The request body must be a JSON object": _("The request body must be a JSON object"),
+		"Unknown fields: {fields}": _("Unknown fields: {fields}"),
+		"Missing fields: {fields}": _("Missing fields: {fields}"),
+		"Invalid value for {field}": _("Invalid value for {field}"),
+		"Command {command} is not allowed in state {state}": _(
+			"Command {command} is not allowed in state {state}"
+		),
+		"Evidence is not a file of this site": _("Evidence is not a file of this site"),
+		"A signature or a no_signature_reason is required": _(
+			"A signature or a no_signature_reason is required"
+		),
+		"This job already has an invoice": _("This job already has an invoice"),
+		# engine/tokens.py
+		"Bearer authentication is not configured on this site": _(
+			"Bearer authentication is not configured on this site"
+		),
+		"Malformed bearer token": _("Malformed bearer token"),
+		"Token algorithm not allowed": _("Token algorithm not allowed"),
+		"Token expired": _("Token expired"),
+		"Token audience not accepted": _("Token audience not accepted"),
+		"Token issuer not accepted": _("Token issuer not accepted"),
+		"Token lacks a required claim": _("Token lacks a required claim"),
+		"Token signature does not verify": _("Token signature does not verify"),
+		"Invalid token": _("Invalid token"),
+		"Token role is not a dispatch role": _("Token role is not a dispatch role"),
+		"Token scope must list account or site ids": _("Token scope must list account or site ids"),
+		"Token carries no account or site scope": _("Token carries no account or site scope"),
+		# lifecycle/actor.py and this module
+		"X-Actor headers are accepted only in developer mode": _(
+			"X-Actor headers are accepted only in developer mode"
+		),
+		"X-Actor-Role is not a dispatch role": _("X-Actor-Role is not a dispatch role"),
+		"Machine clients may not call {route}": _("Machine clients may not call {route}"),
+		"Machine clients may call only the job commands and the dispatch read endpoints, not {route}": _(
+			"Machine clients may call only the job commands and the dispatch read endpoints, not {route}"
+		),
+		"HTTP method {method} is not allowed here (use {allowed})": _(
+			"HTTP method {method} is not allowed here (use {allowed})"
+		),
+		"The request body is not valid JSON": _("The request body is not valid JSON"),
+		# lifecycle/commands.py
+		"An Idempotency-Key header (UUID) is required": _("An Idempotency-Key header (UUID) is required"),
+		"This Idempotency-Key was used with a different payload": _(
+			"This Idempotency-Key was used with a different payload"
+		),
+		"A request with this Idempotency-Key is in progress": _(
+			"A request with this Idempotency-Key is in progress"
+		),
+		"Unknown job": _("Unknown job"),
+		"Unknown technician": _("Unknown technician"),
+		"This serial number is already installed": _("This serial number is already installed"),
+		"No such equipment installed at this location": _("No such equipment installed at this location"),
+		# lifecycle/billing.py
+		"The job has no customer to invoice": _("The job has no customer to invoice"),
+		"No company to invoice from: complete ERPNext's setup (Setup Wizard) or set a Default Company in Global Defaults": _(
+			"No company to invoice from: complete ERPNext's setup (Setup Wizard) or set a Default Company in Global Defaults"
+		),
+		"Set the Labour Service Item in Dispatch Settings: a service Item sold by the hour": _(
+			"Set the Labour Service Item in Dispatch Settings: a service Item sold by the hour"
+		),
+		"The Labour Service Item {item} of Dispatch Settings does not exist or is disabled": _(
+			"The Labour Service Item {item} of Dispatch Settings does not exist or is disabled"
+		),
+		"The Labour Service Item {item} has no unit of measure: set its Default Unit of Measure (e.g. Hour)": _(
+			"The Labour Service Item {item} has no unit of measure: set its Default Unit of Measure (e.g. Hour)"
+		),
+		"The material Item {item} does not exist": _("The material Item {item} does not exist"),
+		"The unit of measure {uom} does not exist": _("The unit of measure {uom} does not exist"),
+		# portal (api/portal.py, portal/context.py)
+		"This link has expired or is not valid; ask dispatch for a new one": _(
+			"This link has expired or is not valid; ask dispatch for a new one"
+		),
+		"Only images can be attached": _("Only images can be attached"),
+		"The image is empty or larger than 8 MB": _("The image is empty or larger than 8 MB"),
+	}
 
 
 def json_response(status: int, body: dict, headers: dict | None = None) -> Response:
@@ -46,8 +136,6 @@ class PolicyHTTPException(HTTPException):
 def policy_exception(
 	error: PolicyError, status: int | None = None, headers: dict | None = None
 ) -> PolicyHTTPException:
-	from gigafibre_dispatch.lifecycle.observability import request_context, response_headers
-
 	merged = response_headers(request_context())
 	merged.update(headers or {})
 	return PolicyHTTPException(json_response(status or error.http_status, error_body(error), merged))
@@ -55,8 +143,6 @@ def policy_exception(
 
 def refusal(what: str, error: PolicyError, status: int | None = None) -> PolicyHTTPException:
 	"""Count and log a refusal, and the exception that ends the request with it."""
-	from gigafibre_dispatch.lifecycle.observability import observe_refusal
-
 	observe_refusal(what, error)
 	return policy_exception(error, status)
 
@@ -84,13 +170,15 @@ def body_error(request) -> PolicyError | None:
 def bad_body_response(response, request):
 	"""after_request hook. Frappe parses a JSON body before any app hook runs and answers a body that does not
 	parse with a 500 (a scalar with a 417): turn those into the 400 they are, with the structured error."""
-	if response is None or not (request.path or "").startswith("/api/") or response.status_code not in (417, 500):
+	if (
+		response is None
+		or not (request.path or "").startswith("/api/")
+		or response.status_code not in (417, 500)
+	):
 		return
 	error = body_error(request)
 	if error is None or (error.code == "payload_not_object" and frappe.form_dict.get("data") is not None):
 		return  # a list body reached its endpoint as `data`: the endpoint answered for itself
-	from gigafibre_dispatch.lifecycle.observability import observe_refusal
-
 	observe_refusal("request", error)
 	response.status_code = 400
 	response.set_data(json.dumps(error_body(error), ensure_ascii=False))

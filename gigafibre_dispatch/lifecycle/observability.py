@@ -15,6 +15,7 @@ from redis import Redis
 
 from gigafibre_dispatch.engine import ops
 from gigafibre_dispatch.engine.lifecycle import PolicyError
+from gigafibre_dispatch.engine.states import BACKLOG_STATES
 
 WINDOW_MINUTES = 15
 SIGNALS = ("completion_rejections", "idempotency_conflicts", "auth_policy_rejections")
@@ -237,14 +238,11 @@ def thresholds() -> dict:
 	}
 
 
-SCHEDULING_BACKLOG_STATES = ("New", "Triaged", "Proposed")
-
-
 def stuck_scheduling_count(minutes: int) -> int:
 	cutoff = now_datetime() - timedelta(minutes=max(1, minutes))
 	return frappe.db.count(
 		"Dispatch Job",
-		{"status": ("in", SCHEDULING_BACKLOG_STATES), "modified": ("<", cutoff), "is_recurring": 0},
+		{"status": ("in", BACKLOG_STATES), "modified": ("<", cutoff), "is_recurring": 0},
 	)
 
 

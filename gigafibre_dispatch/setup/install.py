@@ -2,7 +2,8 @@
 
 import frappe
 
-ROLES = ("Dispatch Manager", "Dispatcher", "Technician", "QA Reviewer", "Billing")
+from gigafibre_dispatch.lifecycle.actor import ensure_service_user
+from gigafibre_dispatch.roles import APP_ROLES
 
 
 def after_install():
@@ -36,14 +37,8 @@ def ensure_secrets(rotate: bool = False):
 		settings.save(ignore_permissions=True)
 
 
-def ensure_service_user():
-	from gigafibre_dispatch.lifecycle.actor import ensure_service_user as ensure
-
-	ensure()
-
-
 def ensure_roles():
-	for role in ROLES:
+	for role in APP_ROLES:
 		if not frappe.db.exists("Role", role):
 			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
 				ignore_permissions=True

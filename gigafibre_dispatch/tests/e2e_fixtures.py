@@ -9,8 +9,8 @@ from frappe.utils import now_datetime
 
 def portal_fixture() -> str:
 	"""A technician with one dispatched, published job today; prints its magic link and an expired one."""
-	from gigafibre_dispatch.api.publish import magic_link_for
 	from gigafibre_dispatch.engine.magic import make_magic_token
+	from gigafibre_dispatch.portal.links import magic_link_for
 	from gigafibre_dispatch.setup.install import ensure_secrets
 
 	frappe.set_user("Administrator")

@@ -21,6 +21,11 @@ class TestSiteSetup(DispatchTestCase):
 		self.assertEqual(settings.setup_complete, 1)
 		self.assertEqual(settings.time_zone, TIME_ZONE)
 		self.assertEqual((settings.date_format, settings.time_format), ("yyyy-mm-dd", "HH:mm"))
+		# What Desk shows comes from the defaults: the same formats and zone.
+		self.assertEqual(
+			[frappe.db.get_default(k) for k in ("date_format", "time_format", "time_zone")],
+			["yyyy-mm-dd", "HH:mm", TIME_ZONE],
+		)
 		self.assertTrue(frappe.db.exists("UOM", "Nos"), "ERPNext's fixtures are installed")
 		self.assertEqual(frappe.db.get_value("Company", {}, "country"), "Canada")
 
@@ -56,7 +61,7 @@ class TestDemoWeek(DispatchTestCase):
 
 class TestPortalTime(DispatchTestCase):
 	def test_a_job_shows_at_the_hour_it_was_booked_whatever_the_server_zone(self):
-		from gigafibre_dispatch.api.portal import when_fr
+		from gigafibre_dispatch.portal.context import when_fr
 
 		saved = babel_dates.LOCALTZ
 		try:

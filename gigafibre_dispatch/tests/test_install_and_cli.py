@@ -7,7 +7,7 @@ import sys
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from gigafibre_dispatch.setup.install import ROLES
+from gigafibre_dispatch.roles import APP_ROLES as ROLES
 
 
 def bench(*args: str) -> subprocess.CompletedProcess:

@@ -8,6 +8,7 @@ from frappe.utils import now_datetime
 
 from gigafibre_dispatch.api import offers
 from gigafibre_dispatch.engine.lifecycle import Actor
+from gigafibre_dispatch.gigafibre_dispatch.doctype.dispatch_offer.dispatch_offer import expire_offers
 from gigafibre_dispatch.lifecycle.commands import execute
 from gigafibre_dispatch.tests.utils import DispatchTestCase, at, make_job, make_tech, make_user, next_monday
 
@@ -76,7 +77,7 @@ class TestOffers(DispatchTestCase):
 		frappe.db.set_value(
 			"Dispatch Offer", other["offer"], "expires_at", now_datetime() - timedelta(minutes=1)
 		)
-		offers.expire_offers()
+		expire_offers()
 		self.assertEqual(frappe.db.get_value("Dispatch Offer", other["offer"], "status"), "expired")
 		self.assertEqual(frappe.db.get_value("Dispatch Job", self.job, "status"), "Triaged")
 

@@ -12,11 +12,13 @@ from frappe.tests.test_api import make_request
 from frappe.utils import add_days, get_test_client, now_datetime, nowdate
 from icalendar import Calendar
 
-from gigafibre_dispatch.api import portal, publish
-from gigafibre_dispatch.api.ical import feed_bytes
+from gigafibre_dispatch.api import publish
 from gigafibre_dispatch.engine.ical import ical_token
 from gigafibre_dispatch.engine.magic import make_magic_token
 from gigafibre_dispatch.integrations import sms
+from gigafibre_dispatch.portal.calendar import feed_bytes
+from gigafibre_dispatch.portal.context import access
+from gigafibre_dispatch.portal.links import magic_link_for
 from gigafibre_dispatch.tests.lifecycle_utils import LifecycleHttpCase
 from gigafibre_dispatch.tests.standins import TwilioStandIn
 
@@ -63,11 +65,11 @@ class TestMagicLinks(TechnicianSideCase):
 	def test_valid_expired_wrong_audience_tampered_revoked(self):
 		now = now_datetime()
 		link = make_magic_token(self.tech, self.magic_secret, now=now)
-		self.assertEqual(portal.access(link).tech, self.tech)
+		self.assertEqual(access(link).tech, self.tech)
 		job_link = make_magic_token(self.tech, self.magic_secret, now=now, job="DJ-X")
-		self.assertEqual(portal.access(job_link).job, "DJ-X")
+		self.assertEqual(access(job_link).job, "DJ-X")
 		self.assertEqual(
-			portal.access(make_magic_token(self.tech, self.magic_secret, now=now - timedelta(hours=73))),
+			access(make_magic_token(self.tech, self.magic_secret, now=now - timedelta(hours=73))),
 			"expired",
 		)
 		api_like = jwt.encode(
@@ -75,25 +77,25 @@ class TestMagicLinks(TechnicianSideCase):
 			self.magic_secret,
 			algorithm="HS256",
 		)
-		self.assertEqual(portal.access(api_like), "invalid")
+		self.assertEqual(access(api_like), "invalid")
 		head, body, sig = link.split(".")
-		self.assertEqual(portal.access(f"{head}.{body}.{sig[::-1]}"), "invalid")
+		self.assertEqual(access(f"{head}.{body}.{sig[::-1]}"), "invalid")
 		# A magic link is never an API token.
 		response = self.command(self.new_job(), "triage", {"priority": "low"}, token=link)
 		self.assert_policy(response, 401, "auth")
 		# Revocation: the technician's link version, deactivation, secret rotation.
 		frappe.db.set_value("Dispatch Technician", self.tech, "link_version", 1)
-		self.assertEqual(portal.access(link), "invalid")
-		fresh = publish.magic_link_for(self.tech).rsplit("/", 1)[1]
-		self.assertEqual(portal.access(fresh).tech, self.tech)
+		self.assertEqual(access(link), "invalid")
+		fresh = magic_link_for(self.tech).rsplit("/", 1)[1]
+		self.assertEqual(access(fresh).tech, self.tech)
 		frappe.db.set_value("Dispatch Technician", self.tech, "active", 0)
-		self.assertEqual(portal.access(fresh), "invalid")
+		self.assertEqual(access(fresh), "invalid")
 		frappe.db.set_value("Dispatch Technician", self.tech, {"active": 1, "link_version": 0})
 		from gigafibre_dispatch.setup.install import ensure_secrets
 
 		ensure_secrets(rotate=True)
 		frappe.clear_document_cache("Dispatch Settings", "Dispatch Settings")
-		self.assertEqual(portal.access(link), "invalid")
+		self.assertEqual(access(link), "invalid")
 		frappe.db.commit()
 		type(self).magic_secret = frappe.get_single("Dispatch Settings").get_password("magic_link_secret")
 
@@ -240,7 +242,7 @@ class TestPublishBySms(TwilioCase):
 			self.assertEqual({m["To"] for m in twilio.messages}, {"+1 514 555 0142"})
 			# The magic link in the SMS opens this technician's portal.
 			link = bodies[0].split("/t/", 1)[1]
-			self.assertEqual(portal.access(link).tech, self.tech)
+			self.assertEqual(access(link).tech, self.tech)
 			# Publishing the same schedule again, or a retried job, sends nothing more.
 			again = publish.publish_schedule(self.tech, str(day), str(day))
 			frappe.db.commit()
@@ -440,7 +442,7 @@ class TestPortal(TechnicianSideCase):
 		self.job(today + timedelta(hours=19), subject="Pas encore publiée", published=0)
 		frappe.db.set_value("Dispatch Job", mine, "status", "Dispatched")
 		frappe.db.commit()
-		link = publish.magic_link_for(self.tech).rsplit("/", 1)[1]
+		link = magic_link_for(self.tech).rsplit("/", 1)[1]
 		client = get_test_client()
 		page = make_request(target=client.get, args=(f"/t/{link}",))
 		self.assertEqual(page.status_code, 200)
@@ -455,7 +457,7 @@ class TestPortal(TechnicianSideCase):
 		self.assertEqual(refreshed.status_code, 200, refreshed.text)
 		new_link = refreshed.json["data"]["link"].rsplit("/t/", 1)[1]
 		self.assertNotEqual(new_link, link)
-		self.assertEqual(portal.access(new_link).tech, self.tech)
+		self.assertEqual(access(new_link).tech, self.tech)
 		detail = make_request(target=client.get, args=(f"/t/{link}?job={mine}",))
 		self.assertIn('id="checkin"', detail.text)
 		key = str(uuid.uuid4())
@@ -525,7 +527,7 @@ class TestPortalEquipment(TechnicianSideCase):
 		job = self.job(today + timedelta(hours=17), subject="Équipement")
 		frappe.db.set_value("Dispatch Job", job, "status", "In Progress")
 		frappe.db.commit()
-		link = publish.magic_link_for(self.tech).rsplit("/", 1)[1]
+		link = magic_link_for(self.tech).rsplit("/", 1)[1]
 		serial = f"ZTEG{self.run_id.upper()}01"
 		before = self.transitions(job)
 		install = {
@@ -603,7 +605,7 @@ class TestPortalEquipment(TechnicianSideCase):
 
 		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())
 		job = self.job(today + timedelta(hours=18), subject="Vision")
-		link = publish.magic_link_for(self.tech).rsplit("/", 1)[1]
+		link = magic_link_for(self.tech).rsplit("/", 1)[1]
 		photo = "data:image/png;base64,iVBORw0KGgo="
 		off = self.portal("vision", link, {"job": job, "data_url": photo, "mode": "equipment"})
 		self.assertEqual(off.json["data"], {"available": False, "labels": []})

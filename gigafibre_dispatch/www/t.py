@@ -1,9 +1,9 @@
 """/t: without a token, the "ask for a new link" page. /t/<token> itself is served by
-www_renderers.TechnicianPortal from the same template."""
+portal/renderers.py (TechnicianPortal) from the same template."""
 
 import frappe
 
-from gigafibre_dispatch.api.portal import page_context
+from gigafibre_dispatch.portal.context import page_context
 
 no_cache = 1
 

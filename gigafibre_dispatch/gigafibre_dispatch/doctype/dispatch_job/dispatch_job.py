@@ -10,6 +10,9 @@ from frappe.utils import get_datetime, getdate
 from werkzeug.wrappers import Response
 
 from gigafibre_dispatch.engine import geo, recurrence, validation
+from gigafibre_dispatch.lifecycle.commands import record_direct_delete, record_direct_insert
+from gigafibre_dispatch.lifecycle.endpoint import http_command
+from gigafibre_dispatch.roles import is_dispatcher
 from gigafibre_dispatch.utils.errors import engine_errors
 
 # Fields only the lifecycle commands change: state, assignment and timing (schedule_propose applies the drop
@@ -33,13 +36,10 @@ LIFECYCLE_FIELDS = (
 )
 # What a job created outside the commands may not carry: a booking is made by the commands.
 BOOKING_FIELDS = ("assigned_technician", "published")
-EDITOR_ROLES = {"Dispatcher", "Dispatch Manager", "System Manager"}
 
 
 def _command_method(name: str):
 	def method(self, **payload):
-		from gigafibre_dispatch.lifecycle.endpoint import http_command
-
 		return http_command(name, self.name, payload)
 
 	method.__name__ = name
@@ -50,8 +50,6 @@ def _command_method(name: str):
 @frappe.whitelist(methods=["POST"])
 def intake(**payload) -> Response:
 	"""Create a job through the lifecycle: POST /api/v2/method/Dispatch Job/intake."""
-	from gigafibre_dispatch.lifecycle.endpoint import http_command
-
 	return http_command("intake", None, payload)
 
 
@@ -101,8 +99,6 @@ class DispatchJob(Document):
 				),
 				frappe.PermissionError,
 			)
-		from gigafibre_dispatch.lifecycle.commands import record_direct_delete
-
 		record_direct_delete(self)  # the intake row stays (hooks: ignore_links_on_delete); so does this one
 
 	def validate(self):
@@ -133,9 +129,9 @@ class DispatchJob(Document):
 			booked = [f for f in BOOKING_FIELDS if self.get(f)]
 			if booked and not (self.is_recurring or self.flags.materialized or self.flags.ignore_permissions):
 				frappe.throw(
-					_("{0}: a new job is booked through its commands (Propose Schedule, then Confirm Schedule)").format(
-						", ".join(_(self.meta.get_label(f)) for f in booked)
-					),
+					_(
+						"{0}: a new job is booked through its commands (Propose Schedule, then Confirm Schedule)"
+					).format(", ".join(_(self.meta.get_label(f)) for f in booked)),
 					frappe.PermissionError,
 				)
 			return
@@ -150,13 +146,11 @@ class DispatchJob(Document):
 				),
 				frappe.PermissionError,
 			)
-		if frappe.session.user != "Administrator" and not (set(frappe.get_roles()) & EDITOR_ROLES):
+		if not is_dispatcher():
 			frappe.throw(_("Use the job's commands to act on it"), frappe.PermissionError)
 
 	def after_insert(self):
 		if not self.flags.via_command and not self.flags.ignore_lifecycle:
-			from gigafibre_dispatch.lifecycle.commands import record_direct_insert
-
 			record_direct_insert(self)
 
 	def _depends_on_of(self, name: str) -> str | None:

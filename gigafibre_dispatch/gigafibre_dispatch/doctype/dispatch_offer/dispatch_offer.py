@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import now_datetime
 
 from gigafibre_dispatch.engine import offers
 from gigafibre_dispatch.utils.errors import engine_errors
@@ -25,3 +26,15 @@ class DispatchOffer(Document):
 		if (self.displacement or 0) < 0 or (self.hourly_rate or 0) < 0:
 			frappe.throw(_("Prices cannot be negative"))
 		self.amount = offers.offer_amount(self.displacement or 0, self.hourly_rate or 0, self.duration_h or 0)
+
+
+def expire_offers():
+	"""Scheduled (every minute): open or pending offers past their expiry become expired."""
+	for name in frappe.get_all(
+		"Dispatch Offer",
+		filters={"status": ("in", ("open", "pending")), "expires_at": ("<=", now_datetime())},
+		pluck="name",
+	):
+		doc = frappe.get_doc("Dispatch Offer", name)
+		doc.status = "expired"
+		doc.save(ignore_permissions=True)

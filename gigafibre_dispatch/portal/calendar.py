@@ -1,4 +1,4 @@
-"""The iCal feed served at /dispatch/calendar/<technician>.ics (see www_renderers.CalendarFeed)."""
+"""The iCal feed served at /dispatch/calendar/<technician>.ics (see portal/renderers.py: CalendarFeed)."""
 
 from collections import OrderedDict
 
@@ -6,8 +6,8 @@ import frappe
 from frappe.utils import now_datetime
 from werkzeug.wrappers import Response
 
-from gigafibre_dispatch.api.publish import base_url, publish_window
 from gigafibre_dispatch.engine.ical import ical_token_valid, render_feed
+from gigafibre_dispatch.portal.links import base_url, publish_window
 
 
 class EventCache:

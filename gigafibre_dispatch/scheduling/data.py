@@ -14,6 +14,7 @@ from frappe.utils import get_datetime, get_time, getdate
 from gigafibre_dispatch.engine.availability import Absence, ExtraShift, default_week, parse_weekly_schedule
 from gigafibre_dispatch.engine.models import Assist, JobInfo, TagReq, TechInfo
 from gigafibre_dispatch.engine.ranking import ScoreWeights
+from gigafibre_dispatch.engine.states import INACTIVE_STATES
 
 TECH_FIELDS = (
 	"name",
@@ -51,9 +52,6 @@ BOARD_JOB_FIELDS = (
 	"template_id",
 )
 JOB_FIELDS = (*BOARD_JOB_FIELDS, "depends_on", "customer", "service_location", "published")
-
-# Statuses that no longer occupy a technician's time on the board or in slot search.
-INACTIVE_JOB_STATUSES = ("Cancelled",)
 
 
 def settings():
@@ -261,7 +259,7 @@ def load_jobs_between(
 	filters = [
 		["scheduled_start", "<", end],
 		["scheduled_end", ">", start],
-		["status", "not in", INACTIVE_JOB_STATUSES],
+		["status", "not in", INACTIVE_STATES],
 		["is_recurring", "=", 0],
 	]
 	if tech_ids is not None:
@@ -333,7 +331,7 @@ def load_hours_by_tech(day: date, tech_ids: list[str] | None = None) -> dict[str
 		.select(job.assigned_technician, Sum(job.duration_h))
 		.where(job.scheduled_start >= start)
 		.where(job.scheduled_start < end)
-		.where(job.status.notin(INACTIVE_JOB_STATUSES))
+		.where(job.status.notin(INACTIVE_STATES))
 		.where(job.is_recurring == 0)
 		.where(job.assigned_technician.isnotnull())
 		.groupby(job.assigned_technician)

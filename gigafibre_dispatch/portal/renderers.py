@@ -1,10 +1,13 @@
-"""Custom page renderers (hooks: page_renderer)."""
+"""The technician side's page renderers (hooks: page_renderer): the portal page and the calendar feed."""
 
 import re
 
 import frappe
 from frappe.website.page_renderers.base_renderer import BaseRenderer
 from werkzeug.wrappers import Response
+
+from gigafibre_dispatch.portal.calendar import feed_response
+from gigafibre_dispatch.portal.context import page_context
 
 CALENDAR_PATH = re.compile(r"^dispatch/calendar/([^/]+)\.ics$")
 
@@ -18,8 +21,6 @@ class CalendarFeed(BaseRenderer):
 		return bool(CALENDAR_PATH.match(self.path))
 
 	def render(self) -> Response:
-		from gigafibre_dispatch.api.ical import feed_response
-
 		technician = CALENDAR_PATH.match(self.path).group(1)
 		return feed_response(technician, frappe.form_dict.get("token"))
 
@@ -37,8 +38,6 @@ class TechnicianPortal(BaseRenderer):
 		return bool(PORTAL_PATH.match(self.path))
 
 	def render(self) -> Response:
-		from gigafibre_dispatch.api.portal import page_context
-
 		token = PORTAL_PATH.match(self.path).group(1)
 		context = page_context(token, frappe.form_dict.get("job"))
 		html = frappe.render_template("gigafibre_dispatch/www/t.html", context)

@@ -1,0 +1,56 @@
+"""A technician's links: the magic link to the portal and the webcal URL of the calendar feed."""
+
+from datetime import datetime, time, timedelta
+
+import frappe
+from frappe import _
+from frappe.utils import get_url, now_datetime
+
+from gigafibre_dispatch.engine.ical import ical_token
+from gigafibre_dispatch.engine.magic import make_magic_token
+
+
+def base_url() -> str:
+	return (frappe.get_cached_doc("Dispatch Settings").public_base_url or get_url()).rstrip("/")
+
+
+def secret(field: str) -> str:
+	value = frappe.get_cached_doc("Dispatch Settings").get_password(field, raise_exception=False)
+	if not value:
+		frappe.throw(
+			_("{0} is not set: run bench --site {1} dispatch rotate-secrets").format(field, frappe.local.site)
+		)
+	return value
+
+
+def link_ttl_hours() -> int:
+	return int(frappe.get_cached_doc("Dispatch Settings").magic_link_ttl_hours or 72)
+
+
+def portal_url(token: str) -> str:
+	return f"{base_url()}/t/{token}"
+
+
+def magic_link_for(technician: str, job: str | None = None) -> str:
+	version = frappe.db.get_value("Dispatch Technician", technician, "link_version") or 0
+	token = make_magic_token(
+		technician,
+		secret("magic_link_secret"),
+		now=now_datetime(),
+		ttl_hours=link_ttl_hours(),
+		job=job,
+		version=version,
+	)
+	return portal_url(token)
+
+
+def ical_url_for(technician: str) -> str:
+	token = ical_token(technician, secret("ical_secret"))
+	host = base_url().split("://", 1)[-1]
+	return f"webcal://{host}/dispatch/calendar/{technician}.ics?token={token}"
+
+
+def publish_window(today=None) -> tuple[datetime, datetime]:
+	"""What a feed or a portal shows: 7 days back to 60 days ahead."""
+	today = datetime.combine(today or now_datetime().date(), time.min)
+	return today - timedelta(days=7), today + timedelta(days=61)

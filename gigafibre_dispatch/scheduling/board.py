@@ -1,0 +1,128 @@
+"""Everything the timeline draws for a date range, in a fixed number of queries."""
+
+from datetime import date, datetime, time, timedelta
+
+import frappe
+from frappe.utils import get_datetime, getdate, now_datetime
+
+from gigafibre_dispatch.engine import recurrence
+from gigafibre_dispatch.engine.board import build_board
+from gigafibre_dispatch.engine.states import CLOSED_STATES, INACTIVE_STATES
+from gigafibre_dispatch.scheduling import data
+from gigafibre_dispatch.scheduling.args import iso
+
+
+def board_data(
+	d_from: date,
+	d_to: date,
+	resource_type: str | None = None,
+	tags: set[str] | None = None,
+	technicians: list[str] | None = None,
+) -> dict:
+	filters = {"active": 1}
+	if resource_type:
+		filters["resource_type"] = resource_type
+	techs = data.load_techs(filters, names=technicians, date_from=d_from, date_to=d_to)
+	if tags:
+		techs = [t for t in techs if tags <= set(t.tags)]
+
+	start = datetime.combine(d_from, time.min)
+	end = datetime.combine(d_to + timedelta(days=1), time.min)
+	in_range = frappe.get_list(
+		"Dispatch Job",
+		filters=[
+			["scheduled_start", "<", end],
+			["scheduled_end", ">", start],
+			["status", "not in", INACTIVE_STATES],
+			["is_recurring", "=", 0],
+			["assigned_technician", "is", "set"],
+		],
+		fields=list(data.BOARD_JOB_FIELDS),
+		order_by="scheduled_start asc",
+		limit_page_length=0,
+	)
+	unassigned = frappe.get_list(
+		"Dispatch Job",
+		filters=[
+			["status", "not in", CLOSED_STATES],
+			["is_recurring", "=", 0],
+		],
+		or_filters=[["assigned_technician", "is", "not set"], ["scheduled_start", "is", "not set"]],
+		fields=list(data.BOARD_JOB_FIELDS),
+		order_by="creation asc",
+		limit_page_length=500,
+	)
+	jobs = data.attach_children(list(in_range) + list(unassigned))
+	board = build_board(
+		techs,
+		jobs,
+		d_from,
+		d_to,
+		ghosts=ghosts(start, end, in_range),
+		default_week=data.default_shift_week(),
+		routing=data.routing(),
+	)
+	board["generated_at"] = iso(now_datetime())
+	return board
+
+
+def ghosts(start: datetime, end: datetime, concrete_rows) -> list[dict]:
+	"""Unmaterialized occurrences of recurring templates in [start, end): two queries."""
+	templates = frappe.get_list(
+		"Dispatch Job",
+		filters=[
+			["is_recurring", "=", 1],
+			["scheduled_start", "<", end],
+			["status", "not in", INACTIVE_STATES],
+		],
+		fields=[
+			"name",
+			"subject",
+			"assigned_technician",
+			"scheduled_start",
+			"duration_h",
+			"recurrence_rule",
+			"recurrence_end",
+		],
+		limit_page_length=0,
+	)
+	if not templates:
+		return []
+	pauses: dict[str, list] = {}
+	for p in frappe.get_all(
+		"Dispatch Job Pause Period",
+		filters={"parenttype": "Dispatch Job", "parent": ("in", [t.name for t in templates])},
+		fields=["parent", "from_date", "to_date"],
+	):
+		pauses.setdefault(p.parent, []).append((getdate(p.from_date), getdate(p.to_date)))
+	done: dict[str, set] = {}
+	for row in concrete_rows:
+		if row.get("template_id"):
+			done.setdefault(row.template_id, set()).add(get_datetime(row.scheduled_start))
+	out = []
+	for t in templates:
+		try:
+			starts = recurrence.expand_occurrences(
+				t.recurrence_rule,
+				get_datetime(t.scheduled_start),
+				start,
+				end,
+				until=getdate(t.recurrence_end) if t.recurrence_end else None,
+				pauses=pauses.get(t.name, ()),
+				exclude=done.get(t.name, set()),
+			)
+		except Exception:
+			# A malformed rule saved before validation existed must not break the board.
+			frappe.log_error(title=f"Dispatch: bad recurrence rule on {t.name}")
+			continue
+		out.extend(
+			{
+				"template": t.name,
+				"tech_id": t.assigned_technician,
+				"start": s,
+				"duration_h": float(t.duration_h or 1),
+				"title": t.subject,
+			}
+			for s in starts
+		)
+	return out

@@ -1,0 +1,31 @@
+"""The drop rules' inputs: a job document, the technician, their jobs around that time, the dependency."""
+
+from datetime import datetime, time, timedelta
+
+import frappe
+
+from gigafibre_dispatch.engine import drop
+from gigafibre_dispatch.scheduling import data
+
+
+def validate_drop_rules(doc, technician: str, at: datetime) -> drop.DropCheck:
+	"""The engine's drop check for a job document on a technician at a time (board, API and commands)."""
+	info = data.job_info(doc)
+	info.start = at
+	day = at.date()
+	last = day + timedelta(days=max(1, int(info.duration_h // 24) + 1))
+	tech = data.load_techs(names=[technician], date_from=day, date_to=last)[0]
+	dependency = None
+	if doc.depends_on:
+		dependency = data.attach_children(
+			frappe.get_all("Dispatch Job", filters={"name": doc.depends_on}, fields=list(data.JOB_FIELDS))
+		)[0]
+	tech_jobs = data.load_jobs_between(
+		datetime.combine(day, time.min),
+		at + timedelta(hours=info.duration_h + 24),
+		tech_ids=[technician],
+		for_user=False,
+	)
+	return drop.check_drop(
+		info, tech, at, dependency=dependency, tech_jobs=tech_jobs, default_week=data.default_shift_week()
+	)

@@ -1,0 +1,107 @@
+"""Who is the best technician for a job, and when: the engine's ranking and slot search fed from the site."""
+
+from datetime import date, datetime, time, timedelta
+
+import frappe
+from frappe.utils import now_datetime
+
+from gigafibre_dispatch.engine import ranking, slots
+from gigafibre_dispatch.engine.models import JobInfo
+from gigafibre_dispatch.scheduling import data
+from gigafibre_dispatch.scheduling.args import ADHOC, iso
+from gigafibre_dispatch.utils.errors import engine_errors
+
+
+def rank_for(job: JobInfo, on_date: date, limit: int | None = None) -> list[ranking.RankedTech]:
+	techs = data.load_techs({"active": 1}, date_from=on_date, date_to=on_date)
+	load = data.load_hours_by_tech(on_date)
+	if job.id != ADHOC and job.tech_id and job.start and job.start.date() == on_date:
+		# The job itself does not count against the load of the technician it is already on.
+		load[job.tech_id] = max(0.0, load.get(job.tech_id, 0.0) - job.duration_h)
+	return ranking.rank_techs(
+		job,
+		techs,
+		load,
+		now_datetime(),
+		data.score_weights(),
+		on_date=on_date,
+		default_week=data.default_shift_week(),
+		limit=limit,
+	)
+
+
+def ranked_dict(r: ranking.RankedTech) -> dict:
+	return {
+		"technician": r.tech_id,
+		"technician_name": r.name,
+		"score": round(r.score, 2),
+		"breakdown": r.breakdown,
+		"warnings": r.warnings,
+	}
+
+
+def slots_for(job: JobInfo, start_date: date | None = None, limit: int | None = None) -> list[slots.Slot]:
+	s = data.settings()
+	horizon = data.setting_int("slot_horizon_days", 7, s)
+	now = now_datetime()
+	first_day = max(start_date or now.date(), now.date())
+	last_day = first_day + timedelta(days=horizon - 1)
+	techs = data.load_techs({"active": 1}, date_from=first_day, date_to=last_day)
+	ranked = ranking.rank_techs(
+		job,
+		techs,
+		data.load_hours_by_tech(first_day),
+		now,
+		data.score_weights(s),
+		default_week=data.default_shift_week(s),
+	)
+	# Technicians short of a required skill are offered only when nobody has it.
+	adequate = [r for r in ranked if not r.breakdown.get("tag_shortfall")]
+	rank = {r.tech_id: r.score for r in (adequate or ranked)}
+	eligible = [t for t in techs if t.id in rank]
+	busy = data.load_jobs_between(
+		datetime.combine(first_day, time.min),
+		datetime.combine(last_day + timedelta(days=1), time.min),
+		tech_ids=None,
+		for_user=False,  # every job occupies its technician, whoever may read it
+	)
+	busy = [j for j in busy if j.id != job.id]
+	with engine_errors():
+		return slots.suggest_slots(
+			eligible,
+			busy,
+			job.duration_h,
+			now,
+			start_date=first_day,
+			horizon_days=horizon,
+			per_tech=data.setting_int("slots_per_technician", 2, s),
+			limit=limit or data.setting_int("slot_count", 10, s),
+			buffer_min=data.setting_int("travel_buffer_min", 15, s),
+			granularity_min=data.setting_int("slot_granularity_min", 15, s),
+			default_week=data.default_shift_week(s),
+			rank=rank,
+		)
+
+
+def slot_dicts(found: list[slots.Slot]) -> list[dict]:
+	names = tech_names(s.tech_id for s in found)
+	return [
+		{
+			"technician": slot.tech_id,
+			"technician_name": names.get(slot.tech_id, slot.tech_id),
+			"start": iso(slot.start),
+			"end": iso(slot.end),
+			"score": round(slot.score, 2),
+		}
+		for slot in found
+	]
+
+
+def tech_names(ids) -> dict[str, str]:
+	ids = list(set(ids))
+	if not ids:
+		return {}
+	rows = frappe.get_all(
+		"Dispatch Technician", filters={"name": ("in", ids)}, fields=["name", "technician_name"]
+	)
+	return {r.name: r.technician_name for r in rows}
