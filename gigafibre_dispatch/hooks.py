@@ -18,8 +18,12 @@ before_tests = "gigafibre_dispatch.setup.site.before_tests"
 # Desk
 # ----
 app_include_css = []
-# Datetime fields render on benches whose air-datepicker has no seconds picker (see the file).
-app_include_js = ["/assets/gigafibre_dispatch/js/datetime_compat.js"]
+app_include_js = [
+	# Datetime fields render on benches whose air-datepicker has no seconds picker (see the file).
+	"/assets/gigafibre_dispatch/js/datetime_compat.js",
+	# Idempotency-Key UUIDs for Desk scripts (the technician portal, www/t.html, loads it too).
+	"/assets/gigafibre_dispatch/js/uuid4.js",
+]
 doctype_js = {}
 
 # Permissions

@@ -152,19 +152,9 @@ function run_command(frm, command) {
 	d.show();
 }
 
-function uuid4() {
-	// crypto.randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.
-	if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-	const b = crypto.getRandomValues(new Uint8Array(16));
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
 async function post_command(frm, command, payload) {
 	// One key per intended command: a retry of this same click would replay, not act twice.
-	const key = uuid4();
+	const key = gigafibre_dispatch.uuid4(); // public/js/uuid4.js (hooks: app_include_js)
 	const response = await fetch(`/api/v2/document/Dispatch%20Job/${encodeURIComponent(frm.doc.name)}/method/${command}`, {
 		method: "POST",
 		headers: {

@@ -1,0 +1,12 @@
+// A random (version 4) UUID for Idempotency-Key headers, shared by Desk (hooks: app_include_js) and the
+// technician portal. crypto.randomUUID exists only in secure contexts (https, localhost); getRandomValues
+// everywhere.
+window.gigafibre_dispatch = window.gigafibre_dispatch || {};
+gigafibre_dispatch.uuid4 = function () {
+	if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+	const b = crypto.getRandomValues(new Uint8Array(16));
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
