@@ -14,6 +14,7 @@ from gigafibre_dispatch.engine.ranking import (
 	ScoreWeights,
 	proximity_score,
 	rank_techs,
+	skill_score,
 )
 
 NOW = datetime(2026, 11, 23, 9, 0)  # a Monday
@@ -315,3 +316,41 @@ def test_lowest_adequate_level_ranks_first(required, levels, lat, lon, hours):
 	# Every adequate technician ranks above every inadequate one.
 	order = [level_of[r.tech_id] >= required for r in ranked]
 	assert order == sorted(order, reverse=True)
+
+
+# rank_techs inlines its scores for speed; proximity_score and skill_score are the readable reference.
+TAGS = ("Fibre", "Cuivre", "Nacelle")
+tag_reqs = st.lists(
+	st.builds(TagReq, st.sampled_from(TAGS), st.integers(1, 5), st.booleans()),
+	max_size=3,
+	unique_by=lambda t: t.tag,
+)
+tech_tags = st.dictionaries(st.sampled_from(TAGS), st.integers(1, 5), max_size=3)
+offsets = st.floats(-1.5, 1.5, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+	reqs=tag_reqs,
+	has=tech_tags,
+	dlat=offsets,
+	dlon=offsets,
+	weights=st.builds(
+		ScoreWeights,
+		proximity_multiplier=st.floats(0, 10),
+		proximity_max_km=st.floats(1, 300),
+		tag_surplus_penalty=st.floats(0, 50),
+		tag_shortfall_penalty=st.floats(0, 500),
+	),
+)
+def test_rank_techs_agrees_with_the_reference_scores(reqs, has, dlat, dlon, weights):
+	job = JobInfo("J", start=NOW, duration_h=1, lat=45.5, lon=-73.57, tags=reqs)
+	tech = TechInfo("T", lat=45.5 + dlat, lon=-73.57 + dlon, tags=has)
+	[r] = rank_techs(job, [tech], {}, NOW, weights)
+	distance = haversine_km(job.lat, job.lon, tech.lat, tech.lon)
+	assert r.breakdown["proximity"] == pytest.approx(round(proximity_score(distance, weights), 2), abs=0.011)
+	skill, surplus, shortfalls = skill_score(reqs, has, weights)
+	assert r.breakdown["skill"] == pytest.approx(round(skill, 2), abs=1e-9)
+	assert r.breakdown["tag_surplus"] == surplus
+	assert r.warnings == shortfalls
+	assert r.breakdown["tag_shortfall"] == [s["tag"] for s in shortfalls]

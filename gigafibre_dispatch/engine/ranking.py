@@ -59,7 +59,8 @@ SCORE_PARTS = ("proximity", "load", "overload", "gps", "skill")
 
 
 def proximity_score(distance_km: float | None, weights: ScoreWeights) -> float:
-	"""multiplier × max(0, max_km − distance): never grows with distance."""
+	"""multiplier × max(0, max_km − distance): never grows with distance. The reference of the score rank_techs
+	inlines in its hot loop (tests/test_ranking.py holds the two equal)."""
 	if distance_km is None:
 		return 0.0
 	return weights.proximity_multiplier * max(0.0, weights.proximity_max_km - distance_km)
@@ -68,7 +69,8 @@ def proximity_score(distance_km: float | None, weights: ScoreWeights) -> float:
 def skill_score(
 	job_tags: Iterable[TagReq], tech_tags: Mapping[str, int], weights: ScoreWeights
 ) -> tuple[float, int, list[dict]]:
-	"""(skill, surplus levels, shortfall warnings) of one technician for the job's tags."""
+	"""(skill, surplus levels, shortfall warnings) of one technician for the job's tags. The reference of the
+	score rank_techs inlines in its hot loop (tests/test_ranking.py holds the two equal)."""
 	surplus = 0
 	shortfalls = []
 	bonus = 0.0
