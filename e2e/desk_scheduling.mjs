@@ -32,6 +32,12 @@ try {
 
 	await page.goto(`${BASE}/app/dispatch-job/${JOB}`);
 	await page.waitForSelector(".page-actions .inner-group-button", { timeout: 30000 });
+	// Dates and times as the site shows them: "2026-11-24 08:30", in the site's zone, never "08:30:ss".
+	const shown = await page.locator('[data-fieldname="scheduled_start"] input').first().inputValue();
+	const stored = (await (await page.request.get(`${BASE}/api/method/frappe.client.get_value?doctype=Dispatch%20Job&filters=${encodeURIComponent(JSON.stringify({ name: JOB }))}&fieldname=scheduled_start`)).json()).message.scheduled_start;
+	if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(shown) || !stored.startsWith(shown)) fail(`Scheduled Start shows "${shown}" for ${stored}`);
+	const zone = await page.locator('[data-fieldname="scheduled_start"] .help-box, [data-fieldname="scheduled_start"] .control-value + .help-box').first().innerText().catch(() => "");
+	if (!zone.includes("America/Toronto")) fail(`Scheduled Start zone "${zone}"`);
 	await page.locator(".inner-group-button button", { hasText: "Dispatch" }).click();
 	await page.locator(".dropdown-menu.show a", { hasText: "Best Technicians" }).click();
 	const dialog = page.locator(".modal.show .modal-dialog");

@@ -56,6 +56,11 @@ def complete_setup(
 		settings.flags.ignore_mandatory = True
 		settings.save(ignore_permissions=True)
 		ran = True
+	# Desk reads these from the defaults, which System Settings only writes for the fields a save changed.
+	for key, value in wanted.items():
+		if frappe.db.get_default(key) != value:
+			frappe.db.set_default(key, value)
+			ran = True
 	if restart_schedule_clock():
 		ran = True
 	if ran:
