@@ -153,12 +153,20 @@ class Timeline:
 		items = self.items
 		prev_end, prev_loc, prev = self.first, self.home, None
 		for it in items:
+			if prev is None and not it.counts_cap:  # a continuous job keeps its own hours
+				prev_end, prev_loc, prev = it.end, it.loc, it
+				continue
 			if (not it.fixed or (prev is not None and not prev.fixed)) and prev_end + int(
 				mat[prev_loc, it.loc]
 			) > it.start:
 				return it.job if not it.fixed else prev.job
 			prev_end, prev_loc, prev = it.end, it.loc, it
-		if prev is not None and not prev.fixed and prev.end + int(mat[prev.loc, self.home]) > self.last:
+		if (
+			prev is not None
+			and not prev.fixed
+			and prev.counts_cap
+			and prev.end + int(mat[prev.loc, self.home]) > self.last
+		):
 			return prev.job
 		return None
 
