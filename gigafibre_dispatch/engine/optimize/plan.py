@@ -324,7 +324,8 @@ def _vehicles(pl: Planner, d: int, min_dur: int) -> list[Vehicle]:
 		spare = tl.cap - tl.used
 		if spare < min_dur:
 			continue
-		pieces = [p for p in tl.pieces() if p[1] - p[0] >= min_dur]
+		# A stretch too short for one job, or for the drive between its two ends, takes nothing.
+		pieces = [p for p in tl.pieces() if p[1] - p[0] >= min_dur + int(pl.mat[p[2], p[3]])]
 		total = sum(b - a for a, b, _, _ in pieces)
 		for a, b, sl, el in pieces:
 			cap = spare if len(pieces) == 1 else spare * (b - a) // total

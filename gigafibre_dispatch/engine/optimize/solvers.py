@@ -145,7 +145,7 @@ class OrToolsSolver:
 	name = "ortools"
 
 	def __init__(
-		self, first_solution: str = "PARALLEL_CHEAPEST_INSERTION", metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+		self, first_solution: str = "LOCAL_CHEAPEST_INSERTION", metaheuristic: str = "GUIDED_LOCAL_SEARCH"
 	):
 		self.first_solution = first_solution
 		self.metaheuristic = metaheuristic
