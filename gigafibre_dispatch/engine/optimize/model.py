@@ -53,6 +53,10 @@ class OptimizeRequest:
 	routing: RoutingProvider = field(default_factory=OfflineRouting)
 	time_limit_s: float = 10.0
 	seed: int = 0
+	# True: the solver searches to the end of its exploration level, never stopped by the clock, so the same
+	# request always gives the same proposal (slower on big instances). False: the time limit stops it,
+	# and a loaded machine may stop it at a different point.
+	deterministic: bool = False
 	min_gap_min: int = 0  # extra minutes kept between consecutive jobs on top of travel
 
 

@@ -443,7 +443,7 @@ def optimize(req: OptimizeRequest, solver: "Solver | str | None" = None) -> Prop
 				for t in tasks:
 					t.bonus = 0  # VROOM ranks priority before the number of jobs placed: placing comes first
 			left = max(0.2, (budget_end - _time.perf_counter()) / (len(work_days) - k))
-			routes = solver.solve(problem, left, req.seed)
+			routes = solver.solve(problem, None if req.deterministic else left, req.seed)
 			_apply(pl, problem, routes, ready)
 			pl.sanitize(d)
 		_repair(st, pl, d, ready + [r for r in pending if r.assists or r.job.depends_on])

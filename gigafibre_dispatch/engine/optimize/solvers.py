@@ -49,7 +49,9 @@ Routes = list[list[int]]
 class Solver(Protocol):
 	name: str
 
-	def solve(self, problem: RoutingProblem, time_limit_s: float, seed: int) -> Routes: ...
+	def solve(self, problem: RoutingProblem, time_limit_s: float | None, seed: int) -> Routes:
+		"""Routes per vehicle; time_limit_s None = search to the end (deterministic)."""
+		...
 
 
 def _sub_matrix(problem: RoutingProblem, locs: list[int]):
@@ -70,7 +72,7 @@ class VroomSolver:
 		self.exploration_level = exploration_level
 		self.threads = threads
 
-	def solve(self, problem: RoutingProblem, time_limit_s: float, seed: int) -> Routes:
+	def solve(self, problem: RoutingProblem, time_limit_s: float | None, seed: int) -> Routes:
 		from datetime import timedelta
 
 		import numpy as np
@@ -124,8 +126,8 @@ class VroomSolver:
 		inp.add_job(jobs)
 		sol = inp.solve(
 			exploration_level=self.exploration_level,
-			nb_threads=self.threads,
-			timeout=timedelta(seconds=max(0.05, time_limit_s)),
+			nb_threads=1 if time_limit_s is None else self.threads,  # threads race: one for determinism
+			timeout=None if time_limit_s is None else timedelta(seconds=max(0.05, time_limit_s)),
 		)
 		routes: Routes = [[] for _ in problem.vehicles]
 		df = sol.routes
@@ -150,7 +152,7 @@ class OrToolsSolver:
 		self.first_solution = first_solution
 		self.metaheuristic = metaheuristic
 
-	def solve(self, problem: RoutingProblem, time_limit_s: float, seed: int) -> Routes:
+	def solve(self, problem: RoutingProblem, time_limit_s: float | None, seed: int) -> Routes:
 		from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 		V, T = len(problem.vehicles), len(problem.tasks)
@@ -218,7 +220,10 @@ class OrToolsSolver:
 		params.local_search_metaheuristic = getattr(
 			routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic
 		)
-		params.time_limit.FromMilliseconds(max(50, int(time_limit_s * 1000)))
+		if time_limit_s is None:  # deterministic: a bounded number of solutions instead of a clock
+			params.solution_limit = 20 * (V + T)
+		else:
+			params.time_limit.FromMilliseconds(max(50, int(time_limit_s * 1000)))
 		solution = routing.SolveWithParameters(params)
 		routes: Routes = [[] for _ in problem.vehicles]
 		if solution is None:
