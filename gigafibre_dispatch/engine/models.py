@@ -1,7 +1,7 @@
 """Plain data the scheduling rules work on."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from .availability import Absence, ExtraShift
 from .states import STATES
@@ -60,6 +60,8 @@ class JobInfo:
 	depends_on: str | None = None
 	assistants: list[Assist] = field(default_factory=list)
 	title: str = ""
+	pinned: bool = False  # placed by hand: the optimizer never moves it
+	requested_date: date | None = None  # the customer's date: placing it later counts as lateness
 
 	@property
 	def end(self) -> datetime | None:

@@ -1,0 +1,451 @@
+"""Planners: the optimizer (a solver library day by day, then a repair pass) and the seed's greedy loop.
+
+Both start from the same state (fixed jobs in place), place movable jobs on copies of the technician-days
+and return a Proposal; neither changes a job.
+"""
+
+import time as _time
+from datetime import datetime
+
+from ..geo import OfflineRouting, haversine_km
+from ..ranking import rank_techs
+from .model import REASONS, Kpis, Move, OptimizeRequest, Proposal, Unplaced
+from .solvers import SOLVERS, RoutingProblem, Solver, Task, Vehicle
+from .state import BIG, JobRef, State
+from .timeline import Item, Timeline
+
+DEFAULT_SOLVER = "vroom"
+ASSIST_STEP_MIN = 5
+
+
+def _clone(tl: Timeline) -> Timeline:
+	c = Timeline(tl.tech, tl.day, tl.windows, tl.home, tl.cap)
+	c.items = list(tl.items)
+	c.used = tl.used
+	return c
+
+
+class Planner:
+	def __init__(self, st: State):
+		self.st = st
+		self.mat = st.mat
+		self.days = [{ti: _clone(tl) for ti, tl in day.items()} for day in st.days]
+		self.placed: dict[str, tuple[int, int, int]] = {}  # job -> (tech, start, end)
+
+	# Placing.
+	def place(self, ref: JobRef, ti: int, s: int) -> None:
+		e = s + ref.dur
+		cont = ref.job.continuous
+		jid = ref.job.id
+		first = s // 1440
+		last = (e - 1) // 1440 if cont else first
+		for d in range(first, min(last, self.st.ndays - 1) + 1):
+			tl = self.days[d].get(ti)
+			if tl is not None:
+				tl.add(Item(s, e, ref.loc, jid, False, not cont))
+		for ati, amin in ref.assists:
+			tl = self.days[first].get(ati)
+			if tl is not None:
+				tl.add(Item(s, s + amin, ref.loc, jid, False, True))
+		self.placed[jid] = (ti, s, e)
+
+	def unplace(self, jid: str) -> None:
+		ti, s, e = self.placed.pop(jid)
+		for d in range(s // 1440, min((e - 1) // 1440, self.st.ndays - 1) + 1):
+			for tl in self.days[d].values():
+				tl.remove(jid)
+
+	def sanitize(self, d: int) -> None:
+		"""Take out any placed job that breaks a travel rule (none should; never emit one that does)."""
+		for tl in self.days[d].values():
+			while (jid := tl.conflict(self.mat)) is not None:
+				self.unplace(jid)
+
+	def static_reason(self, ref: JobRef) -> str | None:
+		if ref.loc is None:
+			return "no_coordinates"
+		if not ref.techs:
+			return "no_skill"
+		if any(ati < 0 for ati, _ in ref.assists):
+			return "assistant_unavailable"
+		if not ref.job.continuous:
+			longest = 0
+			for day in self.days:
+				for ti in ref.techs:
+					tl = day.get(ti)
+					if tl is not None:
+						longest = max(longest, max(b - a for a, b in tl.windows))
+			if longest < ref.dur:
+				return "no_window"
+		return None
+
+	def insert(self, ref: JobRef, tl: Timeline, release: int, deadline: int, earliest: bool):
+		"""(start, added travel) for `ref` on `tl`, assistants included, or None."""
+		latest_end = min(deadline, (tl.day + 1) * 1440)
+		if not ref.assists:
+			return tl.insertion(self.mat, ref.loc, ref.dur, release, latest_end, earliest)
+		found = tl.insertion(self.mat, ref.loc, ref.dur, release, latest_end, True)
+		if found is None:
+			return None
+		others = []
+		for ati, amin in ref.assists:
+			atl = self.days[tl.day].get(ati)
+			if atl is None or ati == tl.tech:
+				return None
+			others.append((atl, amin))
+		s = found[0]
+		while s + ref.dur <= latest_end and s + ref.dur <= tl.last:
+			if tl.fits_at(self.mat, ref.loc, s, ref.dur) and all(
+				atl.fits_at(self.mat, ref.loc, s, amin) for atl, amin in others
+			):
+				return s, found[1]
+			s += ASSIST_STEP_MIN
+		return None
+
+	def place_continuous(self, ref: JobRef, release: int) -> bool:
+		"""A continuous job runs whole from a start inside a working window, across nights if need be,
+		never over an absence or another job; it does not count toward the daily cap."""
+		st = self.st
+		mat = self.mat
+		order = sorted(ref.techs, key=lambda ti: (int(mat[ti, ref.loc]), st.techs[ti].id))
+		for d in range(st.ndays):
+			for ti in order:
+				tl = self.days[d].get(ti)
+				if tl is None:
+					continue
+				for ws, we in tl.windows:
+					s = max(ws + int(mat[tl.home, ref.loc]) if ws == tl.first else ws, release)
+					if s >= we:
+						continue
+					if self._continuous_fits(ref, ti, s):
+						self.place(ref, ti, s)
+						return True
+		return False
+
+	def _continuous_fits(self, ref: JobRef, ti: int, s: int) -> bool:
+		st = self.st
+		e = s + ref.dur
+		if e > st.deadline_of(ref):
+			return False
+		if any(a < e and s < b for a, b in st.absences[ti]):
+			return False
+		for d in range(s // 1440, min((e - 1) // 1440, st.ndays - 1) + 1):
+			tl = self.days[d].get(ti)
+			if tl is not None and not tl.fits_at(self.mat, ref.loc, s, ref.dur, window=False, cap=False):
+				return False
+		for f in st.fixed_by_tech.get(ti, ()):
+			if f[0] < e + int(self.mat[ref.loc, f[2]]) and s < f[1] + int(self.mat[f[2], ref.loc]):
+				return False
+		return True
+
+	# Measuring.
+	def kpis(self, refs: list[JobRef]) -> Kpis:
+		st = self.st
+		mat = self.mat
+		routing = st.req.routing
+		detour = routing.detour_factor if isinstance(routing, OfflineRouting) else 1.0
+		pts = st.points
+		k = Kpis()
+		job_min: dict[int, int] = {}
+		window_min: dict[int, int] = {}
+		for day in self.days:
+			for ti, tl in day.items():
+				window_min[ti] = window_min.get(ti, 0) + sum(b - a for a, b in tl.windows)
+				if not tl.items:
+					continue
+				job_min[ti] = job_min.get(ti, 0) + tl.used
+				travel = tl.route_travel(mat)
+				k.travel_min += travel
+				k.overtime_min += max(0, tl.used + travel - tl.cap)
+				loc = tl.home
+				for it in [*tl.items, None]:
+					nxt = it.loc if it is not None else tl.home
+					if nxt != loc:
+						k.travel_km += haversine_km(*pts[loc], *pts[nxt]) * detour
+					loc = nxt
+		k.travel_km = round(k.travel_km, 1)
+		for ref in refs:
+			p = self.placed.get(ref.job.id)
+			if p is None:
+				continue
+			k.placed += 1
+			if ref.due is not None and p[2] > ref.due:
+				k.late_jobs += 1
+				k.lateness_h += (p[2] - ref.due) / 60
+		k.lateness_h = round(k.lateness_h, 2)
+		k.utilisation = {
+			st.techs[ti].id: round(job_min.get(ti, 0) / w, 3) for ti, w in sorted(window_min.items()) if w
+		}
+		return k
+
+	def prev_travel(self, ref: JobRef) -> int:
+		ti, s, _ = self.placed[ref.job.id]
+		tl = self.days[s // 1440].get(ti)
+		loc = tl.home
+		for it in tl.items:
+			if it.job == ref.job.id and it.start == s:
+				return int(self.mat[loc, it.loc])
+			loc = it.loc
+		return 0
+
+
+def _before(st: State) -> Planner:
+	"""The plan as it stands: booked movable jobs where they are."""
+	pl = Planner(st)
+	for ref in st.movable:
+		if ref.booked:
+			ti = st.tech_index[ref.job.tech_id]
+			pl.place(ref, ti, st.minute_of(ref.job.start))
+	return pl
+
+
+def _proposal(st: State, pl: Planner, reasons: dict[str, str], solver: str, t0: float) -> Proposal:
+	moves, unplaced, assignments = [], [], {}
+	for ref in st.movable:
+		j = ref.job
+		p = pl.placed.get(j.id)
+		if p is None:
+			code = reasons.get(j.id, "no_capacity")
+			if code == "no_capacity" and ref.assists:
+				code = "assistant_unavailable"
+			unplaced.append(Unplaced(j.id, code, REASONS[code]))
+			continue
+		ti, s, e = p
+		tech_id, start = st.techs[ti].id, st.at(s)
+		assignments[j.id] = (tech_id, start)
+		if ref.booked and j.tech_id == tech_id and j.start == start:
+			continue
+		moves.append(Move(j.id, j.tech_id, j.start, tech_id, start, st.at(e), pl.prev_travel(ref)))
+	moves.sort(key=lambda m: (m.to_start, m.to_tech, m.job))
+	unplaced.sort(key=lambda u: u.job)
+	return Proposal(
+		moves,
+		unplaced,
+		_before(st).kpis(st.movable),
+		pl.kpis(st.movable),
+		solver,
+		_time.perf_counter() - t0,
+		assignments,
+	)
+
+
+def _triage(st: State, pl: Planner, refs: list[JobRef], reasons: dict[str, str]) -> list[JobRef]:
+	"""Static reasons first, continuous jobs placed whole; the regular jobs left to plan."""
+	regular = []
+	for ref in refs:
+		code = pl.static_reason(ref)
+		if code:
+			reasons[ref.job.id] = code
+		elif ref.job.continuous:
+			release = st.release_of(ref, pl.placed)
+			if release is None:
+				reasons[ref.job.id] = "dependency"
+			elif not pl.place_continuous(ref, release):
+				reasons[ref.job.id] = "continuous_no_room"
+		else:
+			regular.append(ref)
+	return regular
+
+
+def _final_reasons(st: State, pl: Planner, regular: list[JobRef], reasons: dict[str, str]) -> None:
+	for ref in regular:
+		if ref.job.id not in pl.placed and ref.job.id not in reasons:
+			reasons[ref.job.id] = "dependency" if st.release_of(ref, pl.placed) is None else "no_capacity"
+
+
+# The seed's greedy loop.
+def greedy(req: OptimizeRequest) -> Proposal:
+	"""The seed's auto-distribute: each job by priority, the ranking's best technician with a free slot
+	(earliest start that fits travel, shifts and the cap), day by day from the first."""
+	t0 = _time.perf_counter()
+	st = State(req)
+	pl = Planner(st)
+	reasons: dict[str, str] = {}
+	refs = sorted(st.movable, key=lambda r: (r.rank, r.due if r.due is not None else BIG, r.job.id))
+	regular = _triage(st, pl, refs, reasons)
+	now = req.now or st.t0
+	todo = regular
+	while todo:
+		deferred = []
+		progress = False
+		for ref in todo:
+			release = st.release_of(ref, pl.placed)
+			if release is None:
+				deferred.append(ref)
+				continue
+			if _greedy_one(st, pl, ref, release, now):
+				progress = True
+		if not progress:
+			break
+		todo = deferred
+	_final_reasons(st, pl, regular, reasons)
+	return _proposal(st, pl, reasons, "greedy", t0)
+
+
+def _greedy_one(st: State, pl: Planner, ref: JobRef, release: int, now: datetime) -> bool:
+	deadline = st.deadline_of(ref)
+	techs = [st.techs[ti] for ti in ref.techs]
+	for d in range(max(0, release // 1440), st.ndays):
+		day = pl.days[d]
+		if not day:
+			continue
+		cands = [t for t in techs if st.tech_index[t.id] in day]
+		load = {t.id: day[st.tech_index[t.id]].used / 60 for t in cands}
+		for rt in rank_techs(ref.job, cands, load, now):
+			ti = st.tech_index[rt.tech_id]
+			found = pl.insert(ref, day[ti], release, deadline, True)
+			if found is not None:
+				pl.place(ref, ti, found[0])
+				return True
+	return False
+
+
+# The optimizer.
+def _soft_costs(st: State, ref: JobRef) -> dict[int, int]:
+	w = st.req.weights
+	tags = ref.job.tags
+	if not tags:
+		return {}
+	out = {}
+	for ti in ref.techs:
+		have = st.techs[ti].tags
+		surplus = sum(have.get(t.tag, 0) - t.level for t in tags if t.required)
+		missing_wanted = sum(1 for t in tags if not t.required and not have.get(t.tag))
+		cost = int(round(w.tag_surplus * surplus + w.tag_wanted_bonus * missing_wanted))
+		if cost:
+			out[ti] = cost
+	return out
+
+
+def _vehicles(pl: Planner, d: int, min_dur: int) -> list[Vehicle]:
+	out = []
+	for ti in sorted(pl.days[d]):
+		tl = pl.days[d][ti]
+		spare = tl.cap - tl.used
+		if spare < min_dur:
+			continue
+		# A stretch too short for one job, or for the drive between its two ends, takes nothing.
+		pieces = [p for p in tl.pieces() if p[1] - p[0] >= min_dur + int(pl.mat[p[2], p[3]])]
+		total = sum(b - a for a, b, _, _ in pieces)
+		for a, b, sl, el in pieces:
+			cap = spare if len(pieces) == 1 else spare * (b - a) // total
+			out.append(Vehicle(ti, a, b, sl, el, cap))
+	return out
+
+
+def _apply(pl: Planner, problem: RoutingProblem, routes, refs: list[JobRef]) -> None:
+	"""Times from the solver's order, every rule checked again; a job that does not fit is left out."""
+	mat = pl.mat
+	for vi, route in enumerate(routes):
+		if not route:
+			continue
+		v = problem.vehicles[vi]
+		kept: list[tuple[int, int]] = []
+		t, loc, used = v.start, v.start_loc, 0
+		for k in route:
+			task = problem.tasks[k]
+			s = max(t + int(mat[loc, task.loc]), task.earliest)
+			if s > task.latest or s + task.service > v.end or used + task.service > v.cap:
+				continue
+			kept.append((k, s))
+			t, loc, used = s + task.service, task.loc, used + task.service
+		while kept:
+			k, s = kept[-1]
+			task = problem.tasks[k]
+			if s + task.service + int(mat[task.loc, v.end_loc]) <= v.end:
+				break
+			kept.pop()
+		for k, s in kept:
+			pl.place(refs[k], v.tech, s)
+
+
+def _repair(st: State, pl: Planner, d: int, pending: list[JobRef]) -> None:
+	"""Cheapest insertion on day d for what the solver left (and what its placements unlocked)."""
+	day = pl.days[d]
+	day_end = (d + 1) * 1440
+	for _ in range(4):
+		progress = False
+		for ref in pending:
+			if ref.job.id in pl.placed:
+				continue
+			release = st.release_of(ref, pl.placed)
+			if release is None or release >= day_end:
+				continue
+			deadline = st.deadline_of(ref)
+			best = None
+			for ti in ref.techs:
+				tl = day.get(ti)
+				if tl is None or tl.cap - tl.used < ref.dur:
+					continue
+				found = pl.insert(ref, tl, release, deadline, False)
+				if found is not None and (best is None or found[1] < best[1]):
+					best = (ti, found[0], found[1])
+			if best is not None:
+				pl.place(ref, best[0], best[1])
+				progress = True
+		if not progress:
+			break
+
+
+def optimize(req: OptimizeRequest, solver: "Solver | str | None" = None) -> Proposal:
+	"""Place the movable jobs of `req` without touching fixed ones; return a proposal (nothing changes).
+
+	Day by day, earliest first: the day's free stretches become vehicles, the jobs ready that day (predecessor
+	placed or done, no assistant) become tasks, the solver routes them; a cheapest-insertion pass then places
+	what is left, dependants of jobs placed that day and jobs with assistants. What stays is carried to the
+	next day."""
+	t0 = _time.perf_counter()
+	if solver is None or isinstance(solver, str):
+		solver = SOLVERS[solver or DEFAULT_SOLVER]()
+	st = State(req)
+	pl = Planner(st)
+	reasons: dict[str, str] = {}
+	refs = sorted(st.movable, key=st.priority_key)
+	regular = _triage(st, pl, refs, reasons)
+	soft = {ref.job.id: _soft_costs(st, ref) for ref in regular}
+	w = req.weights
+	work_days = [d for d in range(st.ndays) if pl.days[d]]
+	budget_end = t0 + req.time_limit_s * 0.85
+	for k, d in enumerate(work_days):
+		pending = [r for r in regular if r.job.id not in pl.placed]
+		if not pending:
+			break
+		day_start, day_end = d * 1440, (d + 1) * 1440
+		assisted = [r for r in pending if r.assists]
+		if assisted:  # two technicians at once: placed before the solver fills the day
+			_repair(st, pl, d, assisted)
+			pending = [r for r in pending if r.job.id not in pl.placed]
+		min_dur = min(r.dur for r in pending)
+		vehicles = _vehicles(pl, d, min_dur)
+		capacity = sum(min(v.end - v.start, v.cap) for v in vehicles)
+		ready, tasks, load = [], [], 0
+		for ref in pending:
+			if ref.assists:
+				continue
+			release = st.release_of(ref, pl.placed)
+			if release is None or release >= day_end:
+				continue
+			latest = min(st.deadline_of(ref), day_end) - ref.dur
+			earliest = max(release, day_start)
+			if latest < earliest:
+				continue
+			bonus = (3 - ref.rank) + (10 if ref.due is not None and ref.due <= day_end else 0)
+			ready.append(ref)
+			tasks.append(
+				Task(ref.loc, ref.dur, earliest, latest, frozenset(ref.techs), bonus, soft[ref.job.id])
+			)
+			load += ref.dur
+			if load > 1.6 * capacity + 600:
+				break
+		if tasks and vehicles:
+			problem = RoutingProblem(st.mat, vehicles, tasks, w.travel, w.overtime, w.balance)
+			if getattr(solver, "priority_before_count", False):
+				for t in tasks:
+					t.bonus = 0  # VROOM ranks priority before the number of jobs placed: placing comes first
+			left = max(0.2, (budget_end - _time.perf_counter()) / (len(work_days) - k))
+			routes = solver.solve(problem, None if req.deterministic else left, req.seed)
+			_apply(pl, problem, routes, ready)
+			pl.sanitize(d)
+		_repair(st, pl, d, ready + [r for r in pending if r.assists or r.job.depends_on])
+	_final_reasons(st, pl, regular, reasons)
+	return _proposal(st, pl, reasons, solver.name, t0)
