@@ -99,8 +99,25 @@ def get_board(
 		for t in visible
 		if t.gps_fix_at
 	}
+	result["coords"] = _coords(result)
+	result["tile_url"] = frappe.get_cached_doc("Dispatch Settings").get("map_tile_url") or None
 	result["now"] = args.iso(now_datetime())
 	return result
+
+
+def _coords(result: dict) -> dict:
+	"""{job: [lat, lon]} of the jobs on the board (rows and tray), for the map: one query."""
+	names = {s["job"] for r in result["resources"] for s in r["segments"] if s["type"] == "job"}
+	names |= {u["job"] for u in result["unassigned"]}
+	if not names:
+		return {}
+	# get_all: these names come from the permission-aware lists above.
+	rows = frappe.get_all(
+		"Dispatch Job",
+		filters={"name": ("in", list(names)), "latitude": ("is", "set")},
+		fields=["name", "latitude", "longitude"],
+	)
+	return {r.name: [r.latitude, r.longitude] for r in rows if r.latitude or r.longitude}
 
 
 @frappe.whitelist(methods=["GET", "POST"])

@@ -1,0 +1,295 @@
+// The board's state: a view of the server's truth. Every change is a call to api/board.py (a lifecycle command
+// underneath); the display may run ahead (optimistic) but the server's answer, or a reload, always wins.
+import { defineStore } from "pinia";
+import { api, uuid4 } from "./api";
+import { add_days, day_min, monday_of, to_min, from_min, today_site } from "./time";
+
+const SAVED = "gigafibre_dispatch_board:v1";
+const PRIORITY_RANK = { urgent: 0, high: 1, medium: 2, low: 3 };
+
+function saved() {
+	try {
+		return JSON.parse(localStorage.getItem(SAVED) || "{}");
+	} catch (e) {
+		return {};
+	}
+}
+
+export const useBoard = defineStore("gigafibre_dispatch_board", {
+	state: () => {
+		const s = saved();
+		return {
+			view: s.view || "day",
+			date: today_site(),
+			resource_type: s.resource_type || "",
+			categories: s.categories || [],
+			tags: s.tags || [],
+			tray_sort: s.tray_sort || "priority",
+			show_map: !!s.show_map,
+			planning: false,
+			data: null,
+			loading: false,
+			error: null,
+			selected: null,
+			selected_row: null,
+			card: null,
+			timeline: [],
+			undo_stack: [],
+			live: "connecting",
+			busy: 0,
+			clock_offset: 0,
+			tray_selection: [],
+			last_loaded_at: 0,
+			in_flight: {},
+		};
+	},
+	getters: {
+		range(state) {
+			if (state.view === "week") {
+				const from = monday_of(state.date);
+				return [from, add_days(from, 6)];
+			}
+			if (state.view === "month") {
+				const first = `${state.date.slice(0, 8)}01`;
+				const from = monday_of(first);
+				return [from, add_days(from, 41)];
+			}
+			return [state.date, state.date];
+		},
+		resources(state) {
+			if (!state.data) return [];
+			return state.data.resources.filter(
+				(r) => !state.categories.length || state.categories.includes(r.category || "")
+			);
+		},
+		all_categories(state) {
+			if (!state.data) return [];
+			return [...new Set(state.data.resources.map((r) => r.category || ""))].sort();
+		},
+		tray(state) {
+			if (!state.data) return [];
+			const rows = [...state.data.unassigned];
+			if (state.tray_sort === "priority") {
+				rows.sort(
+					(a, b) =>
+						(PRIORITY_RANK[a.priority] ?? 9) - (PRIORITY_RANK[b.priority] ?? 9) ||
+						String(a.job).localeCompare(String(b.job))
+				);
+			}
+			return rows; // "age": the server's order, oldest first
+		},
+		job_index(state) {
+			const index = {};
+			if (!state.data) return index;
+			for (const r of state.data.resources) {
+				for (const s of r.segments) {
+					if (s.type === "job") index[s.job] = { ...s, technician: r.id, technician_name: r.name };
+				}
+			}
+			for (const u of state.data.unassigned) index[u.job] = { ...u, type: "tray" };
+			return index;
+		},
+	},
+	actions: {
+		persist() {
+			localStorage.setItem(
+				SAVED,
+				JSON.stringify({
+					view: this.view,
+					resource_type: this.resource_type,
+					categories: this.categories,
+					tags: this.tags,
+					tray_sort: this.tray_sort,
+					show_map: this.show_map,
+				})
+			);
+		},
+		set_view(view) {
+			this.view = view;
+			this.persist();
+			return this.load();
+		},
+		shift(n) {
+			const step = this.view === "month" ? 28 : this.view === "week" ? 7 : 1;
+			if (this.view === "month") {
+				const d = new Date(day_min(`${this.date.slice(0, 8)}01`) * 60000);
+				d.setUTCMonth(d.getUTCMonth() + n);
+				this.date = from_min(d.getTime() / 60000).slice(0, 10);
+			} else {
+				this.date = add_days(this.date, n * step);
+			}
+			return this.load();
+		},
+		go_today() {
+			this.date = today_site();
+			return this.load();
+		},
+		go_day(date) {
+			this.date = date;
+			this.view = "day";
+			this.persist();
+			return this.load();
+		},
+		async load() {
+			const [from, to] = this.range;
+			const seq = (this._seq = (this._seq || 0) + 1);
+			this.loading = true;
+			try {
+				const data = await api.get("get_board", {
+					date_from: from,
+					date_to: to,
+					resource_type: this.resource_type || undefined,
+					tags: this.tags.length ? JSON.stringify(this.tags) : undefined,
+				});
+				if (seq !== this._seq) return; // a newer load is under way
+				this.data = data;
+				this.error = null;
+				this.clock_offset = to_min(data.now) - Date.now() / 60000;
+				this.last_loaded_at = Date.now();
+			} catch (e) {
+				this.error = e.message;
+			} finally {
+				if (seq === this._seq) this.loading = false;
+			}
+		},
+		now_min() {
+			return Date.now() / 60000 + this.clock_offset;
+		},
+		reload_soon(delay = 150) {
+			clearTimeout(this._reload_timer);
+			this._reload_timer = setTimeout(() => this.load(), delay);
+		},
+		async select(job) {
+			this.selected = job;
+			if (!job) {
+				this.card = null;
+				return;
+			}
+			const [card, timeline] = await Promise.all([
+				api.get("get_job_card", { job }),
+				api.lifecycle("get_timeline", { job }).catch(() => ({ timeline: [] })),
+			]);
+			if (this.selected !== job) return;
+			this.card = card;
+			this.timeline = timeline.timeline || [];
+		},
+		refresh_card() {
+			if (this.selected) return this.select(this.selected);
+		},
+		// ---------------------------------------------------------------- changes
+		optimistic_move(job, technician, start_min, duration_min) {
+			if (!this.data) return;
+			let seg = null;
+			for (const r of this.data.resources) {
+				const i = r.segments.findIndex((s) => s.type === "job" && s.job === job);
+				if (i >= 0) seg = r.segments.splice(i, 1)[0];
+			}
+			const t = this.data.unassigned.findIndex((u) => u.job === job);
+			if (t >= 0) {
+				const u = this.data.unassigned.splice(t, 1)[0];
+				seg = { type: "job", job, title: u.title, status: "Scheduled", priority: u.priority };
+				this.data.unassigned_total = Math.max(0, this.data.unassigned_total - 1);
+			}
+			if (!seg || !technician) return;
+			const row = this.data.resources.find((r) => r.id === technician);
+			if (!row) return;
+			row.segments.push({
+				...seg,
+				start: from_min(start_min),
+				end: from_min(start_min + duration_min),
+				status: "Scheduled",
+				pending: true,
+			});
+		},
+		async run(label, promise_fn, { undoable = true } = {}) {
+			this.busy++;
+			try {
+				const answer = await promise_fn();
+				if (undoable && answer && answer.undo) this.undo_stack.push({ ...answer.undo, label });
+				for (const w of (answer && answer.warnings) || []) {
+					frappe.show_alert({ message: w.message, indicator: "orange" }, 7);
+				}
+				return answer;
+			} catch (e) {
+				frappe.show_alert({ message: e.message, indicator: "red" }, 8);
+				this.last_error = e.message;
+				throw e;
+			} finally {
+				this.busy--;
+				await this.load();
+				this.refresh_card();
+			}
+		},
+		drop(job, technician, start_min, { duration_min = null, expected = null } = {}) {
+			const known = this.job_index[job];
+			const dur = duration_min || (known ? (to_min(known.end) - to_min(known.start)) || (known.duration_h || 1) * 60 : 60);
+			const exp = expected || known || {};
+			this.optimistic_move(job, technician, start_min, dur);
+			return this.run(__("Move"), () =>
+				api.post("drop", {
+					job,
+					technician,
+					start: from_min(start_min),
+					expected_technician: exp.type === "tray" ? "" : exp.technician || "",
+					expected_start: exp.type === "tray" ? undefined : exp.start,
+				})
+			);
+		},
+		resize(job, duration_h) {
+			const known = this.job_index[job];
+			const expected = known ? (to_min(known.end) - to_min(known.start)) / 60 : undefined;
+			return this.run(__("Resize"), () => api.post("resize", { job, duration_h, expected_duration: expected }));
+		},
+		release(job, reason) {
+			this.optimistic_move(job, null, 0, 0);
+			return this.run(__("Unassign"), () => api.post("release", { job, reason }));
+		},
+		async undo() {
+			const last = this.undo_stack.pop();
+			if (!last) {
+				frappe.show_alert({ message: __("Nothing to undo"), indicator: "blue" });
+				return;
+			}
+			const call =
+				last.action === "release"
+					? () => api.post("release", { job: last.job, reason: __("Undo") })
+					: () =>
+							api.post("drop", {
+								job: last.job,
+								technician: last.technician,
+								start: last.start,
+								duration_h: last.duration_h,
+							});
+			frappe.show_alert({ message: __("Undo: {0}", [last.label]), indicator: "blue" });
+			return this.run(__("Undo"), call, { undoable: false });
+		},
+		async materialize(template, start) {
+			const k = `${template}|${start}`;
+			if (this.in_flight[k]) return this.in_flight[k]; // a double click: one request
+			this.in_flight[k] = api
+				.post("materialize", { template, occurrence_start: start }, uuid4())
+				.then(async (r) => {
+					await this.load();
+					this.select(r.name);
+					return r;
+				})
+				.catch((e) => frappe.show_alert({ message: e.message, indicator: "red" }))
+				.finally(() => setTimeout(() => delete this.in_flight[k], 1000));
+			return this.in_flight[k];
+		},
+		async batch_assign(jobs, technician, start_min) {
+			let at = start_min;
+			for (const job of jobs) {
+				const known = this.job_index[job] || {};
+				const dur = (known.duration_h || 1) * 60;
+				try {
+					await this.drop(job, technician, at, { duration_min: dur });
+				} catch (e) {
+					break;
+				}
+				at += dur;
+			}
+			this.tray_selection = [];
+		},
+	},
+});

@@ -1,0 +1,48 @@
+// Times on the board are the site's wall-clock times as the server sends them ("2026-11-23T10:00:00"), with no
+// time zone: they are handled as minutes since 1970 of that wall clock, never through the browser's zone.
+
+export function to_min(iso) {
+	if (!iso) return null;
+	const [d, t = "00:00:00"] = String(iso).replace(" ", "T").split("T");
+	const [y, m, day] = d.split("-").map(Number);
+	const [hh, mm] = t.split(":").map(Number);
+	return Date.UTC(y, m - 1, day, hh, mm) / 60000;
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+
+export function from_min(min) {
+	const d = new Date(min * 60000);
+	return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(
+		d.getUTCMinutes()
+	)}:00`;
+}
+
+export function day_min(date) {
+	return to_min(`${date}T00:00:00`);
+}
+
+export function add_days(date, n) {
+	return from_min(day_min(date) + n * 1440).slice(0, 10);
+}
+
+export function weekday(date) {
+	return new Date(day_min(date) * 60000).getUTCDay(); // 0 = Sunday
+}
+
+export function monday_of(date) {
+	return add_days(date, -((weekday(date) + 6) % 7));
+}
+
+export function hhmm(min) {
+	return from_min(min).slice(11, 16);
+}
+
+export function date_label(date, opts = { weekday: "short", day: "numeric", month: "short" }) {
+	const lang = frappe.boot.lang || "fr";
+	return new Date(day_min(date) * 60000).toLocaleDateString(lang, { ...opts, timeZone: "UTC" });
+}
+
+export function today_site() {
+	return frappe.datetime.get_today();
+}
