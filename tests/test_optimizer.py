@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from gigafibre_dispatch.engine.availability import Absence, ExtraShift, working_windows
 from gigafibre_dispatch.engine.geo import haversine_km, travel_minutes
-from gigafibre_dispatch.engine.models import DONE_STATUSES, Assist, JobInfo, TagReq, TechInfo
+from gigafibre_dispatch.engine.models import Assist, JobInfo, TagReq, TechInfo
+from gigafibre_dispatch.engine.states import DONE_STATES as DONE_STATUSES
 from gigafibre_dispatch.engine.optimize import (
 	OptimizeRequest,
 	OrToolsSolver,
@@ -339,3 +340,24 @@ def test_optimizer_beats_greedy_on_travel_at_equal_or_better_placement():
 	assert o.kpis_after.travel_min / max(1, o.kpis_after.placed) < g.kpis_after.travel_min / max(
 		1, g.kpis_after.placed
 	)
+
+
+def test_never_places_fewer_jobs_than_greedy(monkeypatch):
+	"""Placing comes first: a solver plan that places fewer jobs than the greedy loop gives way to greedy's."""
+	from gigafibre_dispatch.engine.optimize import plan
+
+	class Lazy:
+		name = "lazy"
+
+		def solve(self, problem, time_limit_s, seed):
+			return [[] for _ in problem.vehicles]
+
+	monkeypatch.setattr(plan, "_repair", lambda *a, **k: None)  # nothing repairs the lazy solver's plan
+	techs, jobs = [tech(0), tech(1)], [job(i) for i in range(4)]
+	g = greedy(req(techs, jobs))
+	assert g.kpis_after.placed == 4
+	bare = optimize(req(techs, jobs, greedy_floor=False), Lazy())
+	assert bare.kpis_after.placed == 0 and bare.solver == "lazy"
+	p = optimize(req(techs, jobs), Lazy())
+	assert p.kpis_after.placed == 4 and p.solver == "greedy (placed 4, lazy 0)"
+	assert [(m.job, m.to_tech, m.to_start) for m in p.moves] == [(m.job, m.to_tech, m.to_start) for m in g.moves]

@@ -58,6 +58,8 @@ class OptimizeRequest:
 	# and a loaded machine may stop it at a different point.
 	deterministic: bool = False
 	min_gap_min: int = 0  # extra minutes kept between consecutive jobs on top of travel
+	# Placing comes first: when the greedy loop places more jobs than the solver's plan, return greedy's plan.
+	greedy_floor: bool = True
 
 
 @dataclass(slots=True)

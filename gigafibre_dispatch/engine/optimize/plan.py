@@ -393,10 +393,13 @@ def optimize(req: OptimizeRequest, solver: "Solver | str | None" = None) -> Prop
 	Day by day, earliest first: the day's free stretches become vehicles, the jobs ready that day (predecessor
 	placed or done, no assistant) become tasks, the solver routes them; a cheapest-insertion pass then places
 	what is left, dependants of jobs placed that day and jobs with assistants. What stays is carried to the
-	next day."""
+	next day. It never places fewer jobs than the greedy loop: when greedy places more, its plan is returned
+	(`solver` then names both counts); `req.greedy_floor=False` turns that off."""
 	t0 = _time.perf_counter()
 	if solver is None or isinstance(solver, str):
 		solver = SOLVERS[solver or DEFAULT_SOLVER]()
+	# Placing comes first: the greedy loop is the floor (run first, so its seconds come out of the budget).
+	floor = greedy(req) if req.greedy_floor else None
 	st = State(req)
 	pl = Planner(st)
 	reasons: dict[str, str] = {}
@@ -448,4 +451,9 @@ def optimize(req: OptimizeRequest, solver: "Solver | str | None" = None) -> Prop
 			pl.sanitize(d)
 		_repair(st, pl, d, ready + [r for r in pending if r.assists or r.job.depends_on])
 	_final_reasons(st, pl, regular, reasons)
-	return _proposal(st, pl, reasons, solver.name, t0)
+	out = _proposal(st, pl, reasons, solver.name, t0)
+	if floor is not None and floor.kpis_after.placed > out.kpis_after.placed:
+		floor.solver = f"greedy (placed {floor.kpis_after.placed}, {solver.name} {out.kpis_after.placed})"
+		floor.seconds = _time.perf_counter() - t0
+		return floor
+	return out

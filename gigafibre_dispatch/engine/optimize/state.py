@@ -7,7 +7,8 @@ from datetime import datetime, time, timedelta
 from ..availability import absence_intervals, working_windows
 from ..geo import EARTH_RADIUS_KM, OfflineRouting
 from ..lifecycle import STATES
-from ..models import DONE_STATUSES, JobInfo, TechInfo
+from ..models import JobInfo, TechInfo
+from ..states import DONE_STATES as DONE_STATUSES
 from .model import BOOKED_STATUSES, IGNORED_STATUSES, PRIORITY_RANK, UNASSIGNED_STATUSES, OptimizeRequest
 from .timeline import Item, Timeline
 
