@@ -51,7 +51,15 @@ BOARD_JOB_FIELDS = (
 	"continuous",
 	"template_id",
 )
-JOB_FIELDS = (*BOARD_JOB_FIELDS, "depends_on", "customer", "service_location", "published")
+JOB_FIELDS = (
+	*BOARD_JOB_FIELDS,
+	"depends_on",
+	"customer",
+	"service_location",
+	"published",
+	"pinned",
+	"requested_date",
+)
 
 
 def settings():
@@ -244,6 +252,8 @@ def _job_from_row(r, tags=None, assistants=None) -> JobInfo:
 		depends_on=r.get("depends_on") or None,
 		assistants=assistants or [],
 		title=r.get("subject") or "",
+		pinned=bool(r.get("pinned")),
+		requested_date=getdate(r.requested_date) if r.get("requested_date") else None,
 	)
 
 
@@ -316,6 +326,8 @@ def job_info(doc) -> JobInfo:
 			for a in doc.get("assistants") or []
 		],
 		title=doc.subject or "",
+		pinned=bool(doc.get("pinned")),
+		requested_date=getdate(doc.requested_date) if doc.get("requested_date") else None,
 	)
 
 
