@@ -1,0 +1,457 @@
+// The dispatch board in headless Chromium, driven with real pointer and keyboard events; after each step the
+// server's state is read back through the API (status, technician, start, audit trail), not the page.
+//   BASE_URL=http://test.localhost:8010 ADMIN_PASSWORD=admin node e2e/board.mjs
+// Needs the demo (`bench --site S dispatch demo`), a socket.io server for the realtime step, playwright-core (npm)
+// and Debian's chromium; screenshots go to $OUT (default /tmp/e2e-board). Exit code 1 on any failed step.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+
+const BASE = process.env.BASE_URL || "http://test.localhost:8010";
+const OUT = process.env.OUT || "/tmp/e2e-board";
+const PASSWORD = process.env.ADMIN_PASSWORD || "admin";
+const TECH = process.env.TECH || "DEMO-T11"; // a human with a shift today and a free morning in the demo
+const OTHER = process.env.OTHER_TECH || "DEMO-T12";
+const LIVE_TECH = process.env.LIVE_TECH || "DEMO-T02";
+mkdirSync(OUT, { recursive: true });
+
+const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS });
+const results = [];
+let failed = 0;
+
+function check(step, ok, detail = "") {
+	results.push([step, ok, detail]);
+	if (!ok) failed++;
+	console.log(`${ok ? "PASS" : "FAIL"} ${step}${detail ? ` — ${detail}` : ""}`);
+}
+
+async function step(name, fn) {
+	try {
+		await fn();
+	} catch (e) {
+		check(name, false, String(e && e.stack ? e.stack.split("\n").slice(0, 3).join(" | ") : e));
+	}
+}
+
+async function session(user = "Administrator", pwd = PASSWORD) {
+	const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+	const page = await context.newPage();
+	page.on("pageerror", (e) => console.log(`[${user}] pageerror: ${e.message}`));
+	const login = await page.request.post(`${BASE}/api/method/login`, { form: { usr: user, pwd } });
+	if (!login.ok()) throw new Error(`login ${user}: ${login.status()}`);
+	return { context, page };
+}
+
+const { page } = await session();
+
+async function get(method, params = {}, p = page) {
+	const r = await p.request.get(`${BASE}/api/method/${method}?${new URLSearchParams(params)}`);
+	return { status: r.status(), body: await r.json().catch(() => ({})) };
+}
+const job_of = async (job) => (await get("gigafibre_dispatch.api.lifecycle.get_job", { job })).body.data;
+const timeline_of = async (job) => (await get("gigafibre_dispatch.api.lifecycle.get_timeline", { job })).body.data.timeline.map((e) => e.command);
+const store = (p = page) => p.evaluate(() => {
+	const s = window.gigafibre_dispatch_board.store;
+	return { date: s.date, view: s.view, resources: s.resources.length, tray: s.tray.map((u) => u.job), total: s.data && s.data.unassigned_total };
+});
+
+async function until(fn, timeout = 8000, every = 150) {
+	const start = Date.now();
+	let last;
+	while (Date.now() - start < timeout) {
+		last = await fn();
+		if (last) return last;
+		await new Promise((r) => setTimeout(r, every));
+	}
+	return last;
+}
+
+async function open_board(p = page) {
+	await p.goto(`${BASE}/app/dispatch-board`);
+	await p.waitForSelector(".gdb-root", { timeout: 30000 });
+	await p.waitForFunction(() => window.gigafibre_dispatch_board && window.gigafibre_dispatch_board.store.data && !window.gigafibre_dispatch_board.store.loading, null, { timeout: 30000 });
+}
+
+async function settle(p = page) {
+	await p.waitForFunction(() => {
+		const s = window.gigafibre_dispatch_board.store;
+		return s.data && !s.loading && !s.busy;
+	}, null, { timeout: 20000 });
+}
+
+// A point of the day timeline: the row of `tech`, at `hour` (the grid: 200 px of names, 72 px an hour from 06:00).
+async function point(tech, hour) {
+	const row = page.locator(`.gdb-row[data-tech="${tech}"]`);
+	await row.evaluate((el) => el.scrollIntoView({ block: "center" }));
+	const rows = await page.locator(".gdb-rows").boundingBox();
+	const box = await row.boundingBox();
+	return { x: rows.x + 200 + (hour - 6) * 72 + 3, y: box.y + box.height / 2 };
+}
+
+// Press on `from`, move in steps to (x, y), wait for the rule check's colour, then release (or `before_release`).
+async function drag(from, x, y, { before_release = null, grab_dx = 10 } = {}) {
+	const b = await from.boundingBox();
+	const sx = b.x + Math.min(grab_dx, b.width / 3);
+	const sy = b.y + b.height / 2;
+	await page.mouse.move(sx, sy);
+	await page.mouse.down();
+	const steps = 12;
+	for (let i = 1; i <= steps; i++) await page.mouse.move(sx + ((x - sx) * i) / steps, sy + ((y - sy) * i) / steps);
+	await page.waitForFunction(
+		() => /\b(allowed|warning|blocked)\b/.test(document.querySelector(".gdb-floating")?.className || ""),
+		null,
+		{ timeout: 8000 }
+	);
+	const level = await page.evaluate(() => ["allowed", "warning", "blocked"].find((c) => document.querySelector(".gdb-floating").classList.contains(c)));
+	const message = await page.locator("[data-role=drop-state]").innerText();
+	if (before_release) await before_release(level);
+	await page.mouse.up();
+	return { level, message };
+}
+
+const alerts = () => page.evaluate(() => Array.from(document.querySelectorAll("#alert-container .alert")).map((a) => a.innerText.trim()));
+
+// ------------------------------------------------------------------------------------------------ steps
+let booked = null; // the job dropped from the tray on TECH at 10:00
+
+await step("load: rows = active resources, all six segment kinds", async () => {
+	const t0 = Date.now();
+	await open_board();
+	await page.waitForSelector(".gdb-row", { timeout: 30000 });
+	const usable = Date.now() - t0;
+	const active = (await get("frappe.client.get_count", { doctype: "Dispatch Technician", filters: JSON.stringify({ active: 1 }) })).body.message;
+	const s = await store();
+	check("load: one row per active resource", s.resources === active, `${s.resources} rows, ${active} active, usable in ${usable} ms`);
+	// The six kinds over the week (the demo spreads them: ghosts fall on the weekend), drawn by the week's data.
+	await page.click("[data-view=week]");
+	await settle();
+	const kinds = await page.evaluate(() => {
+		const set = new Set();
+		for (const r of window.gigafibre_dispatch_board.store.data.resources) for (const s of r.segments) set.add(s.type);
+		return [...set].sort();
+	});
+	check("load: six segment kinds in the week", ["absence", "assist", "ghost", "job", "shift", "travel"].every((k) => kinds.includes(k)), kinds.join(","));
+	// Wednesday of the demo week draws five of them in the day view (all but the weekend ghost).
+	const wed = kinds.length ? await page.evaluate(() => {
+		for (const r of window.gigafibre_dispatch_board.store.data.resources) for (const s of r.segments) if (s.type === "travel") return s.start.slice(0, 10);
+	}) : null;
+	await page.locator(".gdb-week-day").nth(0).click();
+	await settle();
+	if (wed) {
+		await page.evaluate((d) => window.gigafibre_dispatch_board.store.go_day(d), wed);
+		await settle();
+		const drawn = new Set();
+		for (const kind of ["shift", "absence", "travel", "assist", "job"]) {
+			for (let i = 0; i < 30 && !(await page.locator(`.gdb-${kind}`).count()); i++) {
+				await page.locator(".gdb-day").evaluate((el) => (el.scrollTop += 300));
+				await page.waitForTimeout(30);
+			}
+			if (await page.locator(`.gdb-${kind}`).count()) drawn.add(kind);
+			await page.locator(".gdb-day").evaluate((el) => (el.scrollTop = 0));
+		}
+		check("load: day view draws shift, absence, travel, assist, job", drawn.size === 5, `${[...drawn]} on ${wed}`);
+		await page.locator(".gdb-row").first().waitFor();
+		await page.locator(".gdb-absence").first().scrollIntoViewIfNeeded();
+		await page.screenshot({ path: `${OUT}/day_segments.png` });
+	}
+	await page.click("[data-action=today]");
+	await settle();
+	const nodes = await page.evaluate(() => document.querySelectorAll("*").length);
+	check("load: DOM nodes", nodes < 5000, `${nodes} nodes`);
+	await page.screenshot({ path: `${OUT}/day.png` });
+});
+
+await step("view switches", async () => {
+	await page.click("[data-view=week]");
+	await settle();
+	const week = await page.locator(".gdb-week-day").count();
+	await page.screenshot({ path: `${OUT}/week.png` });
+	await page.click("[data-view=month]");
+	await settle();
+	const month = await page.locator(".gdb-month-cell").count();
+	const badges = await page.locator(".gdb-month-cell .gdb-badge").count();
+	await page.screenshot({ path: `${OUT}/month.png` });
+	await page.click("[data-view=day]");
+	await settle();
+	const rows = await page.locator(".gdb-row").count();
+	check("view switches: week 7 days, month 42 cells with badges, day rows", week === 7 && month === 42 && badges === 42 && rows > 0, `week ${week}, month ${month}/${badges}, day rows ${rows}`);
+});
+
+await step("tray → technician at 10:00", async () => {
+	const s = await store();
+	booked = s.tray[0];
+	const before = (await job_of(booked)).status;
+	const item = page.locator(`.gdb-tray-item[data-job="${booked}"]`);
+	const { x, y } = await point(TECH, 10);
+	const { level } = await drag(item, x, y, { before_release: () => page.screenshot({ path: `${OUT}/drag_hover.png` }) });
+	const job = await until(async () => {
+		const j = await job_of(booked);
+		return j.status === "Scheduled" ? j : null;
+	});
+	const tl = await timeline_of(booked);
+	check(
+		"tray → technician at 10:00",
+		job && job.assigned_technician === TECH && String(job.scheduled_start).slice(11, 16) === "10:00" && tl.slice(-2).join() === "schedule_propose,schedule_confirm",
+		`${booked} (${before}, hover ${level}) → ${job && job.assigned_technician} ${job && job.scheduled_start} ${job && job.status}; timeline ${tl.join(">")}`
+	);
+	await settle();
+	await page.locator(`.gdb-row[data-tech="${TECH}"] [data-job="${booked}"]`).waitFor({ timeout: 5000 });
+});
+
+await step("blocked drop (day off): nothing changed", async () => {
+	// The next Sunday: a day off for the demo's technicians.
+	const sunday = await page.evaluate(() => {
+		const s = window.gigafibre_dispatch_board.store;
+		const d = new Date(`${s.date}T00:00:00Z`);
+		d.setUTCDate(d.getUTCDate() + ((7 - d.getUTCDay()) % 7 || 7));
+		return d.toISOString().slice(0, 10);
+	});
+	await page.evaluate((d) => window.gigafibre_dispatch_board.store.go_day(d), sunday);
+	await settle();
+	const victim = (await store()).tray[0];
+	const before = await job_of(victim);
+	const requests = [];
+	const listen = (r) => r.url().includes("api.board.drop") && requests.push(r.url());
+	page.on("request", listen);
+	const { level, message } = await drag(page.locator(`.gdb-tray-item[data-job="${victim}"]`), ...Object.values(await point("DEMO-T01", 10)), {
+		before_release: () => page.screenshot({ path: `${OUT}/drag_blocked.png` }),
+	});
+	await page.waitForTimeout(600);
+	page.off("request", listen);
+	const after = await job_of(victim);
+	const shown = await alerts();
+	check(
+		"blocked drop: red, refused, nothing changed",
+		level === "blocked" && after.status === before.status && !after.assigned_technician && requests.length === 0 && shown.some((a) => a.length > 10),
+		`${victim} on ${sunday}: ${level} "${message}"; server ${after.status}; drop requests ${requests.length}; alert "${shown.slice(-1)}"`
+	);
+	await page.click("[data-action=today]");
+	await settle();
+});
+
+await step("warning drop (outside the shift): booked, warning shown", async () => {
+	const victim = (await store()).tray[0];
+	const { level, message } = await drag(page.locator(`.gdb-tray-item[data-job="${victim}"]`), ...Object.values(await point(TECH, 6.5)), {
+		before_release: () => page.screenshot({ path: `${OUT}/drag_warning.png` }),
+	});
+	const job = await until(async () => {
+		const j = await job_of(victim);
+		return j.status === "Scheduled" ? j : null;
+	});
+	await page.waitForTimeout(300);
+	const shown = await alerts();
+	check(
+		"warning drop: orange, booked, warning shown",
+		level === "warning" && job && job.assigned_technician === TECH && shown.length > 0,
+		`${victim}: ${level} "${message}" → ${job && job.status} ${job && job.scheduled_start}; alerts ${JSON.stringify(shown.slice(-2))}`
+	);
+	await settle();
+});
+
+await step("resize: +1 h", async () => {
+	const before = await job_of(booked);
+	const handle = page.locator(`.gdb-row[data-tech="${TECH}"] [data-job="${booked}"] .gdb-resize`);
+	await handle.scrollIntoViewIfNeeded();
+	const b = await handle.boundingBox();
+	await page.mouse.move(b.x + 3, b.y + b.height / 2);
+	await page.mouse.down();
+	for (let i = 1; i <= 8; i++) await page.mouse.move(b.x + 3 + (72 * i) / 8, b.y + b.height / 2);
+	await page.mouse.up();
+	const after = await until(async () => {
+		const j = await job_of(booked);
+		return Number(j.duration_h) !== Number(before.duration_h) ? j : null;
+	});
+	check("resize: +1 h", after && Number(after.duration_h) === Number(before.duration_h) + 1 && after.status === "Scheduled", `${before.duration_h} h → ${after && after.duration_h} h`);
+	await settle();
+});
+
+await step("Escape cancels a drag with no request", async () => {
+	const before = await job_of(booked);
+	const writes = [];
+	const listen = (r) => r.method() === "POST" && r.url().includes("/api/") && writes.push(r.url());
+	page.on("request", listen);
+	const el = page.locator(`.gdb-row[data-tech="${TECH}"] [data-job="${booked}"]`);
+	const { x, y } = await point(OTHER, 14);
+	await drag(el, x, y, {
+		before_release: async () => {
+			await page.keyboard.press("Escape");
+			await page.waitForTimeout(100);
+		},
+	});
+	await page.waitForTimeout(800);
+	page.off("request", listen);
+	const after = await job_of(booked);
+	const gone = !(await page.locator(".gdb-drop-target").count());
+	check(
+		"Escape: no request, nothing moved",
+		writes.length === 0 && after.assigned_technician === before.assigned_technician && after.scheduled_start === before.scheduled_start && gone,
+		`writes ${writes.length}; ${after.assigned_technician} ${after.scheduled_start}`
+	);
+});
+
+await step("Delete → unassign (schedule_release)", async () => {
+	await page.locator(`.gdb-row[data-tech="${TECH}"] [data-job="${booked}"]`).click({ position: { x: 8, y: 6 } });
+	await page.locator("[data-role=job-panel] [data-role=status]").waitFor({ timeout: 5000 });
+	await page.screenshot({ path: `${OUT}/panel.png` });
+	await page.keyboard.press("Delete");
+	await page.locator(".modal.show .btn-primary").click();
+	const job = await until(async () => {
+		const j = await job_of(booked);
+		return j.status === "Triaged" ? j : null;
+	});
+	const tl = await timeline_of(booked);
+	check("Delete → unassign: Triaged, no technician, audited", job && !job.assigned_technician && !job.scheduled_start && tl.at(-1) === "schedule_release", `${job && job.status}; timeline ${tl.join(">")}`);
+	await settle();
+});
+
+await step("Ctrl+Z undoes the unassign (inverse command)", async () => {
+	await page.locator(".gdb-root").click({ position: { x: 5, y: 5 } }).catch(() => {});
+	await page.keyboard.press("Control+z");
+	const job = await until(async () => {
+		const j = await job_of(booked);
+		return j.status === "Scheduled" ? j : null;
+	});
+	const tl = await timeline_of(booked);
+	check(
+		"undo: back on the technician at 10:00 by propose + confirm",
+		job && job.assigned_technician === TECH && String(job.scheduled_start).slice(11, 16) === "10:00" && tl.slice(-2).join() === "schedule_propose,schedule_confirm",
+		`${job && job.assigned_technician} ${job && job.scheduled_start}; timeline ${tl.join(">")}`
+	);
+	await settle();
+});
+
+await step("lasso + batch assign", async () => {
+	const tray = (await store()).tray;
+	const items = page.locator(".gdb-tray-item");
+	const n = await items.count();
+	const last = await items.nth(n - 1).boundingBox();
+	const prev = await items.nth(n - 2).boundingBox();
+	const list = await page.locator(".gdb-tray-list").boundingBox();
+	const picked = tray.slice(n - 2, n);
+	// From the empty space under the last item, up to the middle of the one before.
+	const sx = list.x + list.width / 2;
+	const sy = Math.min(list.y + list.height - 5, last.y + last.height + 12);
+	await page.mouse.move(sx, sy);
+	await page.mouse.down();
+	for (let i = 1; i <= 6; i++) await page.mouse.move(sx - 40, sy + ((prev.y + prev.height / 2 - sy) * i) / 6);
+	await page.mouse.up();
+	const selection = await page.evaluate(() => [...window.gigafibre_dispatch_board.store.tray_selection]);
+	await page.click("[data-action=batch-assign]");
+	const dialog = page.locator(".modal.show");
+	await dialog.locator('input[data-fieldname="technician"]').fill(OTHER);
+	await page.waitForTimeout(600);
+	await dialog.locator(".modal-title").click();
+	await page.waitForTimeout(300);
+	await dialog.locator(".btn-primary").click();
+	const jobs = await until(async () => {
+		const all = await Promise.all(picked.map(job_of));
+		return all.every((j) => j.assigned_technician === OTHER && j.status === "Scheduled") ? all : null;
+	}, 15000);
+	check("lasso + batch assign: both on the technician", !!jobs && selection.sort().join() === [...picked].sort().join(), `lasso ${selection}; ${picked} → ${jobs ? jobs.map((j) => `${j.assigned_technician}@${j.scheduled_start}`) : "not booked"}`);
+	await settle();
+});
+
+await step("ghost double click: one job", async () => {
+	const today = (await store()).date;
+	const later = new Date(`${today}T00:00:00Z`);
+	later.setUTCDate(later.getUTCDate() + 27);
+	const ghosts = (await get("gigafibre_dispatch.api.board.get_board", { date_from: today, date_to: later.toISOString().slice(0, 10) })).body.message.resources.flatMap((r) => r.segments.filter((s) => s.type === "ghost"));
+	if (!ghosts.length) throw new Error("no ghost in the next four weeks");
+	const g = ghosts[0];
+	await page.evaluate((d) => window.gigafibre_dispatch_board.store.go_day(d), g.start.slice(0, 10));
+	await settle();
+	const el = page.locator(`.gdb-ghost[data-template="${g.template}"]`).first();
+	await el.scrollIntoViewIfNeeded();
+	await el.dblclick();
+	await page.waitForTimeout(1500);
+	const count = (await get("frappe.client.get_count", { doctype: "Dispatch Job", filters: JSON.stringify({ template_id: g.template, scheduled_start: g.start.replace("T", " ") }) })).body.message;
+	check("ghost double click: exactly one job", count === 1, `${g.template} @ ${g.start}: ${count} job(s)`);
+	await page.click("[data-action=today]");
+	await settle();
+});
+
+await step("context menu: copy magic link", async () => {
+	await page.locator(`.gdb-row[data-tech="${TECH}"] .gdb-name`).click({ button: "right" });
+	await page.locator("[data-role=context-menu] [data-menu=magic-link]").click();
+	const link = await until(() => page.evaluate(() => window.__gdb_last_copied || null), 5000);
+	check("context menu: magic link copied", !!link && link.includes("/t/"), String(link).slice(0, 80));
+});
+
+await step("filters persist across reload", async () => {
+	await page.selectOption("[data-filter=resource_type]", "material");
+	await settle();
+	const material = (await get("frappe.client.get_count", { doctype: "Dispatch Technician", filters: JSON.stringify({ active: 1, resource_type: "material" }) })).body.message;
+	await page.reload();
+	await open_board();
+	await settle();
+	const value = await page.locator("[data-filter=resource_type]").inputValue();
+	const rows = (await store()).resources;
+	check("filters persist across reload", value === "material" && rows === material, `after reload: filter ${value}, ${rows} rows (${material} material)`);
+	await page.selectOption("[data-filter=resource_type]", "");
+	await settle();
+});
+
+await step("map markers", async () => {
+	await page.click("[data-action=map]");
+	await page.waitForSelector(".gdb-map .leaflet-container", { timeout: 10000 });
+	await page.waitForTimeout(500);
+	const drawn = await page.locator(".gdb-marker-job").count();
+	const expected = await page.evaluate(() => {
+		const s = window.gigafibre_dispatch_board.store;
+		const c = s.data.coords || {};
+		let n = s.data.unassigned.filter((u) => c[u.job]).length;
+		for (const r of s.resources) n += r.segments.filter((x) => x.type === "job" && c[x.job]).length;
+		return n;
+	});
+	await page.screenshot({ path: `${OUT}/map.png` });
+	check("map: one marker per geocoded job", drawn === expected && drawn > 0, `${drawn} markers, ${expected} geocoded jobs`);
+	await page.click("[data-action=map]");
+});
+
+await step("realtime: another board within 1 s", async () => {
+	const other = await session();
+	await open_board(other.page);
+	const live = await other.page.waitForSelector(".gdb-pill.live", { timeout: 10000 }).then(() => true).catch(() => false);
+	const victim = (await store()).tray[0];
+	const t0 = Date.now();
+	const r = await page.request.post(`${BASE}/api/method/gigafibre_dispatch.api.board.drop`, {
+		headers: { "X-Frappe-CSRF-Token": await page.evaluate(() => frappe.csrf_token), "Idempotency-Key": crypto.randomUUID() },
+		data: { job: victim, technician: LIVE_TECH, start: `${(await store()).date} 15:00:00` },
+	});
+	const confirmed = Date.now();
+	const seen = await other.page
+		.waitForSelector(`.gdb-row[data-tech="${LIVE_TECH}"] [data-job="${victim}"]`, { timeout: 10000 })
+		.then(() => Date.now())
+		.catch(() => null);
+	check(
+		"realtime: the other board shows the drop within 1 s",
+		r.ok() && live && seen && seen - confirmed <= 1000,
+		`pill live ${live}; drop ${r.status()} in ${confirmed - t0} ms; seen ${seen ? seen - confirmed : "never"} ms after`
+	);
+	await other.page.screenshot({ path: `${OUT}/realtime_other.png` });
+	await other.context.close();
+});
+
+await step("Technician-only user refused", async () => {
+	const email = `board.tech.e2e.${Date.now()}@example.com`;
+	const pwd = "Tech-e2e-pw-1!";
+	const csrf = await page.evaluate(() => frappe.csrf_token);
+	const created = await page.request.post(`${BASE}/api/resource/User`, {
+		headers: { "X-Frappe-CSRF-Token": csrf },
+		data: { email, first_name: "Tech e2e", send_welcome_email: 0, new_password: pwd, roles: [{ role: "Technician" }] },
+	});
+	if (!created.ok()) throw new Error(`user ${created.status()}`);
+	const tech = await session(email, pwd);
+	await tech.page.goto(`${BASE}/app/dispatch-board`);
+	await tech.page.waitForTimeout(3000);
+	const mounted = await tech.page.locator(".gdb-root").count();
+	const data = await get("gigafibre_dispatch.api.board.get_board", { date_from: "2026-11-23", date_to: "2026-11-23" }, tech.page);
+	await tech.page.screenshot({ path: `${OUT}/technician_refused.png` });
+	check("Technician-only: page not mounted, data refused", mounted === 0 && data.status === 403, `board mounted ${mounted}; get_board ${data.status}`);
+	await tech.context.close();
+	await page.request.delete(`${BASE}/api/resource/User/${encodeURIComponent(email)}`, { headers: { "X-Frappe-CSRF-Token": csrf } });
+});
+
+await browser.close();
+console.log(`\n${results.length - failed}/${results.length} checks passed; screenshots in ${OUT}`);
+process.exitCode = failed ? 1 : 0;
