@@ -101,4 +101,52 @@ def setup_site(context, company, language, admin_password=None):
 		frappe.destroy()
 
 
+@dispatch.command("optimize")
+@click.option("--from", "date_from", required=True, help="First day (YYYY-MM-DD)")
+@click.option("--to", "date_to", required=True, help="Last day (YYYY-MM-DD)")
+@click.option("--technicians", default=None, help="Comma-separated technicians (default: every active one)")
+@click.option("--jobs", default=None, help="Comma-separated jobs (default: every unassigned New/Triaged job)")
+@click.option("--reoptimize", is_flag=True, help="Also move booked jobs of the range that are neither pinned nor dispatched")
+@click.option("--apply", "apply_", is_flag=True, help="Book every move through the lifecycle commands")
+@pass_context
+def optimize(context, date_from, date_to, technicians=None, jobs=None, reoptimize=False, apply_=False):
+	"""Auto-distribute a date range: store a proposal (Dispatch Optimization), print its KPIs and moves, and
+	with --apply book them (as Administrator, through the commands)."""
+	frappe = _connect(context)
+	try:
+		from gigafibre_dispatch.lifecycle.actor import current_actor
+		from gigafibre_dispatch.lifecycle.optimize import apply
+		from gigafibre_dispatch.scheduling import optimize as service
+
+		name = service.start(date_from, date_to, technicians, jobs, reoptimize, inline=True)
+		frappe.db.commit()
+		p = service.proposal_of(name)
+		click.echo(f"{name}: {p['status']} ({p['solver']}, {p['seconds']} s)")
+		if p["error"]:
+			click.echo(f"error: {p['error']}")
+			raise SystemExit(1)
+		before, after = p["kpis_before"], p["kpis_after"]
+		click.echo(f"{'kpi':<16} {'before':>10} {'after':>10}")
+		for key in ("placed", "travel_min", "travel_km", "overtime_min", "lateness_h", "late_jobs"):
+			click.echo(f"{key:<16} {before[key]:>10} {after[key]:>10}")
+		for tech, value in sorted(after["utilisation"].items()):
+			click.echo(f"{'util ' + tech:<16} {before['utilisation'].get(tech, 0):>10} {value:>10}")
+		click.echo(f"moves: {len(p['moves'])}")
+		for m in p["moves"]:
+			src = f"{m['from_technician']} {m['from_start']}" if m["from_technician"] else "unassigned"
+			click.echo(f"  {m['job']}: {src} -> {m['to_technician']} {m['to_start']} ({m['travel_min']} min)")
+		click.echo(f"not placed: {len(p['unplaced'])}")
+		for u in p["unplaced"]:
+			click.echo(f"  {u['job']}: {u['reason']} ({u['message']})")
+		if apply_:
+			result = apply(name, None, current_actor())
+			frappe.db.commit()
+			click.echo(f"applied: {result['applied']}, skipped: {result['skipped']} -> {result['status']}")
+			for m in result["moves"]:
+				if m["apply_status"] == "skipped":
+					click.echo(f"  skipped {m['job']}: {m['apply_reason']}")
+	finally:
+		frappe.destroy()
+
+
 commands = [dispatch]

@@ -1,0 +1,305 @@
+"""Auto-distribute as a service: load a date range in bulk, run `engine.optimize`, store the proposal
+(Dispatch Optimization). A proposal never changes a job; applying it is `lifecycle/optimize.py`.
+
+Small runs (one day, few jobs) run inline; larger ones go to the `long` RQ queue after the commit, with the
+progress published on the realtime event `dispatch:optimization` to the user who asked.
+"""
+
+import json
+from datetime import datetime, time, timedelta
+
+import frappe
+from frappe import _
+from frappe.utils import cint, get_datetime, now_datetime
+
+from gigafibre_dispatch.engine.lifecycle import COMMANDS
+from gigafibre_dispatch.engine.optimize import OptimizeRequest, OptimizeWeights, optimize
+from gigafibre_dispatch.engine.optimize.model import UNASSIGNED_STATUSES
+from gigafibre_dispatch.scheduling import args, data
+from gigafibre_dispatch.utils.errors import DispatchValidationError
+
+DOCTYPE = "Dispatch Optimization"
+EVENT = "dispatch:optimization"
+MAX_DAYS = 31
+# Booked jobs a re-optimization may move: what schedule_propose accepts (not yet dispatched, not started).
+REBOOKABLE = COMMANDS["schedule_propose"].from_states
+OUTPUT_FIELDS = ("solver", "seconds", "error", "kpis_before", "kpis_after")
+
+
+def weights(s=None) -> OptimizeWeights:
+	s = s or data.settings()
+	w = OptimizeWeights()
+	for attr in ("travel", "overtime", "lateness", "balance"):
+		value = s.get(f"optimizer_{attr}_weight")
+		if value not in (None, ""):
+			setattr(w, attr, float(value))
+	return w
+
+
+def _names(value) -> list[str] | None:
+	names = args.parse_names(value)
+	return sorted({str(n).strip() for n in names if str(n).strip()}) if names else None
+
+
+def prepare(doc) -> None:
+	"""Check a new proposal's inputs and clear what only the optimizer writes."""
+	d_from, d_to = args.parse_date_range(doc.date_from, doc.date_to)
+	if (d_to - d_from).days + 1 > MAX_DAYS:
+		frappe.throw(_("Optimize at most {0} days at once").format(MAX_DAYS), DispatchValidationError)
+	doc.date_from, doc.date_to = d_from, d_to
+	technicians, jobs = _names(doc.technicians), _names(doc.jobs)
+	if technicians:
+		known = set(frappe.get_all("Dispatch Technician", filters={"name": ("in", technicians)}, pluck="name"))
+		if missing := [t for t in technicians if t not in known]:
+			frappe.throw(_("Unknown technicians: {0}").format(", ".join(missing)), DispatchValidationError)
+	if jobs:
+		known = set(frappe.get_all("Dispatch Job", filters={"name": ("in", jobs)}, pluck="name"))
+		if missing := [j for j in jobs if j not in known]:
+			frappe.throw(_("Unknown jobs: {0}").format(", ".join(missing)), DispatchValidationError)
+	doc.technicians = json.dumps(technicians) if technicians else None
+	doc.jobs = json.dumps(jobs) if jobs else None
+	doc.reoptimize = cint(doc.reoptimize)
+	doc.status, doc.progress = "Queued", 0
+	doc.requested_by = frappe.session.user
+	for field in OUTPUT_FIELDS:
+		doc.set(field, None)
+	doc.set("moves", [])
+	doc.set("unplaced", [])
+
+
+def start(date_from, date_to, technicians=None, jobs=None, reoptimize=False, inline: bool = False) -> str:
+	"""Create the proposal and run it (inline, or on the long queue for large ranges). Returns its name."""
+	doc = frappe.new_doc(DOCTYPE)
+	doc.update(
+		{
+			"date_from": date_from,
+			"date_to": date_to,
+			"technicians": technicians,
+			"jobs": jobs,
+			"reoptimize": reoptimize,
+		}
+	)
+	prepare(doc)
+	doc.flags.from_service = True
+	doc.insert(ignore_permissions=True)
+	launch(doc.name, inline=inline)
+	return doc.name
+
+
+def _is_large(doc) -> bool:
+	if (get_datetime(doc.date_to) - get_datetime(doc.date_from)).days >= 1:
+		return True
+	jobs = _names(doc.jobs)
+	count = (
+		len(jobs)
+		if jobs
+		else frappe.db.count("Dispatch Job", {"status": ("in", list(UNASSIGNED_STATUSES)), "is_recurring": 0})
+	)
+	return count > data.setting_int("optimizer_inline_max_jobs", 300)
+
+
+def launch(name: str, inline: bool = False) -> None:
+	doc = frappe.get_doc(DOCTYPE, name)
+	if inline or frappe.flags.in_test or not _is_large(doc):
+		run(name)
+		return
+	publish(doc)
+	frappe.enqueue(
+		"gigafibre_dispatch.scheduling.optimize.run",
+		queue="long",
+		timeout=1800,
+		enqueue_after_commit=True,
+		job_name=f"Dispatch Optimization {name}",
+		name=name,
+	)
+
+
+# ------------------------------------------------------------------ the run
+
+
+def publish(doc) -> None:
+	frappe.publish_realtime(
+		EVENT,
+		{"name": doc.name, "status": doc.status, "progress": doc.progress or 0, "error": doc.error},
+		user=doc.requested_by or frappe.session.user,
+		after_commit=True,
+	)
+
+
+def _progress(doc, status: str, progress: int, background: bool) -> None:
+	doc.db_set({"status": status, "progress": progress}, update_modified=False, commit=background)
+	publish(doc)
+	if background:
+		frappe.db.commit()  # the realtime event goes out after a commit
+
+
+def run(name: str) -> None:
+	"""Compute and store the proposal (the RQ job, or inline)."""
+	background = bool(getattr(frappe.local, "job", None)) and not frappe.flags.in_test
+	doc = frappe.get_doc(DOCTYPE, name)
+	if doc.status not in ("Queued", "Failed"):
+		return
+	try:
+		_progress(doc, "Running", 10, background)
+		req, modified = build_request(doc)
+		_progress(doc, "Running", 30, background)
+		proposal = optimize(req)
+		store(doc, proposal, modified)
+	except Exception as exc:
+		frappe.log_error(title=f"Dispatch Optimization {name}")
+		doc.reload()
+		doc.db_set(
+			{"status": "Failed", "progress": 100, "error": str(exc)[:1000] or type(exc).__name__},
+			update_modified=False,
+		)
+		publish(doc)
+		if background:
+			frappe.db.commit()
+
+
+def build_request(doc) -> tuple[OptimizeRequest, dict[str, datetime]]:
+	"""The range's technicians, every job occupying them, and the movable jobs, in a fixed number of queries.
+	Also the `modified` of every movable job now, before the solve (apply skips a job edited since)."""
+	d_from, d_to = args.parse_date_range(doc.date_from, doc.date_to)
+	start, end = datetime.combine(d_from, time.min), datetime.combine(d_to + timedelta(days=1), time.min)
+	technicians, jobs = _names(doc.technicians), _names(doc.jobs)
+	s = data.settings()
+	techs = data.load_techs(filters={"active": 1}, names=technicians, date_from=d_from, date_to=d_to)
+	# Every booked job in the range (fixed, or movable when re-optimizing); a day before for overnight runs.
+	booked = data.load_jobs_between(start - timedelta(days=1), end, with_tags=True, for_user=False)
+	loaded = {j.id for j in booked}
+	filters = [["is_recurring", "=", 0]]
+	if jobs:
+		filters.append(["name", "in", jobs])
+	else:
+		filters.append(["status", "in", list(UNASSIGNED_STATUSES)])
+	rows = frappe.get_all(
+		"Dispatch Job",
+		filters=filters,
+		or_filters=None
+		if jobs
+		else [["assigned_technician", "is", "not set"], ["scheduled_start", "is", "not set"]],
+		fields=list(data.JOB_FIELDS),
+		limit_page_length=0,
+	)
+	candidates = data.attach_children([r for r in rows if r.name not in loaded], with_tags=True)
+	all_jobs = booked + candidates
+	# Predecessors outside the range: their status and end bound their successors.
+	deps = {j.depends_on for j in all_jobs if j.depends_on} - {j.id for j in all_jobs}
+	if deps:
+		all_jobs += data.attach_children(
+			frappe.get_all(
+				"Dispatch Job", filters={"name": ("in", list(deps))}, fields=list(data.JOB_FIELDS)
+			)
+		)
+	movable = {j.id for j in candidates if j.status in UNASSIGNED_STATUSES}
+	if cint(doc.reoptimize):
+		movable |= {
+			j.id
+			for j in booked
+			if j.status in REBOOKABLE and not j.pinned and j.start is not None and start <= j.start < end
+		}
+	if jobs:
+		movable &= set(jobs)
+	modified = {}
+	if movable:
+		modified = {
+			r.name: get_datetime(r.modified)
+			for r in frappe.get_all(
+				"Dispatch Job", filters={"name": ("in", list(movable))}, fields=["name", "modified"]
+			)
+		}
+	limit = data.setting_int("optimizer_time_limit_s", 10, s)
+	req = OptimizeRequest(
+		techs=techs,
+		jobs=all_jobs,
+		date_from=d_from,
+		date_to=d_to,
+		default_week=data.default_shift_week(s),
+		job_ids=frozenset(movable),
+		tech_ids=frozenset(technicians) if technicians else None,
+		reoptimize=bool(cint(doc.reoptimize)),
+		now=now_datetime(),
+		weights=weights(s),
+		routing=data.routing(s),
+		time_limit_s=min(limit, 2) if frappe.flags.in_test else limit,
+	)
+	return req, modified
+
+
+def store(doc, proposal, modified: dict[str, datetime]) -> None:
+	out = proposal.to_dict()
+	doc.reload()
+	doc.solver = proposal.solver
+	doc.seconds = round(proposal.seconds, 2)
+	doc.kpis_before = json.dumps(out["kpis_before"], sort_keys=True)
+	doc.kpis_after = json.dumps(out["kpis_after"], sort_keys=True)
+	doc.set("moves", [])
+	for m in proposal.moves:
+		doc.append(
+			"moves",
+			{
+				"job": m.job,
+				"from_technician": m.from_tech,
+				"from_start": m.from_start,
+				"to_technician": m.to_tech,
+				"to_start": m.to_start,
+				"end": m.end,
+				"travel_min": m.travel_min,
+				"job_modified": modified.get(m.job),
+				"apply_status": "pending",
+			},
+		)
+	doc.set("unplaced", [])
+	for u in proposal.unplaced:
+		doc.append("unplaced", {"job": u.job, "reason": u.reason, "message": _(u.message)})
+	doc.status, doc.progress, doc.error = "Ready", 100, None
+	doc.flags.from_service = True
+	doc.save(ignore_permissions=True)
+	publish(doc)
+
+
+# ------------------------------------------------------------------ reads
+
+
+def status_of(name: str) -> dict:
+	row = frappe.db.get_value(
+		DOCTYPE, name, ["name", "status", "progress", "error", "solver", "seconds"], as_dict=True
+	)
+	if not row:
+		frappe.throw(_("Dispatch Optimization {0} does not exist").format(name), frappe.DoesNotExistError)
+	return {**row, "progress": row.progress or 0}
+
+
+def proposal_of(name: str) -> dict:
+	"""The proposal as the board and the Desk form read it: moves (ghosts), unplaced jobs, KPIs."""
+	status_of(name)
+	doc = frappe.get_doc(DOCTYPE, name)
+	return {
+		"name": doc.name,
+		"status": doc.status,
+		"progress": doc.progress or 0,
+		"error": doc.error,
+		"date_from": str(doc.date_from),
+		"date_to": str(doc.date_to),
+		"reoptimize": cint(doc.reoptimize),
+		"solver": doc.solver,
+		"seconds": doc.seconds,
+		"kpis_before": json.loads(doc.kpis_before) if doc.kpis_before else None,
+		"kpis_after": json.loads(doc.kpis_after) if doc.kpis_after else None,
+		"moves": [
+			{
+				"job": m.job,
+				"from_technician": m.from_technician,
+				"from_start": args.iso(get_datetime(m.from_start)) if m.from_start else None,
+				"to_technician": m.to_technician,
+				"to_start": args.iso(get_datetime(m.to_start)),
+				"end": args.iso(get_datetime(m.end)) if m.end else None,
+				"travel_min": m.travel_min,
+				"apply_status": m.apply_status,
+				"apply_reason": m.apply_reason,
+			}
+			for m in doc.moves
+		],
+		"unplaced": [{"job": u.job, "reason": u.reason, "message": u.message} for u in doc.unplaced],
+	}

@@ -1,0 +1,301 @@
+"""Auto-distribute on a site: a proposal over HTTP (Desk sessions), applied through the lifecycle commands.
+
+Every step checks what the requests committed: the jobs' rows, their audit events, the idempotency records.
+"""
+
+import json
+from urllib.parse import quote
+
+import frappe
+from frappe.tests.test_api import make_request
+from frappe.utils import get_datetime, get_test_client
+from frappe.utils.password import update_password
+
+from gigafibre_dispatch.tests.lifecycle_utils import LifecycleHttpCase
+from gigafibre_dispatch.tests.test_install_and_cli import bench
+from gigafibre_dispatch.tests.utils import make_user
+
+API = "/api/method/gigafibre_dispatch.api.optimizer."
+PASSWORD = "Optimizer-test-pw-1!"
+BOOKING = ["schedule_propose", "schedule_confirm"]
+
+
+class TestOptimizerSite(LifecycleHttpCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.dispatcher = make_user(f"opt.disp.{cls.run_id}@example.com", ["Dispatcher"])
+		cls.tech_user = make_user(f"opt.tech.{cls.run_id}@example.com", ["Technician"])
+		for user in (cls.dispatcher, cls.tech_user):
+			update_password(user, PASSWORD)
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		for name in frappe.get_all(
+			"Dispatch Optimization", filters={"date_from": cls.monday}, pluck="name"
+		):
+			frappe.delete_doc("Dispatch Optimization", name, force=True, ignore_permissions=True)
+		frappe.db.delete("Dispatch Idempotency Record", {"actor": ("in", [cls.dispatcher, "Administrator"])})
+		super().tearDownClass()
+		for user in (cls.dispatcher, cls.tech_user):
+			frappe.delete_doc("User", user, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
+	# ------------------------------------------------------------------ helpers
+
+	def login(self, user: str):
+		client = get_test_client()
+		response = make_request(
+			target=client.post, args=("/api/method/login",), kwargs={"json": {"usr": user, "pwd": PASSWORD}}
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		return client
+
+	def call(self, client, method: str, body: dict, *, get=False):
+		if get:
+			query = "&".join(f"{k}={quote(str(v))}" for k, v in body.items())
+			return make_request(target=client.get, args=(f"{API}{method}?{query}",))
+		return make_request(target=client.post, args=(f"{API}{method}",), kwargs={"json": body})
+
+	def book_to(self, job: str, tech: str, hour: int):
+		token = self.token("dispatcher")
+		start = f"{self.monday} {hour:02d}:00:00"
+		for command, body in (
+			("triage", {"priority": "medium"}),
+			("schedule_propose", {"technician": tech, "start": start}),
+			("schedule_confirm", {}),
+		):
+			response = self.command(job, command, body, token=token)
+			self.assertEqual(response.status_code, 200, f"{command}: {response.text}")
+
+	def row(self, job: str) -> dict:
+		frappe.db.rollback()
+		return frappe.db.get_value(
+			"Dispatch Job",
+			job,
+			["status", "assigned_technician", "scheduled_start", "modified", "pinned"],
+			as_dict=True,
+		)
+
+	def commands(self, job: str) -> list[str]:
+		frappe.db.rollback()
+		return frappe.get_all(
+			"Dispatch Audit Event", filters={"job": job}, pluck="command", order_by="creation asc, name asc"
+		)
+
+	def counts(self) -> dict:
+		frappe.db.rollback()
+		return {
+			d: frappe.db.count(d)
+			for d in (
+				"Dispatch Audit Event",
+				"Dispatch State Transition",
+				"Dispatch Idempotency Record",
+				"Dispatch Optimization",
+			)
+		}
+
+	def start(self, client, jobs: list[str], reoptimize=1):
+		response = self.call(
+			client,
+			"start",
+			{
+				"date_from": str(self.monday),
+				"date_to": str(self.monday),
+				"technicians": json.dumps([self.tech, self.other_tech]),
+				"jobs": json.dumps(jobs),
+				"reoptimize": reoptimize,
+			},
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		status = response.json["message"]
+		self.assertEqual(status["status"], "Ready", status)
+		return status["name"]
+
+	# ------------------------------------------------------------------ tests
+
+	def test_proposal_then_apply_books_each_move_once_and_skips_an_edited_job(self):
+		client = self.login(self.dispatcher)
+		new_jobs = [self.new_job(), self.new_job(service_location=self.loc_b), self.new_job()]
+		triaged = self.new_job()
+		self.assertEqual(
+			self.command(triaged, "triage", {"priority": "high"}, token=self.token("dispatcher")).status_code, 200
+		)
+		started = self.new_job()
+		self.advance(started, "In Progress")  # self.tech, Monday 09:00
+		pinned = self.new_job()
+		self.book_to(pinned, self.other_tech, 13)
+		# The planning flag is set on the form by a dispatcher (not a lifecycle field).
+		frappe.db.rollback()  # see what the requests committed
+		frappe.set_user(self.dispatcher)
+		try:
+			doc = frappe.get_doc("Dispatch Job", pinned)
+			doc.pinned = 1
+			doc.save()
+		finally:
+			frappe.set_user("Administrator")
+		frappe.db.commit()
+		fixed_before = {j: self.row(j) for j in (started, pinned)}
+		self.assertEqual(fixed_before[pinned].pinned, 1)
+		movable = [*new_jobs, triaged]
+
+		name = self.start(client, [*movable, started, pinned])
+		response = self.call(client, "get_proposal", {"name": name}, get=True)
+		self.assertEqual(response.status_code, 200, response.text)
+		proposal = response.json["message"]
+		moves = {m["job"]: m for m in proposal["moves"]}
+		self.assertEqual(set(moves), set(movable), proposal)
+		self.assertEqual(proposal["unplaced"], [])
+		self.assertEqual(proposal["kpis_before"]["placed"], 0)
+		self.assertEqual(proposal["kpis_after"]["placed"], len(movable))
+		self.assertGreater(proposal["kpis_after"]["travel_min"], 0)
+		self.assertEqual(set(proposal["kpis_after"]["utilisation"]), {self.tech, self.other_tech})
+		for m in moves.values():
+			self.assertIn(m["to_technician"], (self.tech, self.other_tech))
+			self.assertEqual(m["apply_status"], "pending")
+		# A proposal changes no job.
+		self.assertEqual(self.row(triaged).status, "Triaged")
+		self.assertEqual(self.commands(new_jobs[0]), ["intake"])
+
+		# Edited after the proposal: its move is skipped with the reason.
+		frappe.db.set_value("Dispatch Job", triaged, "description", "Le client rappelle")
+		frappe.db.commit()
+		before = self.counts()
+		response = self.call(client, "apply", {"name": name})
+		self.assertEqual(response.status_code, 200, response.text)
+		result = response.json["message"]
+		self.assertEqual((result["applied"], result["skipped"], result["status"]), (3, 1, "Partly Applied"))
+		by_job = {m["job"]: m for m in result["moves"]}
+		self.assertEqual(by_job[triaged]["apply_status"], "skipped")
+		self.assertIn("changed", by_job[triaged]["apply_reason"])
+		self.assertEqual(self.row(triaged).status, "Triaged")
+		self.assertEqual(self.commands(triaged), ["intake", "triage"])
+		for job in new_jobs:
+			row = self.row(job)
+			self.assertEqual(row.status, "Scheduled")
+			self.assertEqual(row.assigned_technician, moves[job]["to_technician"])
+			self.assertEqual(get_datetime(row.scheduled_start), get_datetime(moves[job]["to_start"]))
+			# One triage (New), then exactly one propose + confirm pair.
+			self.assertEqual(self.commands(job), ["intake", "triage", *BOOKING])
+		after = self.counts()
+		self.assertEqual(after["Dispatch Audit Event"] - before["Dispatch Audit Event"], 3 * 3)
+		self.assertEqual(after["Dispatch State Transition"] - before["Dispatch State Transition"], 3 * 3)
+		# Pinned and started jobs stay exactly where they are.
+		for job, row in fixed_before.items():
+			now = self.row(job)
+			self.assertEqual(
+				(now.status, now.assigned_technician, now.scheduled_start, now.modified),
+				(row.status, row.assigned_technician, row.scheduled_start, row.modified),
+			)
+
+		# Applying twice books once: nothing new is written.
+		again = self.call(client, "apply", {"name": name})
+		self.assertEqual(again.status_code, 200, again.text)
+		self.assertEqual(again.json["message"]["applied"], 0)
+		self.assertEqual(self.counts(), after)
+		for job in new_jobs:
+			self.assertEqual(self.commands(job), ["intake", "triage", *BOOKING])
+		status = self.call(client, "status", {"name": name}, get=True).json["message"]
+		self.assertEqual((status["status"], status["progress"]), ("Partly Applied", 100))
+
+	def test_a_selected_move_replays_its_keys(self):
+		"""The same move applied again with its keys (after its row was reset) replays the commands."""
+		from gigafibre_dispatch.lifecycle.commands import book
+		from gigafibre_dispatch.lifecycle.optimize import move_key
+
+		client = self.login(self.dispatcher)
+		jobs = [self.new_job(), self.new_job()]
+		name = self.start(client, jobs, reoptimize=0)
+		response = self.call(client, "apply", {"name": name, "moves": json.dumps([jobs[0]])})
+		self.assertEqual(response.status_code, 200, response.text)
+		self.assertEqual(response.json["message"]["applied"], 1)
+		self.assertEqual(self.row(jobs[1]).status, "New")
+		self.assertEqual(self.commands(jobs[0]), ["intake", "triage", *BOOKING])
+		before = self.counts()
+		move = next(m for m in frappe.get_doc("Dispatch Optimization", name).moves if m.job == jobs[0])
+		frappe.set_user(self.dispatcher)
+		try:
+			from gigafibre_dispatch.lifecycle.actor import current_actor
+
+			book(move.job, move.to_technician, move.to_start, current_actor(), idempotency_key=move_key(name, move))
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(self.counts(), before)
+		self.assertEqual(self.commands(jobs[0]), ["intake", "triage", *BOOKING])
+
+	def test_a_technician_cannot_start_or_apply(self):
+		job = self.new_job()
+		dispatcher = self.login(self.dispatcher)
+		name = self.start(dispatcher, [job], reoptimize=0)
+		client = self.login(self.tech_user)
+		before = self.counts()
+		refused = self.call(
+			client,
+			"start",
+			{"date_from": str(self.monday), "date_to": str(self.monday), "jobs": json.dumps([job])},
+		)
+		self.assertEqual(refused.status_code, 403, refused.text)
+		for method, get in (("apply", False), ("get_proposal", True), ("status", True)):
+			response = self.call(client, method, {"name": name}, get=get)
+			self.assertEqual(response.status_code, 403, f"{method}: {response.text}")
+		self.assertEqual(self.counts(), before)
+		self.assertEqual(self.row(job).status, "New")
+		# Nor read or write the proposal through the generic REST routes.
+		rest = make_request(
+			target=client.get, args=(f"/api/resource/Dispatch%20Optimization/{quote(name)}",)
+		)
+		self.assertEqual(rest.status_code, 403, rest.text)
+
+	def test_a_proposal_is_written_only_by_the_optimizer(self):
+		job = self.new_job()
+		name = self.start(self.login(self.dispatcher), [job], reoptimize=0)
+		frappe.db.rollback()
+		frappe.set_user(self.dispatcher)
+		try:
+			doc = frappe.get_doc("Dispatch Optimization", name)
+			doc.moves[0].to_start = f"{self.monday} 06:00:00"
+			self.assertRaises(frappe.PermissionError, doc.save)
+		finally:
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
+		# A Desk "new" proposal starts the run.
+		frappe.set_user(self.dispatcher)
+		try:
+			doc = frappe.get_doc(
+				{
+					"doctype": "Dispatch Optimization",
+					"date_from": self.monday,
+					"date_to": self.monday,
+					"technicians": json.dumps([self.tech]),
+					"jobs": json.dumps([job]),
+				}
+			).insert()
+			frappe.db.commit()
+		finally:
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
+		doc.reload()
+		self.assertEqual(doc.status, "Ready", doc.error)
+		self.assertEqual([m.job for m in doc.moves], [job])
+		self.assertEqual(doc.moves[0].to_technician, self.tech)
+
+	def test_cli_proposes_and_applies(self):
+		job = self.new_job()
+		frappe.db.commit()
+		day = str(self.monday)
+		out = bench("dispatch", "optimize", "--from", day, "--to", day, "--jobs", job, "--technicians", self.tech)
+		self.assertEqual(out.returncode, 0, out.stderr[-3000:])
+		self.assertIn("moves: 1", out.stdout)
+		self.assertIn(f"{job}: unassigned -> {self.tech}", out.stdout)
+		self.assertIn("placed", out.stdout)
+		self.assertEqual(self.row(job).status, "New")
+		out = bench(
+			"dispatch", "optimize", "--from", day, "--to", day, "--jobs", job, "--technicians", self.tech, "--apply"
+		)
+		self.assertEqual(out.returncode, 0, out.stderr[-3000:])
+		self.assertIn("applied: 1, skipped: 0 -> Applied", out.stdout)
+		row = self.row(job)
+		self.assertEqual((row.status, row.assigned_technician), ("Scheduled", self.tech))
+		self.assertEqual(self.commands(job), ["intake", "triage", *BOOKING])
