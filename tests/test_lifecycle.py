@@ -6,6 +6,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from gigafibre_dispatch.engine.lifecycle import (
 	COMMANDS,
+	ROUTES,
 	STATES,
 	Actor,
 	Decision,
@@ -158,6 +159,10 @@ def test_allowed_actions_explain_disabled_ones():
 	assert actions["tech_check_in"]["enabled"]
 	assert actions["triage"]["policy_error"]["dimension"] == "role"
 	assert actions["tech_complete"]["policy_error"]["dimension"] == "state"
+
+
+def test_one_handler_per_command():
+	assert set(ROUTES) == set(COMMANDS)
 
 
 def test_every_state_reachable():

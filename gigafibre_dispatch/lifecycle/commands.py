@@ -196,6 +196,19 @@ def book(
 	return run_internal(job, steps, actor, idempotency_key)
 
 
+@dataclass
+class _Request:
+	"""One command call: who, what, on which job, and the idempotency record it claims."""
+
+	command: str
+	job_name: str | None
+	payload: dict
+	actor: Actor
+	key: str
+	record_name: str
+	payload_hash: str
+
+
 def execute(
 	command: str,
 	job_name: str | None,
@@ -204,7 +217,20 @@ def execute(
 	actor: Actor | None,
 	idempotency_key: str | None,
 ) -> CommandResult:
-	payload = dict(payload or {})
+	request = _request(command, job_name, dict(payload or {}), actor, idempotency_key)
+	stored = _stored_response(request.record_name)
+	if stored:
+		return _replay(command, stored, request.payload_hash, actor, job_name)
+	doc, decision = _load_and_decide(request)
+	replay = _claim_key(request)
+	if replay:
+		return replay
+	doc, extra = _apply_or_refuse(request, decision, doc)
+	return _respond(request, decision, doc, extra)
+
+
+def _request(command, job_name, payload: dict, actor: Actor | None, idempotency_key) -> _Request:
+	"""Who calls and with which key: a caller without either is refused before any query."""
 	if actor is None:
 		_refuse(command, PolicyError("auth", "unauthenticated", "Authentication required"))
 	if not idempotency_key or not UUID.match(idempotency_key.strip()):
@@ -218,43 +244,57 @@ def execute(
 			job_name,
 		)
 	key = idempotency_key.strip()
-	record_name = _record_name(actor, command, job_name, key)
-	payload_hash = hashlib.sha256(_canonical(payload).encode()).hexdigest()
+	return _Request(
+		command,
+		job_name,
+		payload,
+		actor,
+		key,
+		_record_name(actor, command, job_name, key),
+		hashlib.sha256(_canonical(payload).encode()).hexdigest(),
+	)
 
-	stored = frappe.db.get_value(
+
+def _stored_response(record_name: str, for_update: bool = False):
+	return frappe.db.get_value(
 		"Dispatch Idempotency Record",
 		record_name,
 		["payload_hash", "response_status", "response_body"],
 		as_dict=True,
+		for_update=for_update,
 	)
-	if stored:
-		return _replay(command, stored, payload_hash, actor, job_name)
 
+
+def _load_and_decide(request: _Request) -> tuple:
+	"""Lock and load the job (intake has none yet) and let the engine decide; a refusal writes nothing."""
+	command, job_name, actor = request.command, request.job_name, request.actor
 	if command == "intake":
 		doc = None
-		state = JobState(name="", status=None, **_intake_scope(payload))
+		state = JobState(name="", status=None, **_intake_scope(request.payload))
 	else:
 		doc, state = load_state(job_name, command) if job_name else (None, None)
 		if doc is None:
 			_refuse(command, PolicyError("validation", "job_not_found", "Unknown job"), 404, actor, job_name)
-
 	decision = lifecycle.decide(
-		command, actor, state, payload, parse_datetime=_parse_dt, evidence_resolves=evidence_resolves
+		command, actor, state, request.payload, parse_datetime=_parse_dt, evidence_resolves=evidence_resolves
 	)
 	if isinstance(decision, PolicyError):
 		_refuse(command, decision, actor=actor, job=job_name)
+	return doc, decision
 
-	# Claim the key: a concurrent request with the same key blocks here until this transaction ends,
-	# then finds the key taken and replays what this one stored.
+
+def _claim_key(request: _Request) -> CommandResult | None:
+	"""Claim the key: a concurrent request with the same key blocks here until this transaction ends, then
+	finds the key taken and replays what this one stored (the returned result); None once claimed."""
 	record = frappe.get_doc(
 		{
 			"doctype": "Dispatch Idempotency Record",
-			"name": record_name,
-			"actor": actor.id,
-			"command": command,
-			"job": job_name,
-			"idempotency_key": key,
-			"payload_hash": payload_hash,
+			"name": request.record_name,
+			"actor": request.actor.id,
+			"command": request.command,
+			"job": request.job_name,
+			"idempotency_key": request.key,
+			"payload_hash": request.payload_hash,
 			"response_status": 0,
 			"expires_at": now_datetime() + timedelta(hours=_ttl_hours()),
 		}
@@ -262,30 +302,27 @@ def execute(
 	frappe.db.savepoint("dispatch_command")
 	try:
 		_fast_insert(record)
+		return None
 	except frappe.DuplicateEntryError:
 		frappe.db.rollback(save_point="dispatch_command")
-		# A locking read sees the committed row whatever this transaction's snapshot.
-		stored = frappe.db.get_value(
-			"Dispatch Idempotency Record",
-			record_name,
-			["payload_hash", "response_status", "response_body"],
-			as_dict=True,
-			for_update=True,
+	# A locking read sees the committed row whatever this transaction's snapshot.
+	stored = _stored_response(request.record_name, for_update=True)
+	if not stored or not stored.response_status:
+		_refuse(
+			request.command,
+			PolicyError("idempotency", "in_progress", "A request with this Idempotency-Key is in progress"),
+			409,
+			request.actor,
+			request.job_name,
 		)
-		if not stored or not stored.response_status:
-			_refuse(
-				command,
-				PolicyError(
-					"idempotency", "in_progress", "A request with this Idempotency-Key is in progress"
-				),
-				409,
-				actor,
-				job_name,
-			)
-		return _replay(command, stored, payload_hash, actor, job_name)
+	return _replay(request.command, stored, request.payload_hash, request.actor, request.job_name)
 
+
+def _apply_or_refuse(request: _Request, decision, doc) -> tuple:
+	"""Apply the decision; a refusal on the way (drop rules, equipment, document validation) undoes it all."""
+	command, actor, job_name = request.command, request.actor, request.job_name
 	try:
-		doc, extra = _apply(decision, doc, payload, actor)
+		return _apply(decision, doc, request.payload, actor)
 	except CommandRefused as refused:
 		frappe.db.rollback(save_point="dispatch_command")
 		_refuse(command, refused.error, refused.status, actor, job_name)
@@ -295,7 +332,11 @@ def execute(
 		message = frappe.utils.strip_html_tags(str(e)) or type(e).__name__
 		_refuse(command, PolicyError("validation", "invalid_document", message), actor=actor, job=job_name)
 
-	audit, transition = _audit(decision, doc, payload, actor, key)
+
+def _respond(request: _Request, decision, doc, extra: dict) -> CommandResult:
+	"""Audit the change, store the response for replays, count, log and tell the board."""
+	command = request.command
+	audit, transition = _audit(decision, doc, request.payload, request.actor, request.key)
 	ctx = obs.request_context()
 	status = 201 if command == "intake" else 200
 	body = {
@@ -313,13 +354,13 @@ def execute(
 	}
 	frappe.db.set_value(
 		"Dispatch Idempotency Record",
-		record_name,
+		request.record_name,
 		{"response_status": status, "response_body": json.dumps(body, default=str)},
 		update_modified=False,
 	)
 	obs.count_request(command, status)
 	obs.count_transition(command, decision.from_state or "-", decision.to_state)
-	obs.log_request(command, status, actor=actor, job=doc.name)
+	obs.log_request(command, status, actor=request.actor, job=doc.name)
 	frappe.publish_realtime(
 		"dispatch:job_updated",
 		{
@@ -383,7 +424,24 @@ def _tag_rows(tags) -> list[dict]:
 
 def _apply(decision, row, payload: dict, actor: Actor):
 	"""Mutate the job as the engine decided; returns (job with .name/.status, extra response fields)."""
+	updates = _updates(decision, row, payload)
+	if decision.command == "intake":
+		doc = _insert_job(decision, payload)
+	elif _needs_full_save(decision, updates, payload):
+		doc = _save_job(decision, row.name, updates, payload)
+	else:
+		# A state change of scalar fields only: one UPDATE, no document machinery (the audit event is the history).
+		frappe.db.set_value("Dispatch Job", row.name, updates)
+		doc = frappe._dict(row, **updates)
 	extra: dict = {}
+	for effect, handler in EFFECTS.items():
+		if effect in decision.effects:
+			extra.update(handler(doc, payload, actor))
+	return doc, extra
+
+
+def _updates(decision, row, payload: dict) -> dict:
+	"""The engine's field changes plus what only the shell knows: the clock, stored values, counters."""
 	name = decision.command
 	now = now_datetime()
 	updates = dict(decision.updates)
@@ -397,64 +455,91 @@ def _apply(decision, row, payload: dict, actor: Actor):
 		updates["completion_rejections"] = cint(row.completion_rejections) + 1
 		obs.count_completion_rejection()
 	updates["status"] = decision.to_state
+	return updates
 
-	full = (
-		name in FULL_SAVE
+
+def _needs_full_save(decision, updates: dict, payload: dict) -> bool:
+	return (
+		decision.command in FULL_SAVE
 		or "duration_h" in updates
 		or "scheduled_start" in updates  # approval_decide's new_start: the end is recomputed
-		or (name == "triage" and payload.get("tags") is not None)
+		or (decision.command == "triage" and payload.get("tags") is not None)
 	)
-	if name == "intake":
-		doc = frappe.new_doc("Dispatch Job")
-		doc.update({k: payload[k] for k in INTAKE_FIELDS if payload.get(k) is not None})
-		doc.set("tags", _tag_rows(payload.get("tags")))
-		doc.status = decision.to_state
-		doc.flags.via_command = True
-		doc.insert(ignore_permissions=True)
-	elif full:
-		doc = frappe.get_doc("Dispatch Job", row.name)  # the row is already locked
-		doc.update(updates)
-		if name == "triage" and payload.get("tags") is not None:
-			doc.set("tags", _tag_rows(payload["tags"]))
-		if "check_drop" in decision.effects:
-			_check_drop(doc, payload)
-		elif "scheduled_start" in updates and doc.assigned_technician:
-			# An approved reschedule moves the job: the same drop rules as a proposal.
-			_check_drop(
-				doc, {"technician": doc.assigned_technician, "start": str(updates["scheduled_start"])}
-			)
-		doc.flags.via_command = True
-		doc.save(ignore_permissions=True)
-	else:
-		# A state change of scalar fields only: one UPDATE, no document machinery (the audit event is the history).
-		frappe.db.set_value("Dispatch Job", row.name, updates)
-		doc = frappe._dict(row, **updates)
-	if "add_evidence" in decision.effects:
-		extra["evidence"] = _add_evidence(
-			doc, payload["kind"], payload["file_url"], payload.get("note"), actor
-		)
-	if "add_signature" in decision.effects:
-		extra["evidence"] = _add_evidence(doc, "signature", payload["signature_url"], None, actor)
-		frappe.db.set_value(
-			"Dispatch Job", doc.name, "customer_signature", payload["signature_url"], update_modified=False
-		)
-	if "equipment_install" in decision.effects:
-		extra["equipment"] = _install_equipment(doc, payload)
-	if "equipment_remove" in decision.effects:
-		extra["equipment"] = _remove_equipment(doc, payload)
-	if "scan_record" in decision.effects:
-		_job_equipment_row(
-			doc.name,
-			{
-				"serial_no": payload["code"],
-				"equipment_type": payload.get("symbology") or "scan",
-				"action": "On site",
-				"note": payload.get("note"),
-			},
-		)
-	if "create_invoice" in decision.effects:
-		extra["sales_invoice"] = create_invoice(frappe.get_doc("Dispatch Job", doc.name))
-	return doc, extra
+
+
+def _insert_job(decision, payload: dict):
+	doc = frappe.new_doc("Dispatch Job")
+	doc.update({k: payload[k] for k in INTAKE_FIELDS if payload.get(k) is not None})
+	doc.set("tags", _tag_rows(payload.get("tags")))
+	doc.status = decision.to_state
+	doc.flags.via_command = True
+	doc.insert(ignore_permissions=True)
+	return doc
+
+
+def _save_job(decision, job: str, updates: dict, payload: dict):
+	doc = frappe.get_doc("Dispatch Job", job)  # the row is already locked
+	doc.update(updates)
+	if decision.command == "triage" and payload.get("tags") is not None:
+		doc.set("tags", _tag_rows(payload["tags"]))
+	if "check_drop" in decision.effects:
+		_check_drop(doc, payload)
+	elif "scheduled_start" in updates and doc.assigned_technician:
+		# An approved reschedule moves the job: the same drop rules as a proposal.
+		_check_drop(doc, {"technician": doc.assigned_technician, "start": str(updates["scheduled_start"])})
+	doc.flags.via_command = True
+	doc.save(ignore_permissions=True)
+	return doc
+
+
+def _effect_add_evidence(doc, payload: dict, actor: Actor) -> dict:
+	return {"evidence": _add_evidence(doc, payload["kind"], payload["file_url"], payload.get("note"), actor)}
+
+
+def _effect_add_signature(doc, payload: dict, actor: Actor) -> dict:
+	evidence = _add_evidence(doc, "signature", payload["signature_url"], None, actor)
+	frappe.db.set_value(
+		"Dispatch Job", doc.name, "customer_signature", payload["signature_url"], update_modified=False
+	)
+	return {"evidence": evidence}
+
+
+def _effect_equipment_install(doc, payload: dict, actor: Actor) -> dict:
+	return {"equipment": _install_equipment(doc, payload)}
+
+
+def _effect_equipment_remove(doc, payload: dict, actor: Actor) -> dict:
+	return {"equipment": _remove_equipment(doc, payload)}
+
+
+def _effect_scan_record(doc, payload: dict, actor: Actor) -> dict:
+	_job_equipment_row(
+		doc.name,
+		{
+			"serial_no": payload["code"],
+			"equipment_type": payload.get("symbology") or "scan",
+			"action": "On site",
+			"note": payload.get("note"),
+		},
+	)
+	return {}
+
+
+def _effect_create_invoice(doc, payload: dict, actor: Actor) -> dict:
+	return {"sales_invoice": create_invoice(frappe.get_doc("Dispatch Job", doc.name))}
+
+
+# The engine's effects that run once the job is written, in this order, each returning its response fields.
+# The others act before the write: count_completion_rejection (`_updates`), check_drop (`_save_job`) and
+# create_job (`_insert_job`).
+EFFECTS = {
+	"add_evidence": _effect_add_evidence,
+	"add_signature": _effect_add_signature,
+	"equipment_install": _effect_equipment_install,
+	"equipment_remove": _effect_equipment_remove,
+	"scan_record": _effect_scan_record,
+	"create_invoice": _effect_create_invoice,
+}
 
 
 def _job_equipment_row(job: str, values: dict):
