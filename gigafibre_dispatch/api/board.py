@@ -99,16 +99,29 @@ def get_board(
 		for t in visible
 		if t.gps_fix_at
 	}
-	result["coords"] = _coords(result)
+	names = _board_jobs(result)
+	result["coords"] = _coords(names)
+	result["offers"] = {
+		o.job: {"offer": o.name, "status": o.status}
+		for o in frappe.get_list(
+			"Dispatch Offer",
+			filters={"status": ("in", ("open", "pending")), "job": ("in", list(names) or [""])},
+			fields=["name", "job", "status"],
+			order_by="creation asc",
+		)
+	}
 	result["tile_url"] = frappe.get_cached_doc("Dispatch Settings").get("map_tile_url") or None
 	result["now"] = args.iso(now_datetime())
 	return result
 
 
-def _coords(result: dict) -> dict:
-	"""{job: [lat, lon]} of the jobs on the board (rows and tray), for the map: one query."""
+def _board_jobs(result: dict) -> set[str]:
 	names = {s["job"] for r in result["resources"] for s in r["segments"] if s["type"] == "job"}
-	names |= {u["job"] for u in result["unassigned"]}
+	return names | {u["job"] for u in result["unassigned"]}
+
+
+def _coords(names: set[str]) -> dict:
+	"""{job: [lat, lon]} of the jobs on the board (rows and tray), for the map: one query."""
 	if not names:
 		return {}
 	# get_all: these names come from the permission-aware lists above.

@@ -95,6 +95,7 @@ class GigafibreDispatchBoard {
 	}
 
 	offer(data) {
+		if (data && data.job) this.store.offers[data.job] = { offer: data.offer, status: data.status };
 		frappe.show_alert({ message: __("Offer {0}: {1}", [data.offer, __(data.status)]), indicator: "blue" }, 6);
 		this.store.reload_soon(200);
 	}

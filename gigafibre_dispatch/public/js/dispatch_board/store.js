@@ -41,6 +41,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 			tray_selection: [],
 			last_loaded_at: 0,
 			in_flight: {},
+			offers: {}, // job -> {offer, status}: live offer chips
 		};
 	},
 	getters: {
@@ -143,6 +144,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 				});
 				if (seq !== this._seq) return; // a newer load is under way
 				this.data = data;
+				this.offers = { ...(data.offers || {}) };
 				this.error = null;
 				this.clock_offset = to_min(data.now) - Date.now() / 60000;
 				this.last_loaded_at = Date.now();

@@ -1,0 +1,124 @@
+// + WO: a work order from the board. Customer and service location (a new one from the Link's own "Create"),
+// tags, duration, priority; the three best technicians with their score breakdown and travel estimate; "Find a
+// slot" (slot suggestions); created through `intake` and, with a chosen slot, booked through the commands.
+import { api } from "./api";
+
+const SCHEDULING = "gigafibre_dispatch.api.scheduling";
+const JOB_TYPES = ["Installation", "Réparation", "Maintenance", "Retrait", "Dépannage", "Autre"];
+
+export function new_work_order(store) {
+	let picked = null; // {technician, start}
+	const d = new frappe.ui.Dialog({
+		title: __("New work order"),
+		size: "large",
+		fields: [
+			{ fieldname: "subject", fieldtype: "Data", label: __("Subject"), reqd: 1 },
+			{ fieldname: "customer", fieldtype: "Link", options: "Customer", label: __("Customer") },
+			{
+				fieldname: "service_location",
+				fieldtype: "Link",
+				options: "Service Location",
+				label: __("Service Location"),
+				get_query: () => (d.get_value("customer") ? { filters: { customer: d.get_value("customer") } } : {}),
+			},
+			{ fieldname: "col", fieldtype: "Column Break" },
+			{ fieldname: "job_type", fieldtype: "Select", label: __("Job Type"), options: JOB_TYPES.join("\n"), default: "Installation" },
+			{ fieldname: "priority", fieldtype: "Select", label: __("Priority"), options: "low\nmedium\nhigh\nurgent", default: "medium" },
+			{ fieldname: "duration_h", fieldtype: "Float", label: __("Duration (h)"), default: 1 },
+			{
+				fieldname: "tags",
+				fieldtype: "MultiSelectList",
+				label: __("Tags"),
+				get_data: (txt) => frappe.db.get_link_options("Dispatch Tag", txt),
+			},
+			{ fieldname: "sec", fieldtype: "Section Break", label: __("Who and when") },
+			{ fieldname: "suggest", fieldtype: "Button", label: __("Find a slot") },
+			{ fieldname: "suggestions", fieldtype: "HTML" },
+		],
+		primary_action_label: __("Create"),
+		async primary_action(values) {
+			const args = {
+				subject: values.subject,
+				customer: values.customer,
+				service_location: values.service_location,
+				job_type: values.job_type,
+				priority: values.priority,
+				duration_h: values.duration_h || 1,
+				tags: JSON.stringify(values.tags || []),
+			};
+			if (picked) Object.assign(args, { assigned_technician: picked.technician, scheduled_start: picked.start });
+			try {
+				const r = await api.call(`${SCHEDULING}.create_work_order`, args);
+				d.hide();
+				frappe.show_alert({ message: __("{0} created ({1})", [r.name, __(r.status)]), indicator: "green" });
+				await store.load();
+				store.select(r.name);
+			} catch (e) {
+				frappe.show_alert({ message: e.message, indicator: "red" }, 8);
+			}
+		},
+	});
+	const $box = d.fields_dict.suggestions.$wrapper;
+
+	async function where() {
+		const location = d.get_value("service_location");
+		if (!location) return {};
+		const loc = await frappe.db.get_value("Service Location", location, ["latitude", "longitude"]);
+		return loc.message || {};
+	}
+
+	async function suggest() {
+		picked = null;
+		$box.html(`<div class="text-muted">${__("Searching...")}</div>`);
+		const { latitude, longitude } = await where();
+		const base = {
+			latitude,
+			longitude,
+			tags: JSON.stringify(d.get_value("tags") || []),
+			duration_h: d.get_value("duration_h") || 1,
+		};
+		try {
+			const [best, slots] = await Promise.all([
+				api.call(`${SCHEDULING}.best_technicians`, { ...base, date: store.date, limit: 3 }),
+				api.call(`${SCHEDULING}.suggest_slots`, { ...base, start_date: store.date, limit: 6 }),
+			]);
+			render(best, slots);
+		} catch (e) {
+			$box.html(`<div class="text-danger">${frappe.utils.escape_html(e.message)}</div>`);
+		}
+	}
+
+	function render(best, slots) {
+		const esc = frappe.utils.escape_html;
+		const km = (b) => (b.distance_km == null ? "—" : `${b.distance_km} km`);
+		const minutes = (b) => (b.distance_km == null ? "—" : `~${Math.round((b.distance_km / 40) * 60)} min`);
+		const rows = best
+			.map(
+				(t) => `<tr data-tech="${esc(t.technician)}"><td><b>${esc(t.technician_name)}</b></td><td>${t.score}</td>
+				<td>${km(t.breakdown)} · ${minutes(t.breakdown)}</td>
+				<td class="small text-muted">${__("Proximity")} ${t.breakdown.proximity} · ${__("Load")} ${t.breakdown.load} · ${__("Skill")} ${t.breakdown.skill}</td>
+				<td class="small text-warning">${(t.warnings || []).map((w) => esc(w.tag || w.code)).join(", ")}</td></tr>`
+			)
+			.join("");
+		const options = slots
+			.map(
+				(s, i) => `<label class="gdb-slot" style="display:block"><input type="radio" name="gdb-slot" value="${i}">
+				${esc(s.technician_name)} — ${esc(s.start.replace("T", " ").slice(0, 16))} → ${esc(s.end.slice(11, 16))} (${s.score})</label>`
+			)
+			.join("");
+		$box.html(`
+			<div class="small text-muted">${__("Best technicians")}</div>
+			<table class="table table-sm small" data-role="best-techs"><tbody>${rows || `<tr><td>${__("Nobody")}</td></tr>`}</tbody></table>
+			<div class="small text-muted">${__("Slots")}</div>
+			<div data-role="slots">${options || __("No free slot in the horizon")}</div>
+			<label class="gdb-slot small"><input type="radio" name="gdb-slot" value="" checked> ${__("No booking: to the tray")}</label>`);
+		$box.find("input[name=gdb-slot]").on("change", (e) => {
+			const i = e.target.value;
+			picked = i === "" ? null : { technician: slots[i].technician, start: slots[i].start };
+		});
+	}
+
+	d.fields_dict.suggest.$input.on("click", suggest);
+	d.show();
+	return d;
+}
