@@ -530,6 +530,56 @@ await step("absence SMS (webhook) → toast and band", async () => {
 	);
 });
 
+await step("planning: absence band resized, weekly schedule edited, both saved by the server", async () => {
+	await page.click("[data-action=planning]");
+	const band = page.locator(`.gdb-row[data-tech="${ABSENT_TECH}"] .gdb-absence`).first();
+	await band.evaluate((el) => el.scrollIntoView({ block: "center" }));
+	// The band runs to midnight: its end handle is at the far right of the day.
+	await page.locator(".gdb-day").evaluate((el) => (el.scrollLeft = el.scrollWidth));
+	const edge = band.locator("[data-edge=end]");
+	const e = await edge.boundingBox();
+	const x = (await page.locator(".gdb-rows").boundingBox()).x + 200 + (12 - 6) * 72;
+	await page.mouse.move(e.x + 3, e.y + e.height / 2);
+	await page.mouse.down();
+	for (let i = 1; i <= 10; i++) await page.mouse.move(e.x + 3 + ((x - 3 - e.x - 3) * i) / 10, e.y + e.height / 2);
+	await page.mouse.up();
+	await page.locator(".gdb-day").evaluate((el) => (el.scrollLeft = 0));
+	const absence = await until(async () => {
+		const a = (await get("frappe.client.get_value", { doctype: "Dispatch Technician", filters: JSON.stringify({ name: ABSENT_TECH }), fieldname: JSON.stringify(["absence_until", "absence_end_time"]) })).body.message;
+		return a.absence_end_time ? a : null;
+	});
+	await settle();
+	await page.screenshot({ path: `${OUT}/planning_absence.png` });
+	// The weekly schedule through the planning dialog: Saturday mornings.
+	await page.locator(`.gdb-row[data-tech="${OTHER}"] .gdb-name`).click();
+	const d = page.locator(".modal.show");
+	await d.locator('input[data-fieldname="default_week"]').waitFor({ timeout: 10000 });
+	if (await d.locator('input[data-fieldname="default_week"]').isChecked()) await d.locator('input[data-fieldname="default_week"]').uncheck();
+	for (const [day, value] of [["mon", "08:00-17:00"], ["tue", "08:00-17:00"], ["wed", "08:00-17:00"], ["thu", "08:00-17:00"], ["fri", "08:00-17:00"], ["sat", "09:00-12:00"]]) {
+		await d.locator(`input[data-fieldname="day_${day}"]`).fill(value);
+	}
+	await page.screenshot({ path: `${OUT}/planning_dialog.png` });
+	await d.locator(".modal-footer .btn-primary").click();
+	const week = await until(async () => {
+		const w = (await get("frappe.client.get_value", { doctype: "Dispatch Technician", filters: JSON.stringify({ name: OTHER }), fieldname: "weekly_schedule" })).body.message.weekly_schedule;
+		return w && w.includes("sat") && w.includes("09:00-12:00") ? w : null;
+	});
+	// A refused change: an end before its start is the record's to refuse, and nothing is saved.
+	const csrf = await page.evaluate(() => frappe.csrf_token);
+	const bad = await page.request.post(`${BASE}/api/method/gigafibre_dispatch.api.board.save_planning`, {
+		headers: { "X-Frappe-CSRF-Token": csrf },
+		data: { technician: OTHER, extra_shifts: JSON.stringify([{ shift_date: (await store()).date, start_time: "15:00", end_time: "09:00" }]) },
+	});
+	await page.click("[data-action=planning]");
+	check(
+		"planning: absence to 12:00, Saturday 09:00-12:00, bad shift refused",
+		!!absence && absence.absence_end_time === "12:00" && !!week && bad.status() === 417,
+		`absence ${JSON.stringify(absence)}; week ${week}; bad extra shift ${bad.status()}`
+	);
+	// Back to the default week for the next run.
+	await page.request.post(`${BASE}/api/method/gigafibre_dispatch.api.board.save_planning`, { headers: { "X-Frappe-CSRF-Token": csrf }, data: { technician: OTHER, weekly_schedule: "" } });
+});
+
 await step("publish one technician → two SMS logs", async () => {
 	const t0 = (await get("frappe.client.get_list", { doctype: "Dispatch SMS Log", filters: JSON.stringify({ technician: TECH }), fields: JSON.stringify(["count(name) as n"]) })).body.message[0].n;
 	await page.locator(`.gdb-row[data-tech="${TECH}"] .gdb-name`).click({ button: "right" });

@@ -293,6 +293,81 @@ def materialize(template: str, occurrence_start: str) -> dict:
 	return materialize_ghost(tpl, args.parse_dt(occurrence_start, "Occurrence Start"))
 
 
+# ------------------------------------------------------------------ planning (the technician's own record)
+
+ABSENCE_KEYS = ("absence_reason", "absence_from", "absence_until", "absence_start_time", "absence_end_time")
+
+
+@frappe.whitelist(methods=["POST"])
+@dispatcher_only
+def save_planning(
+	technician: str,
+	weekly_schedule: str | None = None,
+	extra_shifts: str | list | None = None,
+	absence: str | dict | None = None,
+) -> dict:
+	"""Planning mode: a technician's weekly schedule, extra shifts and absence band, each given part replaced and
+	validated by the record itself (bad ranges, an end before its start: refused, nothing saved)."""
+	doc = frappe.get_doc("Dispatch Technician", args.get_technician_name(technician))
+	doc.check_permission("write")
+	if weekly_schedule is not None:
+		doc.weekly_schedule = weekly_schedule.strip() or None
+	if extra_shifts is not None:
+		rows = frappe.parse_json(extra_shifts) if isinstance(extra_shifts, str) else extra_shifts
+		if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+			frappe.throw(_("Extra shifts must be a list of {date, start, end}"), DispatchValidationError)
+		doc.set(
+			"extra_shifts",
+			[
+				{
+					"shift_date": args.parse_date(r.get("shift_date"), "Shift Date"),
+					"start_time": r.get("start_time"),
+					"end_time": r.get("end_time"),
+					"note": r.get("note"),
+				}
+				for r in rows
+			],
+		)
+	if absence is not None:
+		values = frappe.parse_json(absence) if isinstance(absence, str) else absence
+		if not isinstance(values, dict) or set(values) - set(ABSENCE_KEYS):
+			frappe.throw(_("Unknown absence fields"), DispatchValidationError)
+		doc.update({key: values.get(key) or None for key in ABSENCE_KEYS})
+	doc.save()
+	frappe.publish_realtime(
+		"dispatch:technician_updated", {"technician": doc.name, "by": frappe.session.user}, after_commit=True
+	)
+	return {
+		"technician": doc.name,
+		"weekly_schedule": doc.weekly_schedule,
+		"extra_shifts": [
+			{"shift_date": str(r.shift_date), "start_time": str(r.start_time), "end_time": str(r.end_time)}
+			for r in doc.extra_shifts
+		],
+		**{key: str(doc.get(key)) if doc.get(key) else None for key in ABSENCE_KEYS},
+	}
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+@dispatcher_only
+def get_planning(technician: str) -> dict:
+	doc = frappe.get_doc("Dispatch Technician", args.get_technician_name(technician))
+	return {
+		"technician": doc.name,
+		"technician_name": doc.technician_name,
+		"weekly_schedule": doc.weekly_schedule,
+		"extra_shifts": [
+			{
+				"shift_date": str(r.shift_date),
+				"start_time": str(r.start_time)[:5],
+				"end_time": str(r.end_time)[:5],
+			}
+			for r in doc.extra_shifts
+		],
+		**{key: str(doc.get(key)) if doc.get(key) else None for key in ABSENCE_KEYS},
+	}
+
+
 # ------------------------------------------------------------------ helpers
 
 

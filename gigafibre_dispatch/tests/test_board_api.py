@@ -256,3 +256,33 @@ class TestBoardApi(LifecycleHttpCase):
 			self.assertEqual(response.status_code, 403, f"{method}: {response.text}")
 		self.assertEqual(self.row(job).status, "New")
 		self.assertEqual(self.commands(job), ["intake"])
+
+	def test_planning_saved_and_validated_by_the_record(self):
+		client = self.login(self.dispatcher)
+		week = '{"mon": ["08:00-12:00"], "sat": ["09:00-12:00"]}'
+		saved = self.board(client, "save_planning", {"technician": self.other_tech, "weekly_schedule": week})
+		self.assertEqual(saved.status_code, 200, saved.text)
+		bad = self.board(
+			client,
+			"save_planning",
+			{
+				"technician": self.other_tech,
+				"weekly_schedule": "{}",
+				"absence": {
+					"absence_from": str(self.monday),
+					"absence_until": str(self.monday - timedelta(days=1)),
+				},
+			},
+		)
+		self.assertEqual(bad.status_code, 417, bad.text)
+		frappe.db.rollback()
+		row = frappe.db.get_value(
+			"Dispatch Technician", self.other_tech, ["weekly_schedule", "absence_from"], as_dict=True
+		)
+		self.assertIn("09:00-12:00", row.weekly_schedule)  # the refused change left the record as it was
+		self.assertIsNone(row.absence_from)
+		unknown = self.board(
+			client, "save_planning", {"technician": self.other_tech, "absence": {"owner": "x"}}
+		)
+		self.assertEqual(unknown.status_code, 417, unknown.text)
+		self.board(client, "save_planning", {"technician": self.other_tech, "weekly_schedule": ""})

@@ -47,6 +47,7 @@ export function set_floating(el) {
 
 export function press(event, item) {
 	if (event.button !== 0) return;
+	event.preventDefault(); // no text selection while dragging
 	pending = { x: event.clientX, y: event.clientY, item };
 	window.addEventListener("pointermove", move);
 	window.addEventListener("pointerup", up);

@@ -24,6 +24,10 @@ class GigafibreDispatchBoard {
 		this.on_job = (data) => this.job_updated(data);
 		this.on_absence = (data) => this.absence(data);
 		this.on_offer = (data) => this.offer(data);
+		this.on_tech = () => {
+			forget_checks();
+			this.store.reload_soon(100);
+		};
 		this.show();
 		window.gigafibre_dispatch_board = this; // for the browser tests and the benchmark
 	}
@@ -34,6 +38,7 @@ class GigafibreDispatchBoard {
 		frappe.realtime.on("dispatch:job_updated", this.on_job);
 		frappe.realtime.on("tech-absence", this.on_absence);
 		frappe.realtime.on("dispatch:offer", this.on_offer);
+		frappe.realtime.on("dispatch:technician_updated", this.on_tech);
 		this.watch_socket();
 		this.store.load();
 	}
@@ -43,6 +48,7 @@ class GigafibreDispatchBoard {
 		frappe.realtime.off("dispatch:job_updated", this.on_job);
 		frappe.realtime.off("tech-absence", this.on_absence);
 		frappe.realtime.off("dispatch:offer", this.on_offer);
+		frappe.realtime.off("dispatch:technician_updated", this.on_tech);
 		clearInterval(this.socket_timer);
 		clearInterval(this.poll_timer);
 		this.poll_timer = null;
