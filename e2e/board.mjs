@@ -122,7 +122,7 @@ const created = []; // cancelled at the end, so that a rerun starts from the sam
 	await page.goto(`${BASE}/app`);
 	const csrf = await page.evaluate(() => frappe.csrf_token);
 	const location = (await get("frappe.client.get_list", { doctype: "Service Location", fields: JSON.stringify(["name"]), limit_page_length: 1 })).body.message[0].name;
-	for (let i = 0; i < 6; i++) {
+	for (let i = 0; i < 8; i++) {
 		const r = await page.request.post(`${BASE}/api/method/gigafibre_dispatch.api.scheduling.create_work_order`, {
 			headers: { "X-Frappe-CSRF-Token": csrf },
 			data: { subject: `E2E tray ${i + 1}`, service_location: location, priority: "urgent", duration_h: 1 },
@@ -378,6 +378,28 @@ await step("lasso + batch assign", async () => {
 		return all.every((j) => j.assigned_technician === OTHER && j.status === "Scheduled") ? all : null;
 	}, 15000);
 	check("lasso + batch assign: both on the technician", !!jobs && selection.sort().join() === [...picked].sort().join(), `lasso ${selection}; ${picked} → ${jobs ? jobs.map((j) => `${j.assigned_technician}@${j.scheduled_start}`) : "not booked"}`);
+	await settle();
+});
+
+await step("auto-distribute (optimizer proposal, applied through the commands)", async () => {
+	const tray = (await store()).tray.filter((j) => created.includes(j)).slice(0, 2);
+	for (const job of tray) await page.locator(`.gdb-tray-item[data-job="${job}"]`).click({ modifiers: ["Control"] });
+	await page.click("[data-action=auto-distribute]");
+	const d = page.locator(".modal.show", { hasText: "Auto" });
+	await d.waitFor({ timeout: 60000 });
+	await page.screenshot({ path: `${OUT}/auto_distribute.png` });
+	const title = await d.locator(".modal-title").innerText();
+	await d.locator(".modal-footer .btn-primary").click();
+	const jobs = await until(async () => {
+		const all = await Promise.all(tray.map(job_of));
+		return all.every((j) => j.status === "Scheduled" && j.assigned_technician) ? all : null;
+	}, 20000);
+	const tl = jobs ? await timeline_of(tray[0]) : [];
+	check(
+		"auto-distribute: proposal shown, both jobs booked by propose + confirm",
+		tray.length === 2 && !!jobs && tl.slice(-2).join() === "schedule_propose,schedule_confirm",
+		`"${title}"; ${tray} → ${jobs ? jobs.map((j) => `${j.assigned_technician}@${j.scheduled_start}`) : "not booked"}`
+	);
 	await settle();
 });
 
