@@ -4,15 +4,8 @@
 const BOARD = "gigafibre_dispatch.api.board";
 const LIFECYCLE = "gigafibre_dispatch.api.lifecycle";
 
-export function uuid4() {
-	// crypto.randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.
-	if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-	const b = crypto.getRandomValues(new Uint8Array(16));
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+// The app's one uuid4 (public/js/uuid4.js, loaded in Desk by app_include_js).
+export const uuid4 = () => gigafibre_dispatch.uuid4();
 
 export class ApiError extends Error {
 	constructor(message, status, type) {
