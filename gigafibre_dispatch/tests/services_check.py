@@ -3,8 +3,8 @@
     bench --site S execute gigafibre_dispatch.tests.services_check.run
 
 Unlike the integration suite (one process, rolled back), this needs the real processes: an RQ worker sends an SMS
-queued by the app (to the Twilio stand-in on loopback), and the scheduler's minute sweep re-queues a message whose
-retry is due, which the worker then sends. It commits its records and removes them at the end. Prints
+queued by the app (to the Twilio stand-in on loopback), the scheduler's minute sweep re-queues a message whose
+retry is due, which the worker then sends, and the worker computes an optimization proposal from the long queue. It commits its records and removes them at the end. Prints
 "services: N passed, M failed".
 """
 
@@ -65,12 +65,53 @@ def check_scheduler_requeues_due_retry(tech: str, twilio: TwilioStandIn):
 	).insert(ignore_permissions=True)
 	frappe.db.commit()
 	started = time.monotonic()
-	# The minute sweep is due within two scheduler ticks (60 s each by default).
-	assert _wait_for(lambda: _status(log.name) == "sent", 150, step=2), (
+	# The minute sweep is due within two scheduler ticks (60 s each by default), and the worker may be busy.
+	assert _wait_for(lambda: _status(log.name) == "sent", 240, step=2), (
 		f"the scheduler's sweep did not re-send {log.name}: {_status(log.name)}"
 	)
 	assert [m["Body"] for m in twilio.messages].count("Nouvel essai planifié") == 1
 	return f"re-sent through the scheduler and the worker in {time.monotonic() - started:.1f}s"
+
+
+def check_worker_runs_a_large_optimization(tech: str, twilio: TwilioStandIn):
+	"""A proposal over more than a day goes to the long queue; the worker computes it."""
+	from frappe.utils import add_days, getdate, nowdate
+
+	from gigafibre_dispatch.scheduling import optimize
+
+	monday = add_days(getdate(nowdate()), 7 - getdate(nowdate()).weekday())
+	frappe.db.set_value("Dispatch Technician", tech, {"home_latitude": 45.50, "home_longitude": -73.57})
+	jobs = [
+		frappe.get_doc(
+			{
+				"doctype": "Dispatch Job",
+				"subject": f"Vérification optimiseur {i}",
+				"duration_h": 1,
+				"latitude": 45.50 + 0.01 * i,
+				"longitude": -73.57,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+		for i in range(2)
+	]
+	_CLEANUP["jobs"] = jobs
+	name = optimize.start(monday, add_days(monday, 2), technicians=[tech], jobs=jobs)
+	_CLEANUP["optimization"] = name
+	frappe.db.commit()
+	assert frappe.db.get_value("Dispatch Optimization", name, "status") == "Queued", "a 3-day range runs in the background"
+	started = time.monotonic()
+	status = _wait_for(
+		lambda: frappe.db.get_value("Dispatch Optimization", name, "status") in ("Ready", "Failed") and frappe.db.get_value("Dispatch Optimization", name, "status"),
+		120,
+	)
+	assert status == "Ready", f"{name}: {status} {frappe.db.get_value('Dispatch Optimization', name, 'error')}"
+	moves = frappe.get_all("Dispatch Optimization Move", filters={"parent": name}, pluck="job")
+	assert sorted(moves) == sorted(jobs), moves
+	return f"proposal {name} computed by the worker in {time.monotonic() - started:.1f}s, {len(moves)} moves"
+
+
+_CLEANUP: dict = {}
 
 
 def run():
@@ -98,7 +139,11 @@ def run():
 				.name
 			)
 			frappe.db.commit()
-			for check in (check_worker_sends_queued_sms, check_scheduler_requeues_due_retry):
+			for check in (
+				check_worker_sends_queued_sms,
+				check_scheduler_requeues_due_retry,
+				check_worker_runs_a_large_optimization,
+			):
 				try:
 					detail = check(tech, twilio)
 					passed += 1
@@ -108,6 +153,14 @@ def run():
 					print(f"FAIL {check.__name__}:\n{traceback.format_exc()}")
 		finally:
 			frappe.db.rollback()
+			if name := _CLEANUP.get("optimization"):
+				frappe.db.delete("Dispatch Optimization Move", {"parent": name})
+				frappe.db.delete("Dispatch Optimization Unplaced", {"parent": name})
+				frappe.db.delete("Dispatch Optimization", name)
+			for job in _CLEANUP.get("jobs", ()):
+				for doctype in ("Dispatch Audit Event", "Dispatch State Transition"):
+					frappe.db.delete(doctype, {"job": job})
+				frappe.db.delete("Dispatch Job", job)
 			if tech:
 				frappe.db.delete("Dispatch SMS Log", {"technician": tech})
 				frappe.delete_doc("Dispatch Technician", tech, force=True, ignore_permissions=True)
