@@ -387,6 +387,16 @@ await step("auto-distribute (optimizer proposal, applied through the commands)",
 	await page.click("[data-action=auto-distribute]");
 	const d = page.locator(".modal.show", { hasText: "Auto" });
 	await d.waitFor({ timeout: 60000 });
+	// The proposal is drawn on the timeline as ghosts, with its KPIs, before anything is booked.
+	const drawn = await page.locator(".gdb-proposal").count();
+	const moves = await d.locator("[data-role=moves] tr").count();
+	const kpiRows = await d.locator("[data-role=kpis] tbody tr").count();
+	const before = await Promise.all(tray.map(job_of));
+	check(
+		"auto-distribute: moves drawn as ghosts with KPIs, nothing booked yet",
+		moves > 0 && drawn === moves && kpiRows === 4 && before.every((j) => !j.assigned_technician),
+		`${drawn} ghosts for ${moves} moves, ${kpiRows} KPI rows, before: ${before.map((j) => j.status)}`
+	);
 	await page.screenshot({ path: `${OUT}/auto_distribute.png` });
 	const title = await d.locator(".modal-title").innerText();
 	await d.locator(".modal-footer .btn-primary").click();
