@@ -457,6 +457,25 @@ class TestServiceUserAndNames(SideDoorCase):
 		finally:
 			frappe.set_user("Administrator")
 
+	def test_a_deleted_jobs_name_and_history_are_never_handed_to_a_new_job(self):
+		token = self.token("dispatcher")
+		newest = self.new_job()
+		frappe.db.rollback()
+		# Frappe gives the newest name back to the series when that document is deleted.
+		frappe.delete_doc("Dispatch Job", newest)
+		frappe.db.commit()
+		self.assertEqual(
+			frappe.get_all("Dispatch Audit Event", filters={"job": newest}, pluck="command", order_by="creation"),
+			["intake", "delete"],
+		)
+		response = self.intake({"subject": f"After delete {self.run_id}", "service_location": self.loc_a}, token=token)
+		self.assertEqual(response.status_code, 201, response.text[:500])
+		name = response.json["data"]["job"]
+		self.jobs.append(name)
+		frappe.db.rollback()
+		self.assertNotEqual(name, newest)
+		self.assertEqual(frappe.get_all("Dispatch Audit Event", filters={"job": name}, pluck="command"), ["intake"])
+
 	def test_intake_picks_a_free_name_when_the_series_counter_is_behind(self):
 		from frappe.model.naming import NamingSeries
 

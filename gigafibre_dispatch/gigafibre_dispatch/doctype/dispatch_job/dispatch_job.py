@@ -79,7 +79,13 @@ class DispatchJob(Document):
 		for _attempt in range(3):
 			set_name_by_naming_series(self)
 			number = self.name[len(series_prefix(self.naming_series)) :]
-			if number.isdigit() and not frappe.db.exists("Dispatch Job", self.name):
+			# A deleted New job's name keeps its audit history (Frappe hands the newest name back on delete):
+			# taking it again would give this job that history.
+			if (
+				number.isdigit()
+				and not frappe.db.exists("Dispatch Job", self.name)
+				and not frappe.db.exists("Dispatch Audit Event", {"job": self.name})
+			):
 				return
 			advance_series_past_existing(self.naming_series)
 		frappe.throw(
@@ -216,12 +222,17 @@ def series_prefix(naming_series: str) -> str:
 
 
 def advance_series_past_existing(naming_series: str):
-	"""Move a naming-series counter (e.g. DJ-2026-) past the highest job name of that series (and off a negative
-	value, which would name jobs DJ-2026--0003)."""
+	"""Move a naming-series counter (e.g. DJ-2026-) past the highest job name of that series, living or deleted
+	with an audit history (and off a negative value, which would name jobs DJ-2026--0003)."""
 	prefix = series_prefix(naming_series)
 	highest = frappe.db.sql(
-		"""select max(cast(substring(name, %(start)s) as unsigned)) from `tabDispatch Job`
-		where left(name, %(length)s) = %(prefix)s and substring(name, %(start)s) regexp '^[0-9]+$'""",
+		"""select max(n) from (
+			select max(cast(substring(name, %(start)s) as unsigned)) n from `tabDispatch Job`
+			where left(name, %(length)s) = %(prefix)s and substring(name, %(start)s) regexp '^[0-9]+$'
+			union all
+			select max(cast(substring(job, %(start)s) as unsigned)) n from `tabDispatch Audit Event`
+			where left(job, %(length)s) = %(prefix)s and substring(job, %(start)s) regexp '^[0-9]+$'
+		) names""",
 		{"start": len(prefix) + 1, "length": len(prefix), "prefix": prefix},
 	)[0][0]
 	# The row getseries reads, moved forward only (never back).
