@@ -173,7 +173,10 @@ def build_request(doc) -> tuple[OptimizeRequest, dict[str, datetime]]:
 		filters.append(["name", "in", jobs])
 	else:
 		filters.append(["status", "in", list(UNASSIGNED_STATUSES)])
-	rows = frappe.get_all(
+	# The jobs to place are those the requesting user may read (their User Permission scope; the worker runs as
+	# them): a dispatcher of one account never sees, nor books, another's jobs. What occupies the technicians
+	# (`booked`) is read whole: it only constrains the plan.
+	rows = frappe.get_list(
 		"Dispatch Job",
 		filters=filters,
 		or_filters=None

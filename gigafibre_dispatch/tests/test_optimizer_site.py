@@ -225,6 +225,29 @@ class TestOptimizerSite(LifecycleHttpCase):
 		self.assertEqual(self.counts(), before)
 		self.assertEqual(self.commands(jobs[0]), ["intake", "triage", *BOOKING])
 
+	def test_a_dispatcher_scoped_to_one_account_proposes_only_its_jobs(self):
+		job_a = self.new_job()
+		job_b = self.new_job(customer=self.customer_b, service_location=self.loc_b)
+		frappe.db.rollback()
+		scoped = make_user(f"opt.scoped.{self.run_id}@example.com", ["Dispatcher"])
+		update_password(scoped, PASSWORD)
+		frappe.get_doc(
+			{"doctype": "User Permission", "user": scoped, "allow": "Customer", "for_value": self.customer_a}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		try:
+			client = self.login(scoped)
+			name = self.start(client, [job_a, job_b])
+			proposal = self.call(client, "get_proposal", {"name": name}, get=True).json["message"]
+			named = {m["job"] for m in proposal["moves"]} | {u["job"] for u in proposal["unplaced"]}
+			self.assertIn(job_a, named)
+			self.assertNotIn(job_b, named, "another account's job never appears in the proposal")
+		finally:
+			frappe.db.rollback()
+			frappe.db.delete("User Permission", {"user": scoped})
+			frappe.delete_doc("User", scoped, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
 	def test_a_technician_cannot_start_or_apply(self):
 		job = self.new_job()
 		dispatcher = self.login(self.dispatcher)
