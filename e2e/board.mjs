@@ -111,13 +111,30 @@ async function drag(from, x, y, { before_release = null, grab_dx = 10 } = {}) {
 	return { level, message };
 }
 
+// The same on another board: press on `from`, move to `tech` at `hour`, wait for the rule check; the caller releases.
+async function hover_on(p, from, tech, hour) {
+	const row = p.locator(`.gdb-row[data-tech="${tech}"]`);
+	await row.evaluate((el) => el.scrollIntoView({ block: "center" }));
+	const rows = await p.locator(".gdb-rows").boundingBox();
+	const box = await row.boundingBox();
+	const x = rows.x + 200 + (hour - 6) * 72 + 3;
+	const y = box.y + box.height / 2;
+	const b = await from.boundingBox();
+	const sx = b.x + Math.min(10, b.width / 3);
+	const sy = b.y + b.height / 2;
+	await p.mouse.move(sx, sy);
+	await p.mouse.down();
+	for (let i = 1; i <= 12; i++) await p.mouse.move(sx + ((x - sx) * i) / 12, sy + ((y - sy) * i) / 12);
+	await p.waitForFunction(() => /\b(allowed|warning)\b/.test(document.querySelector(".gdb-floating")?.className || ""), null, { timeout: 8000 });
+}
+
 const alerts = () => page.evaluate(() => Array.from(document.querySelectorAll("#alert-container .alert")).map((a) => a.innerText.trim()));
 
 // ------------------------------------------------------------------------------------------------ steps
 let booked = null; // the job dropped from the tray on TECH at 10:00
 const created = []; // cancelled at the end, so that a rerun starts from the same board
 
-// The steps take jobs from the tray: six fresh ones, urgent so that they lead it (a rerun needs no demo reload).
+// The steps take jobs from the tray: fresh ones, urgent so that they lead it (a rerun needs no demo reload).
 {
 	await page.goto(`${BASE}/app`);
 	const csrf = await page.evaluate(() => frappe.csrf_token);
@@ -295,6 +312,22 @@ await step("resize: +1 h", async () => {
 	await settle();
 });
 
+await step("Ctrl+Z undoes the resize (duration back on the server)", async () => {
+	const before = await job_of(booked);
+	await page.locator(".gdb-root").click({ position: { x: 5, y: 5 } }).catch(() => {});
+	await page.keyboard.press("Control+z");
+	const after = await until(async () => {
+		const j = await job_of(booked);
+		return Number(j.duration_h) === Number(before.duration_h) - 1 ? j : null;
+	});
+	check(
+		"undo resize: the duration is back, same technician and start",
+		!!after && after.assigned_technician === before.assigned_technician && after.scheduled_start === before.scheduled_start && after.status === "Scheduled",
+		`${before.duration_h} h → ${after && after.duration_h} h; ${after && after.assigned_technician} ${after && after.scheduled_start}`
+	);
+	await settle();
+});
+
 await step("Escape cancels a drag with no request", async () => {
 	const before = await job_of(booked);
 	const writes = [];
@@ -346,6 +379,30 @@ await step("Ctrl+Z undoes the unassign (inverse command)", async () => {
 		"undo: back on the technician at 10:00 by propose + confirm",
 		job && job.assigned_technician === TECH && String(job.scheduled_start).slice(11, 16) === "10:00" && tl.slice(-2).join() === "schedule_propose,schedule_confirm",
 		`${job && job.assigned_technician} ${job && job.scheduled_start}; timeline ${tl.join(">")}`
+	);
+	await settle();
+});
+
+await step("Ctrl+Z undoes a move (technician and start back on the server)", async () => {
+	const before = await job_of(booked);
+	const el = page.locator(`.gdb-row[data-tech="${TECH}"] [data-job="${booked}"]`);
+	const { x, y } = await point(OTHER, 14);
+	await drag(el, x, y);
+	const moved = await until(async () => {
+		const j = await job_of(booked);
+		return j.assigned_technician === OTHER ? j : null;
+	});
+	await settle();
+	await page.locator(".gdb-root").click({ position: { x: 5, y: 5 } }).catch(() => {});
+	await page.keyboard.press("Control+z");
+	const back = await until(async () => {
+		const j = await job_of(booked);
+		return j.assigned_technician === TECH ? j : null;
+	});
+	check(
+		"undo move: back on the first technician at its start",
+		!!moved && !!back && back.scheduled_start === before.scheduled_start && back.status === "Scheduled",
+		`${before.assigned_technician} ${before.scheduled_start} → ${moved && moved.assigned_technician} ${moved && moved.scheduled_start} → ${back && back.assigned_technician} ${back && back.scheduled_start}`
 	);
 	await settle();
 });
@@ -457,6 +514,52 @@ await step("filters persist across reload", async () => {
 	await settle();
 });
 
+await step("filters: tag at a minimum level, persisted", async () => {
+	// The demo's most common tag; technicians holding it at level ≥ 3 (the server's truth, counted apart).
+	const techs = async (level) =>
+		(await get("frappe.client.get_list", {
+			doctype: "Dispatch Technician",
+			fields: JSON.stringify(["name"]),
+			filters: JSON.stringify([["active", "=", 1], ["Dispatch Technician Tag", "tag", "=", TAG], ["Dispatch Technician Tag", "level", ">=", level]]),
+			limit_page_length: 0,
+		})).body.message.map((t) => t.name);
+	const all = await page.evaluate(() => window.gigafibre_dispatch_board.store.data.resources.map((r) => Object.entries(r.tags || {})).flat());
+	const counts = {};
+	for (const [tag, level] of all) if (level >= 3) counts[tag] = (counts[tag] || 0) + 1;
+	const TAG = Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0];
+	const want = (await techs(3)).sort();
+	const wider = (await techs(1)).length;
+	await page.click("[data-action=filters]");
+	const dialog = page.locator(".modal.show");
+	await dialog.locator("[data-fieldname=tags] .grid-add-row").click();
+	await page.evaluate((tag) => {
+		const grid = cur_dialog.fields_dict.tags.grid;
+		Object.assign(grid.get_data()[0], { tag, level: "3" });
+		grid.refresh();
+	}, TAG);
+	await dialog.locator(".btn-primary").click();
+	await settle();
+	const shown = async () => (await page.evaluate(() => window.gigafibre_dispatch_board.store.resources.map((r) => r.id))).sort();
+	const first = await shown();
+	await page.reload();
+	await open_board();
+	await settle();
+	const again = await shown();
+	const label = await page.locator("[data-role=tag-filter]").innerText().catch(() => "");
+	check(
+		"filters: tag ≥ level keeps exactly those technicians, persisted",
+		first.join() === want.join() && again.join() === want.join() && want.length > 0 && want.length < wider && label.includes(`${TAG} ≥ 3`),
+		`${TAG} ≥ 3: ${first.length} rows (server ${want.length}, ${wider} with the tag at any level); after reload ${again.length}; "${label}"`
+	);
+	await page.evaluate(() => {
+		const s = window.gigafibre_dispatch_board.store;
+		s.tags = [];
+		s.persist();
+		return s.load();
+	});
+	await settle();
+});
+
 await step("map markers", async () => {
 	await page.click("[data-action=map]");
 	await page.waitForSelector(".gdb-map .leaflet-container", { timeout: 10000 });
@@ -472,6 +575,182 @@ await step("map markers", async () => {
 	await page.screenshot({ path: `${OUT}/map.png` });
 	check("map: one marker per geocoded job", drawn === expected && drawn > 0, `${drawn} markers, ${expected} geocoded jobs`);
 	await page.click("[data-action=map]");
+});
+
+await step("two dispatchers drop the same job at once: one wins, the other snaps back and says why", async () => {
+	const other = await session();
+	await open_board(other.page);
+	await settle(other.page);
+	const victim = (await store()).tray[0];
+	await other.page.locator(`.gdb-tray-item[data-job="${victim}"]`).waitFor({ timeout: 8000 });
+	const answers = [];
+	const listen = (who) => async (r) => r.url().includes("api.board.drop") && answers.push([who, r.status()]);
+	const l1 = listen("A");
+	const l2 = listen("B");
+	page.on("response", l1);
+	other.page.on("response", l2);
+	await hover_on(page, page.locator(`.gdb-tray-item[data-job="${victim}"]`), TECH, 16);
+	await hover_on(other.page, other.page.locator(`.gdb-tray-item[data-job="${victim}"]`), OTHER, 16);
+	await Promise.all([page.mouse.up(), other.page.mouse.up()]);
+	await until(() => answers.length === 2, 10000);
+	page.off("response", l1);
+	other.page.off("response", l2);
+	const winner = answers.find(([, st]) => st === 200);
+	const loser = answers.find(([, st]) => st === 409);
+	const job = await job_of(victim);
+	const lp = loser && loser[0] === "A" ? page : other.page;
+	const win_tech = winner && winner[0] === "A" ? TECH : OTHER;
+	await settle(lp);
+	const shown = await lp.evaluate(() => Array.from(document.querySelectorAll("#alert-container .alert")).map((a) => a.innerText.trim()));
+	const snapped = await until(() => lp.locator(`.gdb-row[data-tech="${win_tech}"] [data-job="${victim}"]`).count(), 5000);
+	const tl = (await timeline_of(victim)).filter((c) => c === "schedule_propose").length;
+	await lp.screenshot({ path: `${OUT}/conflict_loser.png` });
+	check(
+		"concurrent drops: one 200, one 409, the loser's board shows the winner's booking and the reason",
+		!!winner && !!loser && job.assigned_technician === win_tech && tl === 1 && !!snapped && shown.some((a) => a.length > 10),
+		`answers ${JSON.stringify(answers)}; server ${job.assigned_technician} ${job.scheduled_start}; proposes ${tl}; loser alert "${shown.slice(-1)}"`
+	);
+	await other.context.close();
+	await settle();
+});
+
+await step("offer from the context menu: chip live on another board", async () => {
+	// A Proposed job on a row (offers are for triaged/proposed jobs with a planned start).
+	const job = (await store()).tray[0];
+	const csrf = await page.evaluate(() => frappe.csrf_token);
+	const command = (name, data) =>
+		page.request.post(`${BASE}/api/v2/document/Dispatch%20Job/${encodeURIComponent(job)}/method/${name}`, {
+			headers: { "X-Frappe-CSRF-Token": csrf, "Idempotency-Key": randomUUID() },
+			data,
+		});
+	if ((await job_of(job)).status === "New") await command("triage", { priority: "urgent" });
+	const proposed = await command("schedule_propose", { technician: TECH, start: `${(await store()).date} 17:00:00` });
+	if (!proposed.ok()) throw new Error(`propose: ${proposed.status()} ${await proposed.text()}`);
+	const other = await session();
+	await open_board(other.page);
+	await settle(other.page);
+	await page.evaluate(() => window.gigafibre_dispatch_board.store.load());
+	await settle();
+	const seg = page.locator(`.gdb-row[data-tech="${TECH}"] [data-job="${job}"]`);
+	await seg.waitFor({ timeout: 8000 });
+	await seg.click({ button: "right", position: { x: 8, y: 6 } });
+	await page.locator("[data-role=context-menu] [data-menu=offer]").click();
+	await page.locator(".modal.show .btn-modal-primary").click();
+	const made = Date.now();
+	const seen = await other.page
+		.waitForSelector(`.gdb-row[data-tech="${TECH}"] [data-job="${job}"] .gdb-offer-chip`, { timeout: 10000 })
+		.then(() => Date.now())
+		.catch(() => null);
+	const offers = (await get("frappe.client.get_list", { doctype: "Dispatch Offer", filters: JSON.stringify({ job }), fields: JSON.stringify(["name", "status"]) })).body.message;
+	check(
+		"offer: created from the menu, its chip on the other board without reload",
+		offers.length === 1 && !!seen,
+		`${job}: ${offers.map((o) => `${o.name} ${o.status}`)}; chip seen ${seen ? `${seen - made} ms after the click` : "never"}`
+	);
+	await other.context.close();
+});
+
+// A fresh job of this run with an assistant (a plain Desk edit: assistants are not lifecycle fields), opened in the
+// right panel from the tray.
+async function job_with_assistant() {
+	const job = created.at(-1);
+	const csrf = await page.evaluate(() => frappe.csrf_token);
+	const r = await page.request.put(`${BASE}/api/resource/Dispatch%20Job/${encodeURIComponent(job)}`, {
+		headers: { "X-Frappe-CSRF-Token": csrf },
+		data: { assistants: [{ tech_id: OTHER, duration_h: 1 }] },
+	});
+	if (!r.ok()) throw new Error(`assistant: ${r.status()} ${await r.text()}`);
+	await page.evaluate((j) => window.gigafibre_dispatch_board.store.load().then(() => window.gigafibre_dispatch_board.store.select(j)), job);
+	await page.locator(`[data-role=job-panel] [data-role=assistant][data-tech="${OTHER}"]`).waitFor({ timeout: 8000 });
+	return job;
+}
+
+await step("right panel: remove an assistant (assistant_remove)", async () => {
+	const job = await job_with_assistant();
+	const before = await job_of(job);
+	const keys = [];
+	const listen = (r) => r.url().includes("/method/assistant_remove") && keys.push(r.headers()["idempotency-key"]);
+	page.on("request", listen);
+	await page.locator(`[data-role=job-panel] [data-role=assistant][data-tech="${OTHER}"] [data-action=remove-assistant]`).click();
+	await page.locator(".modal.show .btn-primary").click();
+	const gone = await until(async () => {
+		const doc = (await get("frappe.client.get", { doctype: "Dispatch Job", name: job })).body.message;
+		return doc && !doc.assistants.length ? doc : null;
+	});
+	page.off("request", listen);
+	const tl = await timeline_of(job);
+	const chip = await until(async () => (await page.locator(`[data-role=job-panel] [data-role=assistant][data-tech="${OTHER}"]`).count()) === 0, 5000);
+	check(
+		"right panel: assistant removed by assistant_remove, state kept, with an Idempotency-Key",
+		!!gone && gone.status === before.status && tl.at(-1) === "assistant_remove" && keys.length === 1 && /^[0-9a-f-]{36}$/.test(keys[0] || "") && chip,
+		`${job} ${before.status} → ${gone && gone.status}; timeline ${tl.slice(-2).join(">")}; key ${keys[0]}; chip gone ${chip}`
+	);
+	await settle();
+});
+
+await step("right panel: triage tags editor (tag, level, required rows)", async () => {
+	const job = created.at(-1);
+	const tags = (await get("frappe.client.get_list", { doctype: "Dispatch Tag", fields: JSON.stringify(["name"]), limit_page_length: 2 })).body.message.map((t) => t.name);
+	await page.evaluate((j) => window.gigafibre_dispatch_board.store.select(j), job);
+	await page.locator("[data-role=job-panel] [data-command=triage]").click();
+	const dialog = page.locator(".modal.show");
+	await dialog.locator("[data-fieldname=tags] .grid-add-row").waitFor({ timeout: 8000 });
+	await dialog.locator("[data-fieldname=tags] .grid-add-row").click();
+	await dialog.locator("[data-fieldname=tags] .grid-add-row").click();
+	const rows = await dialog.locator("[data-fieldname=tags] .grid-body .grid-row").count();
+	// The rows' values as a user picks them (the Link's dropdown itself is Frappe's own control).
+	await page.evaluate((tags) => {
+		const grid = cur_dialog.fields_dict.tags.grid;
+		const data = grid.get_data();
+		Object.assign(data[0], { tag: tags[0], level: "4", required: 1 });
+		Object.assign(data[1], { tag: tags[1], level: "2", required: 0 });
+		grid.refresh();
+	}, tags);
+	await dialog.locator(".btn-primary").click();
+	const saved = await until(async () => {
+		const doc = (await get("frappe.client.get", { doctype: "Dispatch Job", name: job })).body.message;
+		return doc && doc.tags.length === 2 ? doc : null;
+	});
+	const got = saved ? saved.tags.map((t) => `${t.tag}:${t.level}:${t.required}`).sort().join() : "";
+	const want = [`${tags[0]}:4:1`, `${tags[1]}:2:0`].sort().join();
+	check("triage tags editor: rows saved as {tag, level, required}", rows === 2 && got === want && (await timeline_of(job)).at(-1) === "triage", `${rows} rows; ${got}`);
+	await settle();
+});
+
+await step("right panel: place on map (geofix)", async () => {
+	const job = created.at(-1);
+	await page.evaluate((j) => window.gigafibre_dispatch_board.store.select(j), job);
+	await page.locator("[data-role=job-panel] [data-action=place-on-map]").waitFor({ timeout: 8000 });
+	const location = (await get("frappe.client.get_value", { doctype: "Dispatch Job", filters: job, fieldname: "service_location" })).body.message.service_location;
+	const loc = async () => (await get("frappe.client.get_value", { doctype: "Service Location", filters: location, fieldname: JSON.stringify(["latitude", "longitude"]) })).body.message;
+	const original = await loc();
+	await page.locator("[data-role=job-panel] [data-action=place-on-map]").click();
+	await page.waitForSelector(".gdb-map.placing .leaflet-container", { timeout: 10000 });
+	await page.waitForTimeout(300);
+	const box = await page.locator(".gdb-map-canvas").boundingBox();
+	await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.6);
+	const moved = await until(async () => {
+		const now = await loc();
+		return now && (now.latitude !== original.latitude || now.longitude !== original.longitude) ? now : null;
+	});
+	const doc = (await get("frappe.client.get", { doctype: "Dispatch Job", name: job })).body.message;
+	const drawn = await until(() => page.evaluate((j) => {
+		const c = window.gigafibre_dispatch_board.store.data.coords[j];
+		return c ? c : null;
+	}, job), 5000);
+	await page.screenshot({ path: `${OUT}/geofix.png` });
+	check(
+		"geofix: the click's coordinates saved on the location and the job, marker moved",
+		!!moved && Number(doc.latitude) === Number(moved.latitude) && Number(doc.longitude) === Number(moved.longitude) && !!drawn && drawn[0] === moved.latitude && drawn[1] === moved.longitude,
+		`${location}: ${original.latitude},${original.longitude} → ${moved && moved.latitude},${moved && moved.longitude}; job ${doc.latitude},${doc.longitude}; board ${drawn}`
+	);
+	// Put the shared demo location back where it was (the same endpoint).
+	await page.evaluate(
+		({ job, lat, lon }) => frappe.xcall("gigafibre_dispatch.api.board.geofix", { job, latitude: lat, longitude: lon }),
+		{ job, lat: original.latitude, lon: original.longitude }
+	);
+	await page.click("[data-action=map]");
+	await settle();
 });
 
 await step("realtime: another board within 1 s", async () => {

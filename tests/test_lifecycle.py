@@ -154,6 +154,43 @@ def test_schedule_release_back_to_triaged():
 	assert run("schedule_release", DISPATCHER, job("Scheduled"), {"technician": "X"}).code == "unknown_fields"
 
 
+def test_assistant_remove_keeps_the_state():
+	open_states = ("New", "Triaged", "Proposed", "Scheduled", "Dispatched", "Change Requested")
+	for status in open_states:
+		d = run("assistant_remove", DISPATCHER, job(status, assistants=("TECH-2",)), {"tech_id": "TECH-2"})
+		assert isinstance(d, Decision), d
+		assert (d.from_state, d.to_state, d.updates, d.effects) == (status, status, {}, ("assistant_remove",))
+	assert run(
+		"assistant_remove",
+		DISPATCHER,
+		job("New", assistants=("TECH-2",)),
+		{"tech_id": "TECH-2", "reason": "x"},
+	)
+	for status in ("In Progress", "Completed", "Verified", "Invoiced", "Cancelled"):
+		refused = run(
+			"assistant_remove", DISPATCHER, job(status, assistants=("TECH-2",)), {"tech_id": "TECH-2"}
+		)
+		assert refused.dimension == "state", status
+	not_assistant = run(
+		"assistant_remove", DISPATCHER, job("Scheduled", assistants=("TECH-2",)), {"tech_id": "TECH-1"}
+	)
+	assert (not_assistant.dimension, not_assistant.code) == ("validation", "not_an_assistant")
+	assert not_assistant.details == {"tech_id": "TECH-1"}
+	assert run("assistant_remove", DISPATCHER, job("Scheduled"), {}).code == "missing_fields"
+	assert run("assistant_remove", DISPATCHER, job("Scheduled"), {"tech_id": 3}).code == "invalid_field"
+	assert (
+		run("assistant_remove", DISPATCHER, job("Scheduled"), {"tech_id": "T", "x": 1}).code
+		== "unknown_fields"
+	)
+	for actor in (TECH, QA, BILLING):
+		assert (
+			run(
+				"assistant_remove", actor, job("Scheduled", assistants=("TECH-1",)), {"tech_id": "TECH-1"}
+			).dimension
+			== "role"
+		)
+
+
 def test_allowed_actions_explain_disabled_ones():
 	actions = {a["command"]: a for a in allowed_actions(TECH, job("Dispatched"))}
 	assert actions["tech_check_in"]["enabled"]

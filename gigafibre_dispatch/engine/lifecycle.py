@@ -309,6 +309,14 @@ COMMANDS: dict[str, Command] = {
 			None,
 			technician_only_own=True,
 		),
+		Command(
+			"assistant_remove",
+			"Remove Assistant",
+			frozenset({"New", "Triaged", "Proposed", "Scheduled", "Dispatched", "Change Requested"}),
+			DISPATCH,
+			{"tech_id": _f("str", True), "reason": _f("text")},
+			None,
+		),
 		Command("cancel", "Cancel", CANCELLABLE_STATES, DISPATCH, {"reason": _f("text", True)}, "Cancelled"),
 	)
 }
@@ -558,6 +566,17 @@ def _billing_generate_invoice(command, job, payload, env) -> Decision | PolicyEr
 	return _decision(command, job, effects=("create_invoice",))
 
 
+def _assistant_remove(command, job, payload, env) -> Decision | PolicyError:
+	if payload["tech_id"] not in job.assistants:
+		return PolicyError(
+			"validation",
+			"not_an_assistant",
+			"{tech_id} is not an assistant on this job",
+			{"tech_id": payload["tech_id"]},
+		)
+	return _decision(command, job, effects=("assistant_remove",), to_state=job.status)
+
+
 def _cancel(command, job, payload, env) -> Decision:
 	return _decision(command, job, {"cancel_reason": payload["reason"]})
 
@@ -581,6 +600,7 @@ ROUTES: dict[str, Callable[..., Decision | PolicyError]] = {
 	"equipment_install": _in_place,
 	"equipment_remove": _in_place,
 	"scan_record": _in_place,
+	"assistant_remove": _assistant_remove,
 	"cancel": _cancel,
 }
 
@@ -624,6 +644,7 @@ def reachable_states() -> set[str]:
 		"equipment_install": None,
 		"equipment_remove": None,
 		"scan_record": None,
+		"assistant_remove": None,
 		"qa_verify": {"Verified", "In Progress"},
 	}
 	while frontier:

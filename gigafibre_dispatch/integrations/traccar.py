@@ -94,6 +94,18 @@ def _local(fix_time: str | None) -> datetime | None:
 	return moment.astimezone(ZoneInfo(get_system_timezone())).replace(tzinfo=None)
 
 
+def _moved(before, latitude, longitude) -> bool:
+	"""The position differs from the one stored (a new fix at the same place moves no marker)."""
+	if latitude is None or longitude is None:
+		return False
+	if before.gps_latitude is None or before.gps_longitude is None:
+		return True
+	return (
+		abs(float(before.gps_latitude) - float(latitude)) > 1e-7
+		or abs(float(before.gps_longitude) - float(longitude)) > 1e-7
+	)
+
+
 def poll_positions() -> int:
 	"""Scheduled: store the last fix of every technician with a Traccar device. Returns how many were updated."""
 	if not frappe.db.get_single_value("Dispatch Settings", "gps_poll_enabled"):
@@ -104,7 +116,7 @@ def poll_positions() -> int:
 	techs = frappe.get_all(
 		"Dispatch Technician",
 		filters={"active": 1, "traccar_device_id": ("is", "set")},
-		fields=["name", "traccar_device_id"],
+		fields=["name", "traccar_device_id", "gps_latitude", "gps_longitude"],
 	)
 	try:
 		status = {str(d["id"]): d.get("status") for d in traccar.devices()}
@@ -117,17 +129,31 @@ def poll_positions() -> int:
 		pos = fixes.get(t.traccar_device_id)
 		if not pos:
 			continue
+		fix_at = _local(pos.get("fixTime"))
+		latitude, longitude = pos.get("latitude"), pos.get("longitude")
 		frappe.db.set_value(
 			"Dispatch Technician",
 			t.name,
 			{
-				"gps_latitude": pos.get("latitude"),
-				"gps_longitude": pos.get("longitude"),
+				"gps_latitude": latitude,
+				"gps_longitude": longitude,
 				"gps_speed": round(float(pos.get("speed") or 0) * KNOTS_TO_KMH, 1),
 				"gps_online": 1 if status.get(t.traccar_device_id) == "online" else 0,
-				"gps_fix_at": _local(pos.get("fixTime")),
+				"gps_fix_at": fix_at,
 			},
 			update_modified=False,
 		)
 		updated += 1
+		if _moved(t, latitude, longitude):
+			# The boards move this technician's marker (after the poll's commit), no reload.
+			frappe.publish_realtime(
+				"dispatch:gps",
+				{
+					"technician": t.name,
+					"latitude": latitude,
+					"longitude": longitude,
+					"fix_at": fix_at.isoformat(sep="T") if fix_at else None,
+				},
+				after_commit=True,
+			)
 	return updated

@@ -525,6 +525,20 @@ def _effect_scan_record(doc, payload: dict, actor: Actor) -> dict:
 	return {}
 
 
+def _effect_assistant_remove(doc, payload: dict, actor: Actor) -> dict:
+	# The engine checked that this technician is an assistant of the job (the row is locked).
+	frappe.db.delete(
+		"Dispatch Job Assistant",
+		{
+			"parent": doc.name,
+			"parenttype": "Dispatch Job",
+			"parentfield": "assistants",
+			"tech_id": payload["tech_id"],
+		},
+	)
+	return {"assistant_removed": payload["tech_id"]}
+
+
 def _effect_create_invoice(doc, payload: dict, actor: Actor) -> dict:
 	return {"sales_invoice": create_invoice(frappe.get_doc("Dispatch Job", doc.name))}
 
@@ -538,6 +552,7 @@ EFFECTS = {
 	"equipment_install": _effect_equipment_install,
 	"equipment_remove": _effect_equipment_remove,
 	"scan_record": _effect_scan_record,
+	"assistant_remove": _effect_assistant_remove,
 	"create_invoice": _effect_create_invoice,
 }
 

@@ -87,6 +87,7 @@ def messages() -> dict[str, str]:
 		"A request with this Idempotency-Key is in progress": _(
 			"A request with this Idempotency-Key is in progress"
 		),
+		"{tech_id} is not an assistant on this job": _("{tech_id} is not an assistant on this job"),
 		"Unknown job": _("Unknown job"),
 		"Unknown technician": _("Unknown technician"),
 		"This serial number is already installed": _("This serial number is already installed"),

@@ -16,15 +16,17 @@ def board_data(
 	d_from: date,
 	d_to: date,
 	resource_type: str | None = None,
-	tags: set[str] | None = None,
+	tags: set[str] | dict[str, int] | None = None,
 	technicians: list[str] | None = None,
 ) -> dict:
+	"""`tags`: names the technicians must all hold, or {name: minimum level} (Fibre ≥ 3)."""
 	filters = {"active": 1}
 	if resource_type:
 		filters["resource_type"] = resource_type
 	techs = data.load_techs(filters, names=technicians, date_from=d_from, date_to=d_to)
 	if tags:
-		techs = [t for t in techs if tags <= set(t.tags)]
+		minimum = tags if isinstance(tags, dict) else dict.fromkeys(tags, 1)
+		techs = [t for t in techs if all(t.tags.get(tag, 0) >= level for tag, level in minimum.items())]
 
 	start = datetime.combine(d_from, time.min)
 	end = datetime.combine(d_to + timedelta(days=1), time.min)

@@ -5,6 +5,7 @@ Each step checks the database the requests committed: status, technician, start,
 
 import uuid
 from datetime import timedelta
+from unittest.mock import patch
 from urllib.parse import quote
 
 import frappe
@@ -228,6 +229,58 @@ class TestBoardApi(LifecycleHttpCase):
 		self.assertEqual(moved.status_code, 417, moved.text)
 		self.assertEqual(self.row(job).status, "In Progress")
 
+	def test_geofix_moves_the_location_and_its_open_jobs(self):
+		location = self._insert(
+			{
+				"doctype": "Service Location",
+				"location_name": f"Geofix {self.run_id}",
+				"customer": self.customer_a,
+				"latitude": 45.0,
+				"longitude": -73.0,
+			}
+		)
+		frappe.db.commit()
+		try:
+			job = self.new_job(service_location=location)
+			sibling = self.new_job(service_location=location)
+			client = self.login(self.dispatcher)
+			with patch("frappe.publish_realtime") as publish:
+				fixed = self.board(client, "geofix", {"job": job, "latitude": 45.5017, "longitude": -73.5673})
+			self.assertEqual(fixed.status_code, 200, fixed.text)
+			answer = fixed.json["message"]
+			self.assertEqual((answer["latitude"], answer["longitude"]), (45.5017, -73.5673))
+			frappe.db.rollback()
+			self.assertEqual(
+				frappe.db.get_value("Service Location", location, ["latitude", "longitude"]),
+				(45.5017, -73.5673),
+			)
+			for name in (job, sibling):
+				self.assertEqual(
+					frappe.db.get_value("Dispatch Job", name, ["latitude", "longitude"]), (45.5017, -73.5673)
+				)
+			events = [c.args for c in publish.call_args_list if c.args[0] == "dispatch:job_updated"]
+			self.assertIn(("dispatch:job_updated", {"job": job, "command": "geofix"}), events)
+			self.assertEqual(self.commands(job), ["intake"])  # not a lifecycle change
+
+			# Out of range or not a number: refused, nothing saved.
+			for lat, lon in ((91, 0), (45.5, 181), ("abc", -73.5)):
+				refused = self.board(client, "geofix", {"job": job, "latitude": lat, "longitude": lon})
+				self.assertEqual(refused.status_code, 417, refused.text)
+			frappe.db.rollback()
+			self.assertEqual(frappe.db.get_value("Service Location", location, "latitude"), 45.5017)
+
+			# Technicians may not.
+			tech = self.board(
+				self.login(self.tech_user), "geofix", {"job": job, "latitude": 45.6, "longitude": -73.6}
+			)
+			self.assertEqual(tech.status_code, 403, tech.text)
+		finally:
+			frappe.db.rollback()
+			for name in frappe.get_all("Dispatch Job", filters={"service_location": location}, pluck="name"):
+				frappe.delete_doc("Dispatch Job", name, force=True, ignore_permissions=True)
+			frappe.delete_doc("Service Location", location, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
 	def test_board_data_has_rows_tray_and_true_total(self):
 		client = self.login(self.dispatcher)
 		self.new_job()
@@ -243,6 +296,45 @@ class TestBoardApi(LifecycleHttpCase):
 		frappe.db.rollback()
 		self.assertGreaterEqual(data["unassigned_total"], len(data["unassigned"]))
 		self.assertGreaterEqual(data["unassigned_total"], 1)
+
+	def test_board_tag_filter_with_a_minimum_level(self):
+		for tech, level in ((self.tech, 4), (self.other_tech, 2)):
+			doc = frappe.get_doc("Dispatch Technician", tech)
+			doc.set("tags", [{"tag": self.tag, "level": level}])
+			doc.save(ignore_permissions=True)
+		frappe.db.commit()
+		try:
+			client = self.login(self.dispatcher)
+
+			def rows(tags):
+				body = {
+					"date_from": str(self.monday),
+					"date_to": str(self.monday),
+					"tags": frappe.as_json(tags),
+				}
+				response = self.board(client, "get_board", body, get=True)
+				self.assertEqual(response.status_code, 200, response.text)
+				return {r["id"] for r in response.json["message"]["resources"]} & {self.tech, self.other_tech}
+
+			self.assertEqual(rows([{"tag": self.tag, "level": 3}]), {self.tech})
+			self.assertEqual(rows([{"tag": self.tag, "level": 2}]), {self.tech, self.other_tech})
+			self.assertEqual(rows([self.tag]), {self.tech, self.other_tech})  # a bare name: level 1
+			self.assertEqual(rows([{"tag": self.tag, "level": 5}]), set())
+			bad = self.board(
+				client,
+				"get_board",
+				{
+					"date_from": str(self.monday),
+					"date_to": str(self.monday),
+					"tags": '[{"tag": "x", "level": 9}]',
+				},
+				get=True,
+			)
+			self.assertEqual(bad.status_code, 417, bad.text)
+		finally:
+			frappe.db.rollback()
+			frappe.db.delete("Dispatch Technician Tag", {"parent": ("in", [self.tech, self.other_tech])})
+			frappe.db.commit()
 
 	def test_technician_only_user_refused(self):
 		client = self.login(self.tech_user)

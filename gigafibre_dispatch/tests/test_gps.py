@@ -1,6 +1,7 @@
 """Traccar GPS against a real loopback stand-in: auth, per-device parallel polling, cache, outage."""
 
 from datetime import timedelta, timezone
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import frappe
@@ -96,6 +97,24 @@ class TestTraccar(DispatchTestCase):
 		self.assertEqual(rows[self.t7]["breakdown"]["gps"], 20)
 		self.assertEqual(rows[self.t7]["breakdown"]["position"], "gps")
 		self.assertLess(rows[self.t7]["breakdown"]["distance_km"], 0.1)
+
+	def test_poll_publishes_moved_positions_to_the_boards(self):
+		with self.standin as server:
+			self.configure(server.url, token="tk-123")
+			with patch("frappe.publish_realtime") as publish:
+				self.assertEqual(traccar.poll_positions(), 2)
+				first = [c for c in publish.call_args_list if c.args[0] == "dispatch:gps"]
+				self.assertEqual(len(first), 2)
+				seven = next(c for c in first if c.args[1]["technician"] == self.t7)
+				self.assertEqual((seven.args[1]["latitude"], seven.args[1]["longitude"]), (45.51, -73.56))
+				self.assertEqual(
+					seven.args[1]["fix_at"], traccar._local(self.fix_utc.isoformat()).isoformat()
+				)
+				self.assertTrue(seven.kwargs.get("after_commit"))
+				publish.reset_mock()
+				# Unchanged positions: stored again, nothing published.
+				self.assertEqual(traccar.poll_positions(), 2)
+				self.assertEqual([c for c in publish.call_args_list if c.args[0] == "dispatch:gps"], [])
 
 	def test_basic_auth_fallback(self):
 		with self.standin as server:

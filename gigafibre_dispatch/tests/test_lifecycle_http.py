@@ -115,6 +115,52 @@ class TestLifecycleCommands(LifecycleHttpCase):
 			self.command(job, "triage", {"priority": "low"}, token=self.token("dispatcher")), 409, "state"
 		)
 
+	def test_assistant_remove(self):
+		job = self.new_job()
+		self.advance(job, "Scheduled")
+		frappe.get_doc(
+			{
+				"doctype": "Dispatch Job Assistant",
+				"parent": job,
+				"parenttype": "Dispatch Job",
+				"parentfield": "assistants",
+				"tech_id": self.other_tech,
+				"duration_h": 1,
+			}
+		).db_insert()
+		frappe.db.commit()
+		dispatcher = self.token("dispatcher")
+		refused = self.command(job, "assistant_remove", {"tech_id": self.tech}, token=dispatcher)
+		self.assert_policy(refused, 400, "validation", "not_an_assistant")
+		self.assert_policy(
+			self.command(
+				job, "assistant_remove", {"tech_id": self.other_tech}, token=self.token("qa_reviewer")
+			),
+			403,
+			"role",
+		)
+		before = self.transitions(job)
+		out = self.command(
+			job, "assistant_remove", {"tech_id": self.other_tech, "reason": "Pas requis"}, token=dispatcher
+		)
+		self.assertEqual(out.status_code, 200, out.text)
+		data = out.json["data"]
+		self.assertEqual((data["from_state"], data["to_state"]), ("Scheduled", "Scheduled"))
+		self.assertEqual(self.fresh(job).status, "Scheduled")
+		self.assertFalse(frappe.db.exists("Dispatch Job Assistant", {"parent": job}))
+		self.assertEqual(self.transitions(job), before + 1)
+		audit = frappe.get_all(
+			"Dispatch Audit Event", filters={"job": job, "command": "assistant_remove"}, fields=["payload"]
+		)
+		self.assertEqual(len(audit), 1)
+		self.assertIn(self.other_tech, audit[0].payload)
+		self.assert_policy(
+			self.command(job, "assistant_remove", {"tech_id": self.other_tech}, token=dispatcher),
+			400,
+			"validation",
+			"not_an_assistant",
+		)
+
 	def test_schedule_propose_applies_the_drop_rules(self):
 		job = self.new_job()
 		dispatcher = self.token("dispatcher")

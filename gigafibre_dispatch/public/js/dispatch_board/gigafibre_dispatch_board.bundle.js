@@ -1,5 +1,5 @@
 // The dispatch board bundle (loaded by page/dispatch_board with frappe.require): a Vue 3 app with Pinia, as
-// Frappe's workflow builder. Live: dispatch:job_updated, tech-absence, dispatch:offer through frappe.realtime;
+// Frappe's workflow builder. Live: dispatch:job_updated, tech-absence, dispatch:offer, dispatch:gps through frappe.realtime;
 // a lost socket falls back to polling and the pill says so.
 import { createApp } from "vue";
 import { createPinia } from "pinia";
@@ -19,11 +19,13 @@ class GigafibreDispatchBoard {
 		this.app = createApp(App);
 		SetVueGlobals(this.app);
 		this.app.use(this.pinia);
+		this.app.provide("page", page); // the Desk page its keyboard shortcuts belong to
 		this.store = useBoard(this.pinia);
 		this.vm = this.app.mount(this.$wrapper.get(0));
 		this.on_job = (data) => this.job_updated(data);
 		this.on_absence = (data) => this.absence(data);
 		this.on_offer = (data) => this.offer(data);
+		this.on_gps = (data) => this.store.gps_fix(data);
 		this.on_tech = () => {
 			forget_checks();
 			this.store.reload_soon(100);
@@ -39,6 +41,7 @@ class GigafibreDispatchBoard {
 		frappe.realtime.on("tech-absence", this.on_absence);
 		frappe.realtime.on("dispatch:offer", this.on_offer);
 		frappe.realtime.on("dispatch:technician_updated", this.on_tech);
+		frappe.realtime.on("dispatch:gps", this.on_gps);
 		this.watch_socket();
 		this.store.load();
 	}
@@ -49,6 +52,7 @@ class GigafibreDispatchBoard {
 		frappe.realtime.off("tech-absence", this.on_absence);
 		frappe.realtime.off("dispatch:offer", this.on_offer);
 		frappe.realtime.off("dispatch:technician_updated", this.on_tech);
+		frappe.realtime.off("dispatch:gps", this.on_gps);
 		clearInterval(this.socket_timer);
 		clearInterval(this.poll_timer);
 		this.poll_timer = null;

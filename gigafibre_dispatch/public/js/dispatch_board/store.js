@@ -7,6 +7,15 @@ import { add_days, day_min, monday_of, to_min, from_min, today_site } from "./ti
 const SAVED = "gigafibre_dispatch_board:v1";
 const PRIORITY_RANK = { urgent: 0, high: 1, medium: 2, low: 3 };
 
+// The tag filter: [{tag, level}] (technicians holding the tag at that level or above); an older saved filter held
+// bare names (level 1).
+export function tag_filter(tags) {
+	return (Array.isArray(tags) ? tags : [])
+		.map((t) => (typeof t === "string" ? { tag: t, level: 1 } : t))
+		.filter((t) => t && t.tag)
+		.map((t) => ({ tag: String(t.tag), level: Math.min(5, Math.max(1, parseInt(t.level, 10) || 1)) }));
+}
+
 function saved() {
 	try {
 		return JSON.parse(localStorage.getItem(SAVED) || "{}");
@@ -23,7 +32,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 			date: today_site(),
 			resource_type: s.resource_type || "",
 			categories: s.categories || [],
-			tags: s.tags || [],
+			tags: tag_filter(s.tags),
 			tray_sort: s.tray_sort || "priority",
 			show_map: !!s.show_map,
 			planning: false,
@@ -42,6 +51,8 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 			last_loaded_at: 0,
 			in_flight: {},
 			offers: {}, // job -> {offer, status}: live offer chips
+			placing: null, // the job whose location the next map click places (geofix)
+			map_rev: 0, // bumped when markers move in place (geofix, live GPS) so the map redraws
 		};
 	},
 	getters: {
@@ -140,7 +151,9 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 					date_from: from,
 					date_to: to,
 					resource_type: this.resource_type || undefined,
-					tags: this.tags.length ? JSON.stringify(this.tags) : undefined,
+					tags: this.tags.length
+						? JSON.stringify(this.tags.map((t) => ({ tag: t.tag, level: t.level, required: true })))
+						: undefined,
 				});
 				if (seq !== this._seq) return; // a newer load is under way
 				this.data = data;
@@ -245,6 +258,48 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 		release(job, reason) {
 			this.optimistic_move(job, null, 0, 0);
 			return this.run(__("Unassign"), () => api.post("release", { job, reason }));
+		},
+		remove_assistant(job, tech_id, reason) {
+			// A lifecycle command (api.command sends its Idempotency-Key); the job keeps its state.
+			return this.run(
+				__("Remove assistant"),
+				() => api.command(job, "assistant_remove", reason ? { tech_id, reason } : { tech_id }),
+				{ undoable: false }
+			);
+		},
+		start_placing(job) {
+			this.placing = job;
+			if (!this.show_map || this.view !== "day") {
+				this.show_map = true;
+				this.view = "day";
+				this.persist();
+			}
+		},
+		async place(latitude, longitude) {
+			const job = this.placing;
+			this.placing = null;
+			if (!job) return;
+			try {
+				const r = await api.call("gigafibre_dispatch.api.board.geofix", { job, latitude, longitude });
+				if (this.data) {
+					for (const name of r.jobs || [job]) {
+						if (name in this.data.coords || name === job) this.data.coords[name] = [r.latitude, r.longitude];
+					}
+					this.map_rev++;
+				}
+				frappe.show_alert({ message: __("{0} placed at {1}, {2}", [job, r.latitude, r.longitude]), indicator: "green" });
+				this.refresh_card();
+				return r;
+			} catch (e) {
+				frappe.show_alert({ message: e.message, indicator: "red" }, 8);
+				throw e;
+			}
+		},
+		gps_fix({ technician, latitude, longitude, fix_at } = {}) {
+			// A live position (dispatch:gps): the marker moves, no reload.
+			if (!this.data || !technician || latitude == null || longitude == null) return;
+			this.data.positions = { ...(this.data.positions || {}), [technician]: { lat: latitude, lon: longitude, at: fix_at } };
+			this.map_rev++;
 		},
 		async undo() {
 			const last = this.undo_stack.pop();
