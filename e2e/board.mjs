@@ -753,6 +753,34 @@ await step("right panel: place on map (geofix)", async () => {
 	await settle();
 });
 
+await step("GPS live: a dispatch:gps fix moves the technician's marker, no reload", async () => {
+	// The poll (integrations/traccar.py) publishes after its commit (integration test); here the board's side: the
+	// event as socket.io delivers it to the listeners the board registered with frappe.realtime.
+	await page.click("[data-action=map]");
+	await page.waitForSelector(".gdb-map .leaflet-container", { timeout: 10000 });
+	const loads = [];
+	const listen = (r) => r.url().includes("api.board.get_board") && loads.push(r.url());
+	page.on("request", listen);
+	const fix = { technician: LIVE_TECH, latitude: 45.6012, longitude: -73.7123, fix_at: `${(await store()).date}T12:34:00` };
+	const delivered = await page.evaluate((data) => {
+		const socket = frappe.realtime.socket;
+		const listeners = socket && socket.listeners ? socket.listeners("dispatch:gps") : [];
+		listeners.forEach((f) => f(data));
+		return listeners.length;
+	}, fix);
+	const marker = page.locator(`.gdb-marker-tech [data-tech="${LIVE_TECH}"]`);
+	const shown = await marker.waitFor({ timeout: 5000 }).then(() => true).catch(() => false);
+	const at = await page.evaluate((t) => window.gigafibre_dispatch_board.store.data.positions[t], LIVE_TECH);
+	await page.waitForTimeout(500);
+	page.off("request", listen);
+	check(
+		"GPS live: marker at the new fix without reload",
+		delivered > 0 && shown && at && at.lat === fix.latitude && at.lon === fix.longitude && loads.length === 0,
+		`listeners ${delivered}; marker ${shown}; store ${JSON.stringify(at)}; board reloads ${loads.length}`
+	);
+	await page.click("[data-action=map]");
+});
+
 await step("realtime: another board within 1 s", async () => {
 	const other = await session();
 	await open_board(other.page);
