@@ -277,5 +277,19 @@ class LifecycleHttpCase(FrappeTestCase):
 		self.fail(f"{until} not reached")
 
 
+def login_client(user: str, password: str):
+	"""A Frappe test client with a Desk session for `user` (the login is checked)."""
+	from frappe.tests.test_api import make_request
+	from frappe.utils import get_test_client
+
+	client = get_test_client()
+	response = make_request(
+		target=client.post, args=("/api/method/login",), kwargs={"json": {"usr": user, "pwd": password}}
+	)
+	if response.status_code != 200:
+		raise AssertionError(f"login {user}: {response.status_code} {response.text[:300]}")
+	return client
+
+
 def dumps(value) -> str:
 	return json.dumps(value, sort_keys=True, default=str)

@@ -10,10 +10,10 @@ from urllib.parse import quote
 
 import frappe
 from frappe.tests.test_api import make_request
-from frappe.utils import get_datetime, get_test_client
+from frappe.utils import get_datetime
 from frappe.utils.password import update_password
 
-from gigafibre_dispatch.tests.lifecycle_utils import LifecycleHttpCase
+from gigafibre_dispatch.tests.lifecycle_utils import LifecycleHttpCase, login_client
 from gigafibre_dispatch.tests.utils import make_tag, make_user
 
 BOARD = "/api/method/gigafibre_dispatch.api.board."
@@ -43,12 +43,7 @@ class TestBoardApi(LifecycleHttpCase):
 	# ------------------------------------------------------------------ helpers
 
 	def login(self, user: str):
-		client = get_test_client()
-		response = make_request(
-			target=client.post, args=("/api/method/login",), kwargs={"json": {"usr": user, "pwd": PASSWORD}}
-		)
-		self.assertEqual(response.status_code, 200, response.text)
-		return client
+		return login_client(user, PASSWORD)
 
 	def board(self, client, method: str, body: dict | None = None, *, get=False, key: str | None = None):
 		headers = {"Idempotency-Key": key} if key else {}

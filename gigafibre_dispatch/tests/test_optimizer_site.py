@@ -8,10 +8,10 @@ from urllib.parse import quote
 
 import frappe
 from frappe.tests.test_api import make_request
-from frappe.utils import get_datetime, get_test_client
+from frappe.utils import get_datetime
 from frappe.utils.password import update_password
 
-from gigafibre_dispatch.tests.lifecycle_utils import LifecycleHttpCase
+from gigafibre_dispatch.tests.lifecycle_utils import LifecycleHttpCase, login_client
 from gigafibre_dispatch.tests.test_install_and_cli import bench
 from gigafibre_dispatch.tests.utils import make_user
 
@@ -46,12 +46,7 @@ class TestOptimizerSite(LifecycleHttpCase):
 	# ------------------------------------------------------------------ helpers
 
 	def login(self, user: str):
-		client = get_test_client()
-		response = make_request(
-			target=client.post, args=("/api/method/login",), kwargs={"json": {"usr": user, "pwd": PASSWORD}}
-		)
-		self.assertEqual(response.status_code, 200, response.text)
-		return client
+		return login_client(user, PASSWORD)
 
 	def call(self, client, method: str, body: dict, *, get=False):
 		if get:
