@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from gigafibre_dispatch.engine.availability import Absence, ExtraShift, working_windows
 from gigafibre_dispatch.engine.geo import haversine_km, travel_minutes
 from gigafibre_dispatch.engine.models import Assist, JobInfo, TagReq, TechInfo
-from gigafibre_dispatch.engine.states import DONE_STATES as DONE_STATUSES
 from gigafibre_dispatch.engine.optimize import (
 	OptimizeRequest,
 	OrToolsSolver,
@@ -22,6 +21,7 @@ from gigafibre_dispatch.engine.optimize import (
 	optimize,
 )
 from gigafibre_dispatch.engine.optimize.solvers import Task, Vehicle
+from gigafibre_dispatch.engine.states import DONE_STATES as DONE_STATUSES
 
 MONDAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 6, 0)
