@@ -70,11 +70,7 @@ def get_board(
 ) -> dict:
 	"""The timeline of [date_from, date_to]: rows of segments, the unassigned tray (with its true total), and the
 	technicians' last GPS fixes; only technicians and jobs the caller may read."""
-	d_from, d_to = args.parse_date_range(date_from, date_to)
-	if (d_to - d_from).days + 1 > MAX_DAYS:
-		frappe.throw(_("The board shows at most {0} days at once").format(MAX_DAYS), DispatchValidationError)
-	if resource_type and resource_type not in ("human", "material"):
-		frappe.throw(_("Resource type must be human or material"), DispatchValidationError)
+	d_from, d_to = board_service.board_range(date_from, date_to, resource_type, MAX_DAYS)
 	visible = frappe.get_list(
 		"Dispatch Technician",
 		filters={"active": 1},

@@ -19,12 +19,11 @@ from gigafibre_dispatch.scheduling.args import (
 	get_technician_name,
 	iso,
 	parse_date,
-	parse_date_range,
 	parse_dt,
 	parse_names,
 	parse_tags,
 )
-from gigafibre_dispatch.scheduling.board import board_data
+from gigafibre_dispatch.scheduling.board import board_data, board_range
 from gigafibre_dispatch.scheduling.drop import validate_drop_rules
 from gigafibre_dispatch.scheduling.recurrence import materialize
 from gigafibre_dispatch.scheduling.suggest import rank_for, ranked_dict, slot_dicts, slots_for
@@ -177,13 +176,7 @@ def get_board_data(
 ) -> dict:
 	"""Everything the timeline draws for a date range, in a fixed number of queries."""
 	frappe.has_permission("Dispatch Job", "read", throw=True)
-	d_from, d_to = parse_date_range(date_from, date_to)
-	if (d_to - d_from).days + 1 > MAX_BOARD_DAYS:
-		frappe.throw(
-			_("The board shows at most {0} days at once").format(MAX_BOARD_DAYS), DispatchValidationError
-		)
-	if resource_type and resource_type not in ("human", "material"):
-		frappe.throw(_("Resource type must be human or material"), DispatchValidationError)
+	d_from, d_to = board_range(date_from, date_to, resource_type, MAX_BOARD_DAYS)
 	names = parse_names(technicians)
 	wanted = {t.tag for t in parse_tags(tags)}
 	return board_data(d_from, d_to, resource_type, wanted, names)

@@ -3,13 +3,25 @@
 from datetime import date, datetime, time, timedelta
 
 import frappe
+from frappe import _
 from frappe.utils import get_datetime, getdate, now_datetime
 
 from gigafibre_dispatch.engine import recurrence
 from gigafibre_dispatch.engine.board import build_board
 from gigafibre_dispatch.engine.states import CLOSED_STATES, INACTIVE_STATES
 from gigafibre_dispatch.scheduling import data
-from gigafibre_dispatch.scheduling.args import iso
+from gigafibre_dispatch.scheduling.args import iso, parse_date_range
+from gigafibre_dispatch.utils.errors import DispatchValidationError
+
+
+def board_range(date_from, date_to, resource_type: str | None, max_days: int) -> tuple[date, date]:
+	"""The board's date range and resource filter, checked: at most `max_days` days, human or material."""
+	d_from, d_to = parse_date_range(date_from, date_to)
+	if (d_to - d_from).days + 1 > max_days:
+		frappe.throw(_("The board shows at most {0} days at once").format(max_days), DispatchValidationError)
+	if resource_type and resource_type not in ("human", "material"):
+		frappe.throw(_("Resource type must be human or material"), DispatchValidationError)
+	return d_from, d_to
 
 
 def board_data(
