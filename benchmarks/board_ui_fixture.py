@@ -1,4 +1,5 @@
-"""Data for the board's browser benchmark (bench_board_ui.mjs): 200 technicians, 5,000 jobs over this week, and a
+"""Data for the board's browser benchmark (bench_board_ui.mjs): 200 technicians, 5,000 jobs over next week (ahead
+of today whatever day the benchmark runs), and a
 tray of unassigned jobs. Committed (the browser must see it); `drop` removes all of it.
 
     cd ~/frappe-bench/sites && ../env/bin/python /path/to/benchmarks/board_ui_fixture.py --site S create
@@ -45,7 +46,7 @@ def create(frappe):
 		],
 	)
 	today = now_datetime().date()
-	monday = today - timedelta(days=today.weekday())
+	monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
 	rows = []
 	for i in range(JOBS):
 		tech = techs[i % TECHS]

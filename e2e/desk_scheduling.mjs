@@ -96,11 +96,12 @@ try {
 	await page.locator(".inner-group-button button", { hasText: "Publish" }).click();
 	await page.locator(".dropdown-menu.show a", { hasText: "Publish & Text Schedule" }).click();
 	await page.locator(".modal.show input[data-fieldname='date_from']").waitFor();
-	// The demo fills the current week: publish from its Monday.
-	const monday = await page.evaluate(() => {
+	// Publish from the Monday of the demo's week (DEMO_WEEK from .ci/run; else the current week's).
+	const monday = await page.evaluate((demo_week) => {
+		if (demo_week) return frappe.datetime.str_to_user(demo_week);
 		const today = frappe.datetime.str_to_obj(frappe.datetime.get_today());
 		return frappe.datetime.str_to_user(frappe.datetime.add_days(frappe.datetime.get_today(), -((today.getDay() + 6) % 7)));
-	});
+	}, process.env.DEMO_WEEK || "");
 	const from = page.locator(".modal.show input[data-fieldname='date_from']");
 	await from.fill(monday);
 	await from.press("Tab");

@@ -1,7 +1,7 @@
 """Fixtures for the browser checks in e2e/ (run through `bench --site S execute`; they commit, like the demo)."""
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import frappe
 from frappe.utils import now_datetime
@@ -31,7 +31,8 @@ def portal_fixture() -> str:
 			frappe.db.delete(doctype, {"job": old})
 		frappe.db.delete("Dispatch Idempotency Record", {"job": old})
 		frappe.delete_doc("Dispatch Job", old, force=True, ignore_permissions=True)
-	start = datetime.combine(now_datetime().date(), time(23, 0)) - timedelta(hours=1)
+	# Within the portal's window whatever the hour (the window starts today: a run may cross midnight).
+	start = (now_datetime() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
 	job = frappe.get_doc(
 		{
 			"doctype": "Dispatch Job",

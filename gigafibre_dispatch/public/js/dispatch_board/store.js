@@ -2,7 +2,7 @@
 // underneath); the display may run ahead (optimistic) but the server's answer, or a reload, always wins.
 import { defineStore } from "pinia";
 import { api, uuid4 } from "./api";
-import { add_days, day_min, monday_of, to_min, from_min, today_site } from "./time";
+import { add_days, day_min, monday_of, to_min, from_min, route_date, today_site } from "./time";
 
 const SAVED = "gigafibre_dispatch_board:v1";
 const PRIORITY_RANK = { urgent: 0, high: 1, medium: 2, low: 3 };
@@ -29,7 +29,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 		const s = saved();
 		return {
 			view: s.view || "day",
-			date: today_site(),
+			date: route_date() || today_site(),
 			resource_type: s.resource_type || "",
 			categories: s.categories || [],
 			tags: tag_filter(s.tags),

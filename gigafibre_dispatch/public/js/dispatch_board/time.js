@@ -46,3 +46,14 @@ export function date_label(date, opts = { weekday: "short", day: "numeric", mont
 export function today_site() {
 	return frappe.datetime.get_today();
 }
+
+// The day a link opens the board on (`/app/dispatch-board?date=2026-12-07`), when it names a real date.
+export function valid_date(value) {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(String(value || ""))) return null;
+	return from_min(day_min(value)).slice(0, 10) === value ? value : null;
+}
+
+export function route_date() {
+	const from_options = frappe.route_options && frappe.route_options.date;
+	return valid_date(from_options) || valid_date(new URLSearchParams(window.location.search).get("date"));
+}
