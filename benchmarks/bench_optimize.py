@@ -90,6 +90,23 @@ def make_instance(n_techs: int, n_jobs: int, n_days: int, seed: int = 7):
 				daily_hour_cap=rng.choice((7.0, 8.0, 8.0, 8.0)),
 			)
 		)
+	# Material resources (bucket trucks, splicing trailers) carrying the jobs' tags at the top level: a job may
+	# name one as its assistant; none may ever do a job itself.
+	for k in range(max(2, n_techs // 25)):
+		lat, lon = _point(rng)
+		techs.append(
+			TechInfo(
+				f"M{k:03d}",
+				f"Material {k}",
+				lat=lat,
+				lon=lon,
+				tags={t: 5 for t in TAGS},
+				week={d: [(dtime(7), dtime(19))] for d in range(5)},
+				resource_type="material",
+			)
+		)
+	materials = [t.id for t in techs if t.resource_type == "material"]
+	humans = [t for t in techs if t.resource_type != "material"]
 	jobs = []
 	busy: set[tuple[str, date]] = set()
 	for i in range(n_jobs):
@@ -111,7 +128,7 @@ def make_instance(n_techs: int, n_jobs: int, n_days: int, seed: int = 7):
 		)
 		r = rng.random()
 		if r < 0.08:  # booked by hand: pinned, started, or plain scheduled (fixed unless re-optimizing)
-			t = rng.choice(techs)
+			t = rng.choice(humans)
 			d = rng.choice(days)
 			if d.weekday() < 5 and (t.id, d) not in busy and d not in holidays:
 				busy.add((t.id, d))
@@ -127,6 +144,8 @@ def make_instance(n_techs: int, n_jobs: int, n_days: int, seed: int = 7):
 			job.depends_on = f"J{rng.randrange(0, i):05d}"
 		elif r < 0.13:
 			job.assistants = [Assist(rng.choice(techs).id, 0.0)]
+		elif r < 0.15:
+			job.assistants = [Assist(rng.choice(materials), 0.0)]
 		elif r < 0.135:
 			job.continuous, job.duration_h, job.tags = True, 12.0, []
 		jobs.append(job)
@@ -269,6 +288,8 @@ def check(techs, jobs_before, jobs_after, days, holidays, now, moved_ids):
 		if t is None or not t.active:
 			v.append(f"{jid}: unknown or inactive technician")
 			continue
+		if t.resource_type == "material":
+			v.append(f"{jid}: done by the material resource {t.id} alone")
 		for r in j.tags:
 			if r.required and t.tags.get(r.tag, 0) < r.level:
 				v.append(f"{jid}: {t.id} below the required level of {r.tag}")

@@ -12,6 +12,8 @@ from gigafibre_dispatch.engine.availability import Absence, ExtraShift, working_
 from gigafibre_dispatch.engine.geo import haversine_km, travel_minutes
 from gigafibre_dispatch.engine.models import Assist, JobInfo, TagReq, TechInfo
 from gigafibre_dispatch.engine.optimize import (
+	Kpis,
+	Move,
 	OptimizeRequest,
 	OrToolsSolver,
 	Proposal,
@@ -69,6 +71,8 @@ def violations(r: OptimizeRequest, proposal: Proposal) -> list[str]:
 	for jid in moved:
 		j = after[jid]
 		t = techs[j.tech_id]
+		if t.resource_type == "material":
+			out.append(f"{jid} done by the material resource {t.id}")
 		if any(t.tags.get(q.tag, 0) < q.level for q in j.tags if q.required):
 			out.append(f"{jid} below a required level")
 		if j.start < NOW:
@@ -105,7 +109,7 @@ def violations(r: OptimizeRequest, proposal: Proposal) -> list[str]:
 
 
 # Small random instances.
-def instance(seed: int, n_techs: int = 4, n_jobs: int = 14, days: int = 1):
+def instance(seed: int, n_techs: int = 4, n_jobs: int = 14, days: int = 1, material: bool = False):
 	rng = random.Random(seed)
 	tags = ["Fibre", "OTDR", "Nacelle"]
 	techs = []
@@ -124,6 +128,8 @@ def instance(seed: int, n_techs: int = 4, n_jobs: int = 14, days: int = 1):
 				extra_shifts=[ExtraShift(MONDAY, time(17), time(19))] if rng.random() < 0.2 else [],
 			)
 		)
+	if material:  # a bucket truck carrying every tag the jobs ask for: never the one doing a job
+		techs.append(tech("M", 45.5, -73.6, {t: 3 for t in tags}, resource_type="material"))
 	jobs = []
 	for i in range(n_jobs):
 		j = job(
@@ -151,7 +157,7 @@ SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[Healt
 @SETTINGS
 @given(st.integers(0, 10_000), st.sampled_from(["vroom", "ortools", "greedy"]))
 def test_no_placement_breaks_a_hard_constraint(seed, planner):
-	techs, jobs = instance(seed)
+	techs, jobs = instance(seed, material=True)
 	r = req(techs, jobs, time_limit_s=0.5)
 	p = greedy(r) if planner == "greedy" else optimize(r, planner)
 	assert violations(r, p) == []
@@ -271,6 +277,30 @@ def test_assistant_is_blocked_at_the_same_time():
 	assert violations(r, p) == []
 	a = next(m for m in p.moves if m.job == "A")
 	assert a.to_tech == "T0"
+
+
+def test_a_material_resource_never_takes_a_job_and_the_checker_says_so():
+	truck = tech("M", tags={"Nacelle": 3}, resource_type="material")
+	human = tech(1, 45.49, -73.61, tags={"Nacelle": 1})
+	jobs = [
+		job("ONLY-TRUCK-QUALIFIES", tags=[TagReq("Nacelle", 2)]),
+		job("HUMAN", tags=[TagReq("Nacelle", 1)]),
+		job("WITH-TRUCK", assistants=[Assist("TM")]),
+	]
+	for planner in ("vroom", "ortools", "greedy"):
+		r = req([truck, human], jobs)
+		p = greedy(r) if planner == "greedy" else optimize(r, planner)
+		placed = {m.job: m.to_tech for m in p.moves}
+		assert violations(r, p) == [], planner
+		assert "TM" not in placed.values(), planner
+		assert "ONLY-TRUCK-QUALIFIES" not in placed, planner
+		assert placed.get("HUMAN") == "T1" and placed.get("WITH-TRUCK") == "T1", planner
+	# The checker catches the rule broken once and keeps it once.
+	r = req([truck, human], jobs[1:2])
+	at = datetime(2026, 11, 23, 9)
+	on = lambda t: Proposal([Move("HUMAN", None, None, t, at, at + timedelta(hours=1), 5)], [], Kpis(), Kpis(), "x", 0)
+	assert any("material" in v for v in violations(r, on("TM")))
+	assert violations(r, on("T1")) == []
 
 
 def test_continuous_job_is_placed_whole_or_explained():

@@ -136,9 +136,10 @@ class State:
 
 	def _ref(self, j: JobInfo, index: int, booked: bool) -> JobRef:
 		techs = []
-		names = {r.tag for r in j.tags}
 		for i, t in enumerate(self.techs):
-			if t.resource_type == "material" and names.isdisjoint(t.tags):
+			# A material resource (bucket truck, splicer) never does a job: it is booked beside a human's job that
+			# names it as an assistant, for that job's time, and goes where that technician goes.
+			if t.resource_type == "material":
 				continue
 			if all(t.tags.get(r.tag, 0) >= r.level for r in j.tags if r.required):
 				techs.append(i)
