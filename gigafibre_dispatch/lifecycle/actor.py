@@ -19,8 +19,10 @@ from gigafibre_dispatch.lifecycle.http import refusal
 
 SERVICE_USER = "dispatch.api@gigafibre.invalid"
 SERVICE_ROLE = "Dispatch API"
+# The health check (api.ops.health) answers anyone, a load balancer included: it is not one of these routes.
 DISPATCH_PATH = re.compile(
-	r"^/api/(v2/document/Dispatch(%20| )Job|v2/method/Dispatch(%20| )Job/|method/gigafibre_dispatch\.api\.(lifecycle|ops)\.)"
+	r"^/api/(v2/document/Dispatch(%20| )Job|v2/method/Dispatch(%20| )Job/"
+	r"|method/gigafibre_dispatch\.api\.(lifecycle\.|ops\.(?!health/?$)))"
 )
 COMMAND_PATH = re.compile(r"^/api/v2/document/Dispatch(?:%20| )Job/[^/]+/method/([a-z_]+)/?$")
 # Any verb, any name: a command route called with GET (or an odd name) is refused before Frappe runs it.

@@ -17,6 +17,7 @@ from gigafibre_dispatch.engine.optimize import OptimizeRequest, OptimizeWeights,
 from gigafibre_dispatch.engine.optimize.model import UNASSIGNED_STATUSES
 from gigafibre_dispatch.scheduling import args, data
 from gigafibre_dispatch.utils.errors import DispatchValidationError
+from gigafibre_dispatch.utils.workers import worker_alive
 
 DOCTYPE = "Dispatch Optimization"
 EVENT = "dispatch:optimization"
@@ -24,6 +25,8 @@ MAX_DAYS = 31
 # Booked jobs a re-optimization may move: what schedule_propose accepts (not yet dispatched, not started).
 REBOOKABLE = COMMANDS["schedule_propose"].from_states
 OUTPUT_FIELDS = ("solver", "seconds", "error", "kpis_before", "kpis_after")
+RUN_TIMEOUT_S = 1800  # the RQ job's time limit
+STUCK_GRACE_S = 60  # a run younger than this is never called stuck (its job may not have started yet)
 
 
 def weights(s=None) -> OptimizeWeights:
@@ -49,7 +52,9 @@ def prepare(doc) -> None:
 	doc.date_from, doc.date_to = d_from, d_to
 	technicians, jobs = _names(doc.technicians), _names(doc.jobs)
 	if technicians:
-		known = set(frappe.get_all("Dispatch Technician", filters={"name": ("in", technicians)}, pluck="name"))
+		known = set(
+			frappe.get_all("Dispatch Technician", filters={"name": ("in", technicians)}, pluck="name")
+		)
 		if missing := [t for t in technicians if t not in known]:
 			frappe.throw(_("Unknown technicians: {0}").format(", ".join(missing)), DispatchValidationError)
 	if jobs:
@@ -107,11 +112,63 @@ def launch(name: str, inline: bool = False) -> None:
 	frappe.enqueue(
 		"gigafibre_dispatch.scheduling.optimize.run",
 		queue="long",
-		timeout=1800,
+		timeout=RUN_TIMEOUT_S,
 		enqueue_after_commit=True,
 		job_name=f"Dispatch Optimization {name}",
+		job_id=rq_job_id(name),
 		name=name,
 	)
+
+
+def rq_job_id(name: str) -> str:
+	return f"dispatch-optimization::{name}"
+
+
+# ------------------------------------------------------------------ runs that died
+
+
+def reconcile_stuck() -> list[str]:
+	"""Every minute (scheduler): a run whose worker died (kill -9, out of memory, a restart) never finishes by
+	itself; it is marked Failed with the reason, the requester's board and form are told, and it can be run again.
+	Returns the names marked."""
+	marked = []
+	now = now_datetime()
+	for row in frappe.get_all(
+		DOCTYPE,
+		filters={"status": ("in", ("Queued", "Running"))},
+		fields=["name", "status", "creation"],
+	):
+		age = (now - get_datetime(row.creation)).total_seconds()
+		reason = stuck_reason(row.name, row.status, age)
+		if not reason:
+			continue
+		doc = frappe.get_doc(DOCTYPE, row.name)
+		doc.db_set({"status": "Failed", "progress": 100, "error": reason}, update_modified=False)
+		publish(doc)
+		marked.append(row.name)
+	return marked  # committed by the scheduler's job runner
+
+
+def stuck_reason(name: str, status: str, age_s: float) -> str | None:
+	"""Why a Queued/Running run will never finish, or None while it may."""
+	from frappe.utils.background_jobs import get_job
+
+	if age_s < STUCK_GRACE_S:
+		return None
+	job = get_job(rq_job_id(name))
+	if job is None:
+		# Inline runs have no RQ job: they end with the request that made them, long before this.
+		if age_s > RUN_TIMEOUT_S + STUCK_GRACE_S:
+			return _("The optimization never finished (no background job is running it).")
+		return None
+	state = job.get_status(refresh=True)
+	if state in ("failed", "stopped", "canceled"):
+		return _("The background job running the optimization ended without a result ({0}).").format(state)
+	if state == "started" and not worker_alive(job.worker_name):
+		return _("The worker running the optimization stopped (it was killed or restarted); run it again.")
+	if state == "finished" and status in ("Queued", "Running"):
+		return _("The background job ended without storing a result.")
+	return None
 
 
 # ------------------------------------------------------------------ the run
@@ -191,9 +248,7 @@ def build_request(doc) -> tuple[OptimizeRequest, dict[str, datetime]]:
 	deps = {j.depends_on for j in all_jobs if j.depends_on} - {j.id for j in all_jobs}
 	if deps:
 		all_jobs += data.attach_children(
-			frappe.get_all(
-				"Dispatch Job", filters={"name": ("in", list(deps))}, fields=list(data.JOB_FIELDS)
-			)
+			frappe.get_all("Dispatch Job", filters={"name": ("in", list(deps))}, fields=list(data.JOB_FIELDS))
 		)
 	movable = {j.id for j in candidates if j.status in UNASSIGNED_STATUSES}
 	if cint(doc.reoptimize):
