@@ -3,8 +3,10 @@ library given 5× the time, each checked by an independent constraint checker.
 
 python benchmarks/bench_optimize.py [--quick] [--instances small,medium,large,fortnight]
 
-Every run happens in its own subprocess (peak RSS is that process's). The checker below is written from the
-rules, not from the optimizer: its own windows, its own travel estimate, its own overlap and cap arithmetic.
+Every run happens in its own subprocess (peak RSS is that process's). Every proposal is judged by
+independent_checker.py, written from the rules and not from the optimizer (it imports nothing of engine/optimize/
+nor the engine's availability rules): its own windows, absences, travel inside working time, overlap, cap,
+dependency, pinned-job and material-resource arithmetic; this file's own travel estimate.
 Goals: 0 violations, travel ≤ 1.03 × reference at equal or higher placement, ≥ 25 % less travel than greedy,
 50 × 400 ≤ 10 s, 50 × 4,000 × 14 days ≤ 60 s and ≤ 2 GB.
 """
@@ -22,6 +24,7 @@ import time
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
+import independent_checker
 from _common import print_table  # noqa: F401  (sets sys.path)
 
 from gigafibre_dispatch.engine.availability import Absence, ExtraShift
@@ -45,7 +48,6 @@ QUICK = {
 REFERENCE_FACTOR = 5
 SPEED_KMH, DETOUR = 40.0, 1.3
 STARTED = {"In Progress", "Change Requested", "Completed", "Verified", "Invoiced"}
-DONE = {"Completed", "Verified", "Invoiced", "Closed"}
 
 
 # Instances.
@@ -182,168 +184,6 @@ def _minutes(a, b):
 	return 0 if km <= 0 else math.ceil(km * DETOUR / SPEED_KMH * 60)
 
 
-def _windows(tech, d, holidays):
-	"""The technician's working windows on day d, from the raw schedule."""
-	ws = []
-	if d not in holidays:
-		ws += [(datetime.combine(d, a), datetime.combine(d, b)) for a, b in tech.week.get(d.weekday(), [])]
-	ws += [
-		(datetime.combine(d, x.start), datetime.combine(d, x.end))
-		for x in tech.extra_shifts
-		if x.on_date == d
-	]
-	ab = tech.absence
-	if ab and ab.from_date <= d <= (ab.until_date or ab.from_date):
-		if ab.start_time and ab.end_time:
-			cut = (datetime.combine(d, ab.start_time), datetime.combine(d, ab.end_time))
-		elif ab.start_time:
-			cut = (
-				datetime.combine(d, ab.start_time) if d == ab.from_date else datetime.combine(d, dtime()),
-				datetime.combine(d + timedelta(days=1), dtime()),
-			)
-		else:
-			cut = (datetime.combine(d, dtime()), datetime.combine(d + timedelta(days=1), dtime()))
-		out = []
-		for a, b in ws:
-			if b <= cut[0] or a >= cut[1]:
-				out.append((a, b))
-				continue
-			if a < cut[0]:
-				out.append((a, cut[0]))
-			if b > cut[1]:
-				out.append((cut[1], b))
-		ws = out
-	merged = []
-	for a, b in sorted(ws):
-		if merged and a <= merged[-1][1]:
-			merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-		else:
-			merged.append((a, b))
-	return merged
-
-
-def _absent(tech, a, b):
-	ab = tech.absence
-	if not ab:
-		return False
-	d = a.date()
-	while d <= b.date():
-		if ab.from_date <= d <= (ab.until_date or ab.from_date):
-			st = (
-				datetime.combine(d, ab.start_time)
-				if ab.start_time and (ab.end_time or d == ab.from_date)
-				else datetime.combine(d, dtime())
-			)
-			en = (
-				datetime.combine(d, ab.end_time)
-				if ab.end_time
-				else datetime.combine(d + timedelta(days=1), dtime())
-			)
-			if a < en and st < b:
-				return True
-		d += timedelta(days=1)
-	return False
-
-
-def check(techs, jobs_before, jobs_after, days, holidays, now, moved_ids):
-	"""Violations of the rules, as a list of strings; only rows involving a job the proposal placed count
-	(hand-placed conflicts are the dispatcher's)."""
-	v = []
-	tech = {t.id: t for t in techs}
-	after = {j.id: j for j in jobs_after}
-	for j in jobs_before:  # pinned and started jobs are identical
-		if j.pinned or j.status in STARTED:
-			a = after[j.id]
-			if (a.tech_id, a.start, a.duration_h, a.status) != (j.tech_id, j.start, j.duration_h, j.status):
-				v.append(f"{j.id}: fixed job changed")
-			if j.id in moved_ids:
-				v.append(f"{j.id}: fixed job in the proposal")
-	rows = {}  # (tech, day) -> [(start, end, place, job, counts_cap, continuous)]
-	for j in jobs_after:
-		if j.start is None or j.tech_id is None or j.status == "Cancelled":
-			continue
-		end = j.start + timedelta(hours=j.duration_h)
-		span = (
-			[j.start.date()]
-			if not j.continuous
-			else [
-				j.start.date() + timedelta(days=k)
-				for k in range(
-					(end - timedelta(microseconds=1)).date().toordinal() - j.start.date().toordinal() + 1
-				)
-			]
-		)
-		for d in span:
-			rows.setdefault((j.tech_id, d), []).append(
-				(j.start, end, (j.lat, j.lon), j.id, not j.continuous, j.continuous)
-			)
-		for a in j.assistants:
-			a_end = j.start + timedelta(hours=a.duration_h or j.duration_h)
-			rows.setdefault((a.tech_id, j.start.date()), []).append(
-				(j.start, a_end, (j.lat, j.lon), j.id, True, False)
-			)
-	for jid in moved_ids:
-		j = after[jid]
-		t = tech.get(j.tech_id)
-		if t is None or not t.active:
-			v.append(f"{jid}: unknown or inactive technician")
-			continue
-		if t.resource_type == "material":
-			v.append(f"{jid}: done by the material resource {t.id} alone")
-		for r in j.tags:
-			if r.required and t.tags.get(r.tag, 0) < r.level:
-				v.append(f"{jid}: {t.id} below the required level of {r.tag}")
-		if j.lat is None:
-			v.append(f"{jid}: placed without coordinates")
-		if j.start < now or j.start.date() < days[0] or j.start.date() > days[-1]:
-			v.append(f"{jid}: outside the range or before now")
-		if j.depends_on and j.depends_on in after:
-			p = after[j.depends_on]
-			if p.status not in DONE and (
-				p.start is None or p.start + timedelta(hours=p.duration_h) > j.start
-			):
-				v.append(f"{jid}: starts before its predecessor {p.id} ends")
-		for a in j.assistants:
-			if a.tech_id not in tech:
-				v.append(f"{jid}: assistant {a.tech_id} unknown")
-		if j.continuous:
-			if not any(a <= j.start < b for a, b in _windows(t, j.start.date(), holidays)):
-				v.append(f"{jid}: continuous job does not start in a working window")
-			if _absent(t, j.start, j.start + timedelta(hours=j.duration_h)):
-				v.append(f"{jid}: continuous job over an absence")
-	for other in jobs_after:  # a successor that stayed put must still follow its moved predecessor
-		if other.depends_on in moved_ids and other.start is not None and other.id not in moved_ids:
-			p = after[other.depends_on]
-			if p.start + timedelta(hours=p.duration_h) > other.start:
-				v.append(f"{other.id}: its predecessor {p.id} now ends after it starts")
-	for (tid, d), items in rows.items():
-		if not any(x[3] in moved_ids for x in items):
-			continue
-		t = tech.get(tid)
-		if t is None:
-			continue
-		items.sort()
-		ws = _windows(t, d, holidays)
-		home = (t.lat, t.lon)
-		for s, e, _, jid, _, cont in items:
-			if jid in moved_ids and not cont and not any(a <= s and e <= b for a, b in ws):
-				v.append(f"{jid}: outside {tid}'s working windows on {d}")
-		for (_, e1, p1, j1, _, _), (s2, _, p2, j2, _, _) in zip(items, items[1:], strict=False):
-			if (j1 in moved_ids or j2 in moved_ids) and e1 + timedelta(minutes=_minutes(p1, p2)) > s2:
-				v.append(f"{tid} {d}: {j1} then {j2} overlap or leave too little travel")
-		first, last = items[0], items[-1]
-		if ws and first[3] in moved_ids and not first[5]:
-			if first[0] < ws[0][0] + timedelta(minutes=_minutes(home, first[2])):
-				v.append(f"{tid} {d}: {first[3]} starts before the drive from home fits in the shift")
-		if ws and last[3] in moved_ids and not last[5]:
-			if last[1] + timedelta(minutes=_minutes(last[2], home)) > ws[-1][1]:
-				v.append(f"{tid} {d}: {last[3]} ends too late to drive home within the shift")
-		hours = sum((e - s).total_seconds() / 3600 for s, e, _, _, counts, _ in items if counts)
-		if hours > t.daily_hour_cap + 1e-9:
-			v.append(f"{tid} {d}: {hours:.2f} h booked over the {t.daily_hour_cap} h cap")
-	return v
-
-
 def travel_of(techs, jobs_after, movable_ids):
 	"""Minutes and km driven by every technician-day (home, jobs in order, home); own arithmetic."""
 	tech = {t.id: t for t in techs}
@@ -388,7 +228,18 @@ def worker(name: str, planner: str, seconds: float) -> dict:
 	secs = time.perf_counter() - t
 	after = apply(jobs, proposal)
 	moved = {m.job for m in proposal.moves}
-	violations = check(techs, jobs, after, days, holidays, req.now, moved)
+	violations = independent_checker.check(
+		techs,
+		jobs,
+		after,
+		now=req.now,
+		date_from=days[0],
+		date_to=days[-1],
+		travel_minutes=_minutes,
+		holidays=holidays,
+		travel_buffer_min=req.min_gap_min,
+		moved=moved,
+	)
 	fixed_same = all(
 		(a.tech_id, a.start) == (b.tech_id, b.start)
 		for a, b in zip(jobs, after, strict=True)
