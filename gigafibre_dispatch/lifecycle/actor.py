@@ -126,7 +126,12 @@ def _act_as(actor: Actor):
 	error, status = machine_route_error(request.method, request.path or "", frappe.local.form_dict)
 	if error:
 		refuse(error, status)
-	_guard_command_route()
+	row = _guard_command_route(whole_row=True)
+	if row:
+		# Frappe's router loads the job only to check the caller's permission and call the command method; the
+		# command reads and locks what it needs itself (load_state). For a machine client (the service user holds
+		# no User Permission) that load is this row, read once here: see DispatchJob.load_from_db.
+		frappe.local.flags.dispatch_router_row = row
 	frappe.local.dispatch_actor = actor
 	form_dict = frappe.local.form_dict  # set_user() resets it, as Frappe's own API-key auth knows
 	frappe.set_user(SERVICE_USER)
@@ -176,17 +181,25 @@ def _wrong_verb(method: str, allowed: str) -> PolicyError:
 	)
 
 
-def _guard_command_route():
-	"""Every caller: a command route is POST only and names an existing job (a clean 405 or 404, not a 500)."""
+def _guard_command_route(whole_row: bool = False) -> dict | None:
+	"""Every caller: a command route is POST only and names an existing job (a clean 405 or 404, not a 500).
+	Returns the job's row on a command route (every column with `whole_row`, else its name)."""
 	request = frappe.local.request
 	m = COMMAND_ROUTE.match(request.path or "")
 	if not m:
-		return
+		return None
 	if request.method not in ("POST", "OPTIONS"):
 		refuse(_wrong_verb(request.method, "POST"), 405)
 	name = m.group(1)
-	if len(name) > 140 or not frappe.db.exists("Dispatch Job", name):
+	columns = "*" if whole_row else "name"
+	rows = (
+		frappe.db.sql(f"select {columns} from `tabDispatch Job` where name = %s", (name,), as_dict=True)
+		if len(name) <= 140
+		else None
+	)
+	if not rows:
 		refuse(PolicyError("validation", "job_not_found", "Unknown job"), 404)
+	return rows[0]
 
 
 def user_scope(user: str) -> tuple[frozenset | None, frozenset | None]:

@@ -129,14 +129,24 @@ def state_from(row, assistants=(), evidence_kinds=()) -> JobState:
 	)
 
 
+# The hot path's reads are plain parameterised SQL over fixed column lists: the query builder would re-parse and
+# sanitise each field name on every command.
+_STATE_SQL = (
+	"select {}, (select group_concat(a.tech_id order by a.idx separator '\n') from `tabDispatch Job Assistant` a"
+	" where a.parent = j.name and a.parenttype = 'Dispatch Job') as _assistants"
+	" from `tabDispatch Job` j where j.name = %s for update"
+).format(", ".join(f"j.`{f}`" for f in STATE_FIELDS))
+
+
 def load_state(job_name: str, command: str) -> tuple:
-	"""The job's lifecycle fields under a row lock, in two or three queries (not the whole document)."""
-	row = frappe.db.get_value("Dispatch Job", job_name, STATE_FIELDS, as_dict=True, for_update=True)
-	if not row:
+	"""The job's lifecycle fields and its assistants under a row lock, in one query (two for tech_complete),
+	not the whole document."""
+	rows = frappe.db.sql(_STATE_SQL, (job_name,), as_dict=True)
+	if not rows:
 		return None, None
-	assistants = frappe.get_all(
-		"Dispatch Job Assistant", filters={"parent": job_name, "parenttype": "Dispatch Job"}, pluck="tech_id"
-	)
+	row = rows[0]
+	packed = row.pop("_assistants", None)
+	assistants = packed.split("\n") if packed else []
 	kinds = []
 	if command == "tech_complete":  # the only rule that looks at evidence already on file
 		kinds = frappe.get_all("Dispatch Evidence", filters={"job": job_name}, pluck="kind", distinct=True)
@@ -256,13 +266,13 @@ def _request(command, job_name, payload: dict, actor: Actor | None, idempotency_
 
 
 def _stored_response(record_name: str, for_update: bool = False):
-	return frappe.db.get_value(
-		"Dispatch Idempotency Record",
-		record_name,
-		["payload_hash", "response_status", "response_body"],
+	rows = frappe.db.sql(
+		"select payload_hash, response_status, response_body from `tabDispatch Idempotency Record`"
+		f" where name = %s{' for update' if for_update else ''}",
+		(record_name,),
 		as_dict=True,
-		for_update=for_update,
 	)
+	return rows[0] if rows else None
 
 
 def _load_and_decide(request: _Request) -> tuple:
@@ -286,22 +296,18 @@ def _load_and_decide(request: _Request) -> tuple:
 def _claim_key(request: _Request) -> CommandResult | None:
 	"""Claim the key: a concurrent request with the same key blocks here until this transaction ends, then
 	finds the key taken and replays what this one stored (the returned result); None once claimed."""
-	record = frappe.get_doc(
-		{
-			"doctype": "Dispatch Idempotency Record",
-			"name": request.record_name,
-			"actor": request.actor.id,
-			"command": request.command,
-			"job": request.job_name,
-			"idempotency_key": request.key,
-			"payload_hash": request.payload_hash,
-			"response_status": 0,
-			"expires_at": now_datetime() + timedelta(hours=_ttl_hours()),
-		}
-	)
+	record = {
+		"actor": request.actor.id,
+		"command": request.command,
+		"job": request.job_name,
+		"idempotency_key": request.key,
+		"payload_hash": request.payload_hash,
+		"response_status": 0,
+		"expires_at": now_datetime() + timedelta(hours=_ttl_hours()),
+	}
 	frappe.db.savepoint("dispatch_command")
 	try:
-		_fast_insert(record)
+		_insert_row("Dispatch Idempotency Record", record, name=request.record_name)
 		return None
 	except frappe.DuplicateEntryError:
 		frappe.db.rollback(save_point="dispatch_command")
@@ -352,11 +358,9 @@ def _respond(request: _Request, decision, doc, extra: dict) -> CommandResult:
 			**extra,
 		}
 	}
-	frappe.db.set_value(
-		"Dispatch Idempotency Record",
-		request.record_name,
-		{"response_status": status, "response_body": json.dumps(body, default=str)},
-		update_modified=False,
+	frappe.db.sql(
+		"update `tabDispatch Idempotency Record` set response_status = %s, response_body = %s where name = %s",
+		(status, json.dumps(body, default=str), request.record_name),
 	)
 	obs.count_request(command, status)
 	obs.count_transition(command, decision.from_state or "-", decision.to_state)
@@ -560,18 +564,17 @@ EFFECTS = {
 def _job_equipment_row(job: str, values: dict):
 	"""Append a row to the job's equipment table without loading or re-saving the job (the command is the audit)."""
 	idx = frappe.db.count("Dispatch Job Equipment", {"parent": job, "parenttype": "Dispatch Job"}) + 1
-	row = frappe.get_doc(
+	_insert_row(
+		"Dispatch Job Equipment",
 		{
-			"doctype": "Dispatch Job Equipment",
 			"parent": job,
 			"parenttype": "Dispatch Job",
 			"parentfield": "equipment_items",
 			"idx": idx,
 			"recorded_at": now_datetime(),
 			**values,
-		}
+		},
 	)
-	_fast_insert(row)
 
 
 def _install_equipment(doc, payload: dict) -> str:
@@ -685,9 +688,9 @@ def _add_evidence(doc, kind: str, file_url: str, note: str | None, actor: Actor)
 
 def _audit(decision, doc, payload: dict, actor: Actor, key: str) -> tuple[str, str]:
 	ctx = obs.request_context()
-	audit = frappe.get_doc(
+	audit = _insert_row(
+		"Dispatch Audit Event",
 		{
-			"doctype": "Dispatch Audit Event",
 			"job": doc.name,
 			"command": decision.command,
 			"from_state": decision.from_state or None,
@@ -702,32 +705,51 @@ def _audit(decision, doc, payload: dict, actor: Actor, key: str) -> tuple[str, s
 			"idempotency_key": key,
 			"payload": json.dumps(payload, default=str, ensure_ascii=False),
 			"changes": json.dumps(decision.updates, default=str, ensure_ascii=False),
-		}
+		},
 	)
-	_fast_insert(audit)
-	transition = frappe.get_doc(
+	transition = _insert_row(
+		"Dispatch State Transition",
 		{
-			"doctype": "Dispatch State Transition",
 			"job": doc.name,
 			"from_state": decision.from_state or None,
 			"to_state": decision.to_state,
 			"command": decision.command,
 			"actor": actor.id,
-			"audit_event": audit.name,
+			"audit_event": audit,
 			"request_id": ctx["request_id"],
-		}
+		},
 	)
-	_fast_insert(transition)
-	return audit.name, transition.name
+	return audit, transition
 
 
-def _fast_insert(doc):
-	"""Insert a log row without the document machinery (it has no controller logic), stamped like insert()."""
+def _insert_row(doctype: str, values: dict, name: str | None = None) -> str:
+	"""Insert a log or child row with one plain INSERT (these rows have no controller logic), stamped like
+	insert(): a random name (their naming rule) unless one is given; a taken name raises DuplicateEntryError.
+	The columns are this module's own field names, the values parameters."""
 	from frappe.utils import now
 
-	doc.creation = doc.modified = now()
-	doc.owner = doc.modified_by = frappe.session.user
-	doc.db_insert()
+	stamp, user = now(), frappe.session.user
+	row = {
+		"name": name or frappe.generate_hash(length=10),
+		"owner": user,
+		"creation": stamp,
+		"modified": stamp,
+		"modified_by": user,
+		"docstatus": 0,
+		"idx": 0,
+		**values,
+	}
+	columns = ", ".join(f"`{c}`" for c in row)
+	try:
+		frappe.db.sql(
+			f"insert into `tab{doctype}` ({columns}) values ({', '.join(['%s'] * len(row))})",
+			tuple(row.values()),
+		)
+	except Exception as e:
+		if frappe.db.is_primary_key_violation(e):
+			raise frappe.DuplicateEntryError(doctype, row["name"], e) from e
+		raise
+	return row["name"]
 
 
 def record_direct_insert(doc):
