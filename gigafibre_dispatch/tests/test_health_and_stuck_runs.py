@@ -85,8 +85,12 @@ class TestHealth(FrappeTestCase):
 	def test_a_disabled_scheduler_is_said(self):
 		from gigafibre_dispatch.lifecycle import health
 
-		frappe.db.set_single_value("System Settings", "enable_scheduler", 0)  # rolled back by tearDown
-		state, detail = health.scheduler()
+		enabled = frappe.db.get_single_value("System Settings", "enable_scheduler")
+		frappe.db.set_single_value("System Settings", "enable_scheduler", 0)
+		try:
+			state, detail = health.scheduler()
+		finally:  # the value and its cache both put back (a rollback alone would leave the cache at 0)
+			frappe.db.set_single_value("System Settings", "enable_scheduler", enabled)
 		self.assertEqual(state, "disabled")
 		self.assertIn("enable-scheduler", detail)
 
