@@ -456,8 +456,10 @@ def check(
 		home = (lat, lon) if lat is not None and lon is not None else None
 		fits = {id(b): _fits_one(wins, b.start, b.end) for b in seq}
 
+		# A leg is the proposal's when it drives to or from a block the proposal placed: a drive between (or
+		# from and to home around) blocks the dispatcher placed by hand is the dispatcher's.
 		first, last = seq[0], seq[-1]
-		if home and first.place and fits[id(first)]:
+		if home and first.place and fits[id(first)] and first.moved:
 			need = float(travel_minutes(home, first.place))
 			have = _minutes_in(wins, wins[0][0], first.start)
 			if have + EPS < need:
@@ -467,6 +469,8 @@ def check(
 				)
 		for x, y in zip(seq, seq[1:], strict=False):
 			if y.start < x.end - TOL or not (fits[id(x)] and fits[id(y)]) or not (x.place and y.place):
+				continue
+			if not (x.moved or y.moved):
 				continue
 			drive = float(travel_minutes(x.place, y.place))
 			buf = float(travel_buffer_min) if (buffer_same_place or x.place != y.place) else 0.0
@@ -481,7 +485,7 @@ def check(
 					f"[buffer] {tid} {day}: {x.label} -> {y.label}: {have:g} min in working windows "
 					f"between {x.end:%H:%M} and {y.start:%H:%M}, {drive:g} travel + {buf:g} buffer needed"
 				)
-		if home and last.place and fits[id(last)]:
+		if home and last.place and fits[id(last)] and last.moved:
 			need = float(travel_minutes(last.place, home))
 			have = _minutes_in(wins, last.end, wins[-1][1])
 			if have + EPS < need:

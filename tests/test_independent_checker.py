@@ -412,6 +412,17 @@ def test_travel_last_job_to_home_broken():
 	only(run([tech()], [job("J1", at(MON, 16), place=Z)]), "travel")
 
 
+def test_a_drive_between_hand_placed_jobs_is_not_the_proposals():
+	# P was placed by hand at 16:00 at Z, too late to drive home (20 min) by 17:00; the proposal adds A in the
+	# morning at X: the day is checked, P's drive home is not the proposal's.
+	pinned = job("P", at(MON, 16), place=Z, pinned=True, status="Scheduled")
+	placed = job("A", at(MON, 9), place=X)
+	assert run([tech()], [placed, pinned], before=[unplaced(placed), pinned]) == []
+	# The proposal's own leg into P still counts: A at 15:00 at Y leaves 0 min for the 25-min drive to Z.
+	late = job("A", at(MON, 15), place=Y)
+	only(run([tech()], [late, pinned], before=[unplaced(late), pinned]), "travel")
+
+
 def test_travel_through_an_absence_broken():
 	t = tech(absence=Absence(from_date=MON, start_time=time(10), end_time=time(10, 30)))
 	jobs = [job("A", at(MON, 9), place=X), job("B", at(MON, 10, 30), place=Y)]

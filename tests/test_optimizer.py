@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks import independent_checker
 from gigafibre_dispatch.engine.availability import Absence, ExtraShift, working_windows
 from gigafibre_dispatch.engine.geo import haversine_km, travel_minutes
 from gigafibre_dispatch.engine.models import Assist, JobInfo, TagReq, TechInfo
@@ -161,6 +162,31 @@ def test_no_placement_breaks_a_hard_constraint(seed, planner):
 	r = req(techs, jobs, time_limit_s=0.5)
 	p = greedy(r) if planner == "greedy" else optimize(r, planner)
 	assert violations(r, p) == []
+
+
+@SETTINGS
+@given(st.integers(0, 10_000), st.sampled_from(["vroom", "ortools", "greedy"]), st.sampled_from([0, 10, 20]))
+def test_the_independent_checker_finds_nothing(seed, planner, buffer):
+	"""Lunch breaks, partial absences, a material resource, a travel buffer: every proposal is judged by the
+	benchmark's checker, which shares no code with the optimizer (drives inside working time among its rules)."""
+	techs, jobs = instance(seed, material=True)
+	for t in techs[: len(techs) // 2]:  # a lunch break for half the crew
+		t.week = {d: [(time(8), time(12)), (time(13), time(17))] for d in range(5)}
+	r = req(techs, jobs, time_limit_s=0.5, min_gap_min=buffer)
+	p = greedy(r) if planner == "greedy" else optimize(r, planner)
+	after = apply(jobs, p)
+	found = independent_checker.check(
+		techs,
+		jobs,
+		list(after.values()),
+		now=NOW,
+		date_from=MONDAY,
+		date_to=MONDAY,
+		travel_minutes=lambda a, b: travel_minutes(haversine_km(*a, *b)),
+		travel_buffer_min=buffer,
+		moved={m.job for m in p.moves},
+	)
+	assert found == []
 
 
 @SETTINGS

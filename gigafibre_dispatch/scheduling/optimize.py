@@ -281,6 +281,7 @@ def build_request(doc) -> tuple[OptimizeRequest, dict[str, datetime]]:
 		weights=weights(s),
 		routing=data.routing(s),
 		time_limit_s=min(limit, 2) if frappe.flags.in_test else limit,
+		min_gap_min=data.setting_int("travel_buffer_min", 15, s),
 	)
 	return req, modified
 

@@ -19,7 +19,7 @@ ASSIST_STEP_MIN = 5
 
 
 def _clone(tl: Timeline) -> Timeline:
-	c = Timeline(tl.tech, tl.day, tl.windows, tl.home, tl.cap)
+	c = Timeline(tl.tech, tl.day, tl.windows, tl.home, tl.cap, tl.gap)
 	c.items = list(tl.items)
 	c.used = tl.used
 	return c

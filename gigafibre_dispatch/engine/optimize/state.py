@@ -196,7 +196,7 @@ class State:
 			for d, ws in per_day.items():
 				ws = [(a, b) for a, b in ws if b > a]
 				if ws and 0 <= d < self.ndays:
-					self.days[d][ti] = Timeline(ti, d, ws, ti, cap)
+					self.days[d][ti] = Timeline(ti, d, ws, ti, cap, max(0, int(self.req.min_gap_min)))
 		self.fixed_by_tech: dict[int, list[tuple[int, int, int]]] = {}
 		for j in self.fixed:
 			self._occupy(j)

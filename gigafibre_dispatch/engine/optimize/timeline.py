@@ -3,9 +3,10 @@
 Times are whole minutes from the first day of the range at 00:00; places are indices into the travel matrix.
 Rules (the same ones the benchmark's independent checker enforces):
 - a job the technician runs or assists lies inside one working window (continuous jobs excepted);
-- between two consecutive items there is at least the travel time; the first item of the day starts no
-  earlier than the first window's start plus the drive from home, the last ends in time to drive home
-  before the last window's end;
+- every minute of driving lies inside the working windows (a drive may be split around a break, never driven
+  during lunch, an absence or off-hours; waiting is free): between two consecutive items there are at least the
+  travel time plus the travel buffer (`gap`) of working minutes; the drive from home to the first item starts no
+  earlier than the first window's start, the drive home after the last ends by the last window's end;
 - the job hours of the day (runs and assists, continuous jobs excepted) stay within the daily cap.
 """
 
@@ -13,6 +14,8 @@ from bisect import insort
 from dataclasses import dataclass
 
 from ..intervals import merge, subtract
+
+FAR = 10**9  # no time: a drive that does not fit in the day's windows
 
 
 @dataclass(slots=True, order=True)
@@ -26,9 +29,11 @@ class Item:
 
 
 class Timeline:
-	__slots__ = ("tech", "day", "windows", "home", "items", "cap", "used")
+	__slots__ = ("tech", "day", "windows", "home", "items", "cap", "used", "gap")
 
-	def __init__(self, tech: int, day: int, windows: list[tuple[int, int]], home: int, cap: int):
+	def __init__(
+		self, tech: int, day: int, windows: list[tuple[int, int]], home: int, cap: int, gap: int = 0
+	):
 		self.tech = tech
 		self.day = day
 		self.windows = windows
@@ -36,6 +41,21 @@ class Timeline:
 		self.items: list[Item] = []
 		self.cap = cap
 		self.used = 0
+		self.gap = gap  # the travel buffer between two consecutive jobs (not on the drives from and to home)
+
+	def after(self, t: int, minutes: int) -> int:
+		"""When `minutes` of driving that may start at t end, driving only inside working windows."""
+		if minutes <= 0:
+			return t
+		for ws, we in self.windows:
+			if we <= t:
+				continue
+			a = t if t > ws else ws
+			if a + minutes <= we:
+				return a + minutes
+			minutes -= we - a
+			t = we
+		return FAR
 
 	@property
 	def first(self) -> int:
@@ -94,16 +114,16 @@ class Timeline:
 			if next_start - prev_end < dur:
 				continue
 			to = int(mat[prev_loc, loc])
-			s = prev_end + to
+			s = self.after(prev_end, to + (self.gap if pos else 0))
 			if s < release:
 				s = release
-			s = self._window_start(s, dur)
+			s = self._window_start(s, dur) if s < FAR else None
 			if s is None or s + dur > latest_end:
 				if s is None or s > latest_end:
 					break
 				continue
 			back = int(mat[loc, next_loc])
-			if s + dur + back > next_start:
+			if self.after(s + dur, back + (self.gap if pos < len(self.items) else 0)) > next_start:
 				continue
 			delta = to + back - int(mat[prev_loc, next_loc])
 			if earliest:
@@ -124,11 +144,15 @@ class Timeline:
 		while pos < len(items) and items[pos].start < start:
 			pos += 1
 		prev_end, prev_loc, next_start, next_loc = self._neighbours(pos)
-		if pos == 0 and not window:
-			prev_end = -(10**9)  # a continuous job need not follow the day's first window
-		if pos == len(items) and not window:
-			next_start = 10**9
-		return prev_end + int(mat[prev_loc, loc]) <= start and end + int(mat[loc, next_loc]) <= next_start
+		need_in = int(mat[prev_loc, loc]) + (self.gap if pos else 0)
+		need_out = int(mat[loc, next_loc]) + (self.gap if pos < len(items) else 0)
+		if not window:  # a continuous job keeps its own hours: plain clock arithmetic around it
+			if pos == 0:
+				prev_end = -FAR  # it need not follow the day's first window
+			if pos == len(items):
+				next_start = FAR
+			return prev_end + need_in <= start and end + need_out <= next_start
+		return self.after(prev_end, need_in) <= start and self.after(end, need_out) <= next_start
 
 	def pieces(self) -> list[tuple[int, int, int, int]]:
 		"""Free stretches of working time: (start, end, place before, place after)."""
@@ -156,8 +180,9 @@ class Timeline:
 			if prev is None and not it.counts_cap:  # a continuous job keeps its own hours
 				prev_end, prev_loc, prev = it.end, it.loc, it
 				continue
-			if (not it.fixed or (prev is not None and not prev.fixed)) and prev_end + int(
-				mat[prev_loc, it.loc]
+			need = int(mat[prev_loc, it.loc]) + (self.gap if prev is not None else 0)
+			if (not it.fixed or (prev is not None and not prev.fixed)) and self.after(
+				prev_end, need
 			) > it.start:
 				return it.job if not it.fixed else prev.job
 			prev_end, prev_loc, prev = it.end, it.loc, it
@@ -165,7 +190,7 @@ class Timeline:
 			prev is not None
 			and not prev.fixed
 			and prev.counts_cap
-			and prev.end + int(mat[prev.loc, self.home]) > self.last
+			and self.after(prev.end, int(mat[prev.loc, self.home])) > self.last
 		):
 			return prev.job
 		return None
