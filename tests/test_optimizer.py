@@ -324,7 +324,12 @@ def test_a_material_resource_never_takes_a_job_and_the_checker_says_so():
 	# The checker catches the rule broken once and keeps it once.
 	r = req([truck, human], jobs[1:2])
 	at = datetime(2026, 11, 23, 9)
-	on = lambda t: Proposal([Move("HUMAN", None, None, t, at, at + timedelta(hours=1), 5)], [], Kpis(), Kpis(), "x", 0)
+
+	def on(t):
+		return Proposal(
+			[Move("HUMAN", None, None, t, at, at + timedelta(hours=1), 5)], [], Kpis(), Kpis(), "x", 0
+		)
+
 	assert any("material" in v for v in violations(r, on("TM")))
 	assert violations(r, on("T1")) == []
 
@@ -416,4 +421,6 @@ def test_never_places_fewer_jobs_than_greedy(monkeypatch):
 	assert bare.kpis_after.placed == 0 and bare.solver == "lazy"
 	p = optimize(req(techs, jobs), Lazy())
 	assert p.kpis_after.placed == 4 and p.solver == "greedy (placed 4, lazy 0)"
-	assert [(m.job, m.to_tech, m.to_start) for m in p.moves] == [(m.job, m.to_tech, m.to_start) for m in g.moves]
+	assert [(m.job, m.to_tech, m.to_start) for m in p.moves] == [
+		(m.job, m.to_tech, m.to_start) for m in g.moves
+	]
