@@ -238,6 +238,19 @@ class LifecycleHttpCase(FrappeTestCase):
 		self.assertTrue(error["message"])
 		return error
 
+	def add_child(self, job: str, doctype: str, parentfield: str, **values) -> None:
+		"""A child row written straight to the table (and committed), as another process would have."""
+		frappe.get_doc(
+			{
+				"doctype": doctype,
+				"parent": job,
+				"parenttype": "Dispatch Job",
+				"parentfield": parentfield,
+				**values,
+			}
+		).db_insert()
+		frappe.db.commit()
+
 	def new_job(self, **overrides) -> str:
 		body = {
 			"subject": f"LC job {self.run_id}",

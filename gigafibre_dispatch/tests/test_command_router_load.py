@@ -28,42 +28,13 @@ class TestCommandRouterLoad(LifecycleHttpCase):
 	def test_machine_commands_keep_every_child_row_and_see_the_assistants(self):
 		job = self.new_job()
 		tag = make_tag(f"ZZ Router {self.run_id}")
-		frappe.get_doc(
-			{
-				"doctype": "Dispatch Job Tag",
-				"parent": job,
-				"parenttype": "Dispatch Job",
-				"parentfield": "tags",
-				"tag": tag,
-				"level": 1,
-				"required": 0,
-			}
-		).db_insert()
-		frappe.get_doc(
-			{
-				"doctype": "Dispatch Job Assistant",
-				"parent": job,
-				"parenttype": "Dispatch Job",
-				"parentfield": "assistants",
-				"tech_id": self.other_tech,
-				"duration_h": 1,
-			}
-		).db_insert()
-		frappe.get_doc(
-			{
-				"doctype": "Dispatch Job Checklist Item",
-				"parent": job,
-				"parenttype": "Dispatch Job",
-				"parentfield": "checklist",
-				"item": "Photo de l'installation",
-			}
-		).db_insert()
-		frappe.db.commit()
+		self.add_child(job, "Dispatch Job Tag", "tags", tag=tag, level=1, required=0)
+		self.add_child(job, "Dispatch Job Assistant", "assistants", tech_id=self.other_tech, duration_h=1)
+		self.add_child(job, "Dispatch Job Checklist Item", "checklist", item="Photo de l'installation")
 		before = self.children(job)
 		dispatcher = self.token("dispatcher")
-		self.advance(
-			job, "Scheduled"
-		)  # triage, propose (a full save of the job), confirm: all by bearer tokens
+		# triage, propose (a full save of the job), confirm: all by bearer tokens
+		self.advance(job, "Scheduled")
 		self.assertEqual(self.children(job), before)
 		# The command itself reads the assistants (not the router's partial job): a wrong one is refused.
 		self.assert_policy(
@@ -80,16 +51,7 @@ class TestCommandRouterLoad(LifecycleHttpCase):
 
 	def test_the_partial_load_is_one_load_of_that_job_and_is_never_saved(self):
 		job = self.new_job()
-		frappe.get_doc(
-			{
-				"doctype": "Dispatch Job Checklist Item",
-				"parent": job,
-				"parenttype": "Dispatch Job",
-				"parentfield": "checklist",
-				"item": "Vérifier le signal",
-			}
-		).db_insert()
-		frappe.db.commit()
+		self.add_child(job, "Dispatch Job Checklist Item", "checklist", item="Vérifier le signal")
 		frappe.local.flags.dispatch_router_row = self.row(job)
 		try:
 			partial = frappe.get_doc("Dispatch Job", job)

@@ -118,17 +118,7 @@ class TestLifecycleCommands(LifecycleHttpCase):
 	def test_assistant_remove(self):
 		job = self.new_job()
 		self.advance(job, "Scheduled")
-		frappe.get_doc(
-			{
-				"doctype": "Dispatch Job Assistant",
-				"parent": job,
-				"parenttype": "Dispatch Job",
-				"parentfield": "assistants",
-				"tech_id": self.other_tech,
-				"duration_h": 1,
-			}
-		).db_insert()
-		frappe.db.commit()
+		self.add_child(job, "Dispatch Job Assistant", "assistants", tech_id=self.other_tech, duration_h=1)
 		dispatcher = self.token("dispatcher")
 		refused = self.command(job, "assistant_remove", {"tech_id": self.tech}, token=dispatcher)
 		self.assert_policy(refused, 400, "validation", "not_an_assistant")
