@@ -4,7 +4,12 @@ from datetime import date, time
 
 import pytest
 
-from gigafibre_dispatch.engine.absence_sms import AbsenceIntent, confirmation_fr, parse_absence_message
+from gigafibre_dispatch.engine.absence_sms import (
+	AbsenceIntent,
+	confirmation_fr,
+	is_question,
+	parse_absence_message,
+)
 
 MON = date(2026, 11, 23)  # a Monday
 DEC = date(2026, 12, 14)  # a Monday in December: January dates are next year
@@ -126,3 +131,55 @@ def test_french_confirmations():
 	morning = confirmation_fr(AbsenceIntent("set", "Rendez-vous", MON, MON, None, time(12)))
 	assert "(matin)" in morning and "Rendez-vous" in morning
 	assert confirmation_fr(AbsenceIntent("clear", "")) == "Bon retour! Votre absence est levée."
+
+
+# A question about time off asks: it records nothing (the shell replies without changing anything).
+QUESTIONS = [
+	"je peux-tu prendre congé le 31?",
+	"Je peux tu prendre congé le 31",
+	"est-ce que je peux être off vendredi",
+	"puis-je prendre ma journée demain",
+	"conge lundi?",
+	"can I take friday off",
+	"Could I be off on the 12th?",
+	"is it ok if I leave at 2 tomorrow",
+	"malade demain?",
+]
+STATEMENTS = [  # "can't" and "je peux pas" tell, they do not ask
+	("je peux pas rentrer demain, malade", True),
+	("j'peux pu travailler auj, grippe", True),
+	("I can't come in tomorrow, sick", True),
+]
+
+
+@pytest.mark.parametrize("text", QUESTIONS)
+def test_a_question_records_nothing(text):
+	assert is_question(text)
+	assert parse_absence_message(text, MON) is None
+
+
+@pytest.mark.parametrize("text,absence", STATEMENTS)
+def test_a_statement_with_can_is_not_a_question(text, absence):
+	assert not is_question(text)
+	intent = parse_absence_message(text, MON)
+	assert (intent is not None and intent.action == "set") == absence
+
+
+# A cancellation gives the named day back: it never sets an absence on the day it frees (the first day back is
+# the day named).
+WED = date(2026, 11, 25)
+CANCELS = [
+	("finalement j'ai pas besoin de mon congé lundi", date(2026, 11, 30)),
+	("j'ai pu besoin de ma journée off vendredi", date(2026, 11, 27)),
+	("I dont need my day off friday", date(2026, 11, 27)),
+	("I don't need my vacation on the 4th anymore", date(2026, 12, 4)),
+	("back early from my trip, I can work Thursday", date(2026, 11, 26)),
+	("je rentre jeudi finalement, chu pu malade", date(2026, 11, 26)),
+]
+
+
+@pytest.mark.parametrize("text,back", CANCELS)
+def test_a_cancellation_frees_the_day_it_names(text, back):
+	intent = parse_absence_message(text, WED)
+	assert intent is not None and intent.action == "cancel", intent
+	assert intent.from_date == back

@@ -648,13 +648,17 @@ _CANCEL = re.compile(
 	rf"\b{_CANCEL_VERB}\s+{_DETERMINERS}{_ABSENCE_NOUN}\b"
 	rf"|\b(?P<noun>{_ABSENCE_NOUN})(?:\s+[a-z0-9/]+){{0,4}}?\s+(?P<verb>(?:est|sont|a\s+ete|ont\s+ete|is|are|was"
 	rf"|were|got|has\s+been|have\s+been)\s+{_CANCEL_VERB})\b"
-	r"|\b(?:ne\s+|n\s+)?(?:suis\s+|serai\s+)?plus\s+(?:malade|absente?|en\s+conge|en\s+vacances)\b"
+	r"|\b(?:ne\s+|n\s+)?(?:suis\s+|serai\s+|chu\s+)?(?:plus|pu)\s+(?:malade|absente?|en\s+conge|en\s+vacances)\b"
 	r"|\bno\s+longer\s+(?:sick|ill|off|absent)\b|\bnot\s+(?:sick|ill)\s+any\s*more\b"
+	# "j'ai pas besoin de mon congé lundi", "I don't need my day off friday": the time off is given back
+	rf"|\b(?:(?:ai|a)\s+)?(?:pas|plus|pu)\s+besoin\s+(?:de\s+|d\s+){_DETERMINERS}{_ABSENCE_NOUN}\b"
+	rf"|\b(?:don\s+t|dont|do\s+not|no\s+longer)\s+need\s+{_DETERMINERS}{_ABSENCE_NOUN}\b"
 )
 _CANCEL_OTHER = re.compile(rf"\b{_CANCEL_VERB}\b(?:\s+{_DETERMINERS}[a-z]+)?")  # "annulez la job"
 _CHANGE_OF_PLAN = re.compile(
 	r"\b(?:finalement|en\s+fin\s+de\s+compte|apres\s+tout|tout\s+compte\s+fait|changement\s+de\s+plans?"
-	r"|never\s*mind|nvm|after\s+all|actually|finally|change\s+of\s+plans?)\b"
+	r"|never\s*mind|nvm|after\s+all|actually|finally|change\s+of\s+plans?"
+	r"|back\s+early|de\s+retour\s+plus\s+tot|revenue?\s+plus\s+tot)\b"
 )
 _COMING_IN = re.compile(
 	r"\b(?:je|j)\s+(?:rentre|rentrerai|reviens|reviendrai|travaille|travaillerai|viens\s+travailler"
@@ -730,8 +734,47 @@ def cancel_absence(
 # --- the parser -----------------------------------------------------------------------------------
 
 
+# A question about time off asks; it records nothing ("je peux-tu prendre congé le 31?", "can I take friday
+# off"): a question mark, or one of these asking forms at the start of a clause ("je peux" unless "je peux pas").
+ASKING_FORMS = (
+	"je peux tu",
+	"j peux tu",
+	"peux tu",
+	"est ce que",
+	"est ce qu",
+	"puis je",
+	"pourrais je",
+	"pourrais tu",
+	"ca se peut",
+	"serait il possible",
+	"se pourrait il",
+	"can i",
+	"could i",
+	"may i",
+	"is it ok",
+	"would it be ok",
+	"would it be possible",
+	"is it possible",
+	"am i allowed",
+	"do you mind",
+)
+_ASKING = re.compile(
+	r"(?:^|\b(?:et|pis|and|so|mais|but)\s+)(?:"
+	+ "|".join(form.replace(" ", r"[\s-]+") for form in ASKING_FORMS)
+	+ r"|(?:je|j)[\s-]+peux(?![\s-]+(?:pas|plus|pu|p)\b))\b"
+)
+
+
+def is_question(text: str) -> bool:
+	"""The message asks rather than tells."""
+	return "?" in (text or "") or bool(_ASKING.search(_fold(text or "")))
+
+
 def parse_absence_message(text: str, today: date) -> AbsenceIntent | None:
-	"""None when the message is not understood (the shell then replies politely and changes nothing)."""
+	"""None when the message is not understood or asks a question (the shell then replies politely and changes
+	nothing)."""
+	if is_question(text):
+		return None
 	folded = _fold(_strip_signature(text or ""))
 	if not folded:
 		return None
