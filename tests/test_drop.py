@@ -139,3 +139,77 @@ def test_all_warnings_together():
 	other = JobInfo("K", start=at(MON, 16, 30), duration_h=1, tech_id="T")
 	check = check_drop(job, tech, at(MON, 16), tech_jobs=[other])
 	assert check.allowed and codes(check) == ["tag_shortfall", "absence", "outside_shift", "overlap"]
+
+
+# The drive rule (engine/drive.py, the optimizer's too): working time between two jobs holds the drive and the
+# travel buffer; a drive is never driven during lunch.
+class Table:
+	"""Driving minutes between named places, exact (no estimate in the way)."""
+
+	def __init__(self, minutes: dict):
+		self.minutes = minutes
+
+	def travel_minutes(self, a, b):
+		return 0 if a == b else self.minutes[frozenset((a, b))]
+
+
+X, Y = (45.50, -73.60), (45.60, -73.60)
+ROUTES = Table({frozenset((X, Y)): 30})
+LUNCH = {d: [(time(8), time(12)), (time(13), time(17))] for d in range(5)}
+
+
+def placed(jid, start, place, hours=1.0):
+	return JobInfo(
+		jid, start=start, duration_h=hours, tech_id="T", lat=place[0], lon=place[1], status="Scheduled"
+	)
+
+
+def drop_at(start, others, tech=None, buffer_min=0, place=Y):
+	job = JobInfo("NEW", duration_h=1, lat=place[0], lon=place[1])
+	return check_drop(
+		job, tech or TechInfo("T"), start, tech_jobs=others, routing=ROUTES, buffer_min=buffer_min
+	)
+
+
+def test_enough_time_to_drive_from_the_job_before():
+	assert codes(drop_at(at(MON, 10, 30), [placed("A", at(MON, 9), X)])) == []
+
+
+def test_too_little_time_to_drive_from_the_job_before():
+	check = drop_at(at(MON, 10, 15), [placed("A", at(MON, 9), X)])
+	assert check.allowed and check.warnings == [{"code": "travel_before", "job": "A", "minutes": 30}]
+
+
+def test_too_little_time_to_drive_to_the_job_after():
+	check = drop_at(at(MON, 9), [placed("B", at(MON, 10, 15), X)])
+	assert codes(check) == ["travel_after"]
+
+
+def test_the_travel_buffer_counts():
+	others = [placed("A", at(MON, 9), X)]
+	assert codes(drop_at(at(MON, 10, 35), others, buffer_min=0)) == []
+	assert codes(drop_at(at(MON, 10, 35), others, buffer_min=15)) == ["travel_before"]
+	assert codes(drop_at(at(MON, 10, 45), others, buffer_min=15)) == []
+
+
+def test_no_driving_during_lunch():
+	# A ends 11:55 at X; the drive to Y takes 30 min: 5 min before lunch, 25 after 13:00.
+	others = [placed("A", at(MON, 10, 55), X)]
+	lunch = TechInfo("T", week=LUNCH)
+	assert codes(drop_at(at(MON, 13, 5), others, tech=lunch)) == ["travel_before"]
+	assert codes(drop_at(at(MON, 13, 25), others, tech=lunch)) == []
+	# Without the break the same 13:05 drop has an hour and ten minutes of working time to drive.
+	assert codes(drop_at(at(MON, 13, 5), others)) == []
+
+
+def test_no_drive_rule_without_a_routing_provider_or_coordinates():
+	others = [placed("A", at(MON, 9), X)]
+	assert (
+		codes(
+			check_drop(
+				JobInfo("NEW", duration_h=1, lat=Y[0], lon=Y[1]), TechInfo("T"), at(MON, 10), tech_jobs=others
+			)
+		)
+		== []
+	)
+	assert codes(drop_at(at(MON, 10), [placed("A", at(MON, 9), X)], place=(None, None))) == []

@@ -427,6 +427,14 @@ def warning_message(w: dict) -> str:
 		return _("Outside the technician's shift")
 	if code == "overlap":
 		return _("Overlaps job {0}").format(w.get("job"))
+	if code == "travel_before":
+		return _("Not enough working time to drive from job {0} ({1} min with the travel buffer)").format(
+			w.get("job"), w.get("minutes")
+		)
+	if code == "travel_after":
+		return _("Not enough working time to drive to job {0} ({1} min with the travel buffer)").format(
+			w.get("job"), w.get("minutes")
+		)
 	return code or ""
 
 

@@ -1,10 +1,12 @@
 """Drop rules shared by the board, the API and the portal: may this job go on that technician at that time?"""
 
+import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from .availability import absence_intervals, is_working_day, working_windows
+from .drive import drive_end
 from .intervals import overlaps
 from .models import JobInfo, TechInfo
 from .states import DONE_STATES, INACTIVE_STATES
@@ -30,7 +32,12 @@ def check_drop(
 	tech_jobs: Iterable[JobInfo] = (),
 	default_week=None,
 	holidays: frozenset = frozenset(),
+	routing=None,
+	buffer_min: int = 0,
 ) -> DropCheck:
+	"""May `job` go on `tech` at `start`? Refusals (inactive, day off, dependency) and warnings (skill, absence,
+	shift, overlap and, given a routing provider, too little working time to drive from the job before or to the
+	job after, travel buffer included: the optimizer's drive rule)."""
 	end = start + timedelta(hours=job.duration_h)
 	hol = tech.holidays_or(holidays)
 	if not tech.active:
@@ -58,4 +65,40 @@ def check_drop(
 			continue
 		if overlaps(start, end, other.start, other.end):
 			warnings.append({"code": "overlap", "job": other.id})
+	if routing is not None and not job.continuous and job.lat is not None and job.lon is not None:
+		working = working_windows(
+			tech.week, tech.extra_shifts, tech.absence, days[0], days[0], hol, default_week
+		)
+		warnings += _drive_warnings(job, start, end, tech_jobs, working, routing, buffer_min)
 	return DropCheck(True, None, None, warnings)
+
+
+def _drive_warnings(job, start, end, tech_jobs, windows, routing, buffer_min) -> list[dict]:
+	"""The drive from the technician's job just before, and to the one just after, each with the buffer, must fit
+	in working time between them."""
+	same_day = [
+		o
+		for o in tech_jobs
+		if o.id != job.id
+		and o.start is not None
+		and o.status not in INACTIVE_STATES
+		and not o.continuous
+		and o.start.date() == start.date()
+		and o.lat is not None
+		and o.lon is not None
+	]
+	place = (job.lat, job.lon)
+	out = []
+	before = max((o for o in same_day if o.end <= start), key=lambda o: o.end, default=None)
+	after = min((o for o in same_day if o.start >= end), key=lambda o: o.start, default=None)
+	for code, other, leaves, frm, to, deadline in (
+		("travel_before", before, before and before.end, before and (before.lat, before.lon), place, start),
+		("travel_after", after, end, place, after and (after.lat, after.lon), after and after.start),
+	):
+		if other is None:
+			continue
+		need = math.ceil(routing.travel_minutes(frm, to)) + buffer_min
+		arrives = drive_end(windows, leaves, timedelta(minutes=need))
+		if arrives is None or arrives > deadline:
+			out.append({"code": code, "job": other.id, "minutes": need})
+	return out

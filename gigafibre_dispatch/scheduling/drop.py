@@ -26,6 +26,14 @@ def validate_drop_rules(doc, technician: str, at: datetime) -> drop.DropCheck:
 		tech_ids=[technician],
 		for_user=False,
 	)
+	s = data.settings()
 	return drop.check_drop(
-		info, tech, at, dependency=dependency, tech_jobs=tech_jobs, default_week=data.default_shift_week()
+		info,
+		tech,
+		at,
+		dependency=dependency,
+		tech_jobs=tech_jobs,
+		default_week=data.default_shift_week(s),
+		routing=data.routing(s),
+		buffer_min=data.setting_int("travel_buffer_min", 15, s),
 	)

@@ -13,6 +13,7 @@ Rules (the same ones the benchmark's independent checker enforces):
 from bisect import insort
 from dataclasses import dataclass
 
+from ..drive import drive_end
 from ..intervals import merge, subtract
 
 FAR = 10**9  # no time: a drive that does not fit in the day's windows
@@ -45,17 +46,8 @@ class Timeline:
 
 	def after(self, t: int, minutes: int) -> int:
 		"""When `minutes` of driving that may start at t end, driving only inside working windows."""
-		if minutes <= 0:
-			return t
-		for ws, we in self.windows:
-			if we <= t:
-				continue
-			a = t if t > ws else ws
-			if a + minutes <= we:
-				return a + minutes
-			minutes -= we - a
-			t = we
-		return FAR
+		end = drive_end(self.windows, t, minutes)
+		return FAR if end is None else end
 
 	@property
 	def first(self) -> int:
