@@ -95,6 +95,27 @@ class TestHealth(FrappeTestCase):
 		self.assertIn("enable-scheduler", detail)
 
 
+class TestSchedulerOnADormantSite(DispatchTestCase):
+	"""Frappe runs a dormant site's jobs (no activity for days) once a day: a day-old run is its normal state."""
+
+	def test_a_dormant_site_is_healthy_with_a_run_of_the_last_day_and_stale_past_it(self):
+		from gigafibre_dispatch.lifecycle import health
+
+		later = now_datetime() + timedelta(days=30)  # every Activity Log is a month old by then: dormant
+		job_type = frappe.get_all(
+			"Scheduled Job Type",
+			filters={"method": ("like", "gigafibre_dispatch.%"), "cron_format": "* * * * *"},
+			pluck="name",
+			limit=1,
+		)[0]
+		frappe.db.set_value("Scheduled Job Type", job_type, "last_execution", later - timedelta(hours=3))
+		state, detail = health.scheduler_freshness(later)
+		self.assertEqual(state, "ok", detail)
+		self.assertIn("dormant", detail)
+		state, detail = health.scheduler_freshness(later + timedelta(days=2))
+		self.assertEqual(state, "stale", detail)
+
+
 class TestStuckOptimization(DispatchTestCase):
 	"""The RQ jobs are real jobs in this bench's Redis; the worker named in one is a worker that does not exist."""
 
