@@ -183,3 +183,25 @@ def test_a_cancellation_frees_the_day_it_names(text, back):
 	intent = parse_absence_message(text, WED)
 	assert intent is not None and intent.action == "cancel", intent
 	assert intent.from_date == back
+
+
+# "dem" is tomorrow; joual "pis" is "et"; "today or tomorrow" (not sure which) is both days. Sent on a Wednesday.
+REWRITTEN = [
+	("malade dem", date(2026, 11, 26), date(2026, 11, 26)),
+	("gastro, pas la de la journee dem", date(2026, 11, 26), date(2026, 11, 26)),
+	("covid positif, off auj pis demain", WED, date(2026, 11, 26)),
+	("malade jeudi pis vendredi", date(2026, 11, 26), date(2026, 11, 27)),
+	("can't come in today or tomorrow, kid has the flu", WED, date(2026, 11, 26)),
+	("chu malade auj ou dem", WED, date(2026, 11, 26)),
+]
+
+
+@pytest.mark.parametrize("text,first,last", REWRITTEN)
+def test_rewritten_forms(text, first, last):
+	intent = parse_absence_message(text, WED)
+	assert intent is not None and intent.action == "set", intent
+	assert (intent.from_date, intent.until_date) == (first, last)
+
+
+def test_dem_inside_other_words_is_not_tomorrow():
+	assert parse_absence_message("le modem est mort chez le client", WED) is None

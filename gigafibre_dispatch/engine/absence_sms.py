@@ -182,6 +182,17 @@ def _language(folded: str) -> str:
 
 # --- rewrites: negations, absent customers, ranges sharing one month ------------------------------
 
+# What technicians write for what the reader knows, one rewrite a row: joual "pis" for "et"; "today or
+# tomorrow" (not sure which) for both days.
+REWRITES = (
+	(re.compile(r"\bpis\b"), "et"),
+	(
+		re.compile(
+			r"\b(aujourd\s+hui|aujourdhui|auj|ajd|today)\s+(?:ou|or)\s+(demain|dem|dmain|tomorrow|tmrw|tmr)\b"
+		),
+		r"\1 et \2",
+	),
+)
 _NOT_HERE = re.compile(
 	r"\b(?:le\s+|la\s+|les\s+|the\s+)?(?:clients?|clientes?|customers?|locataires?|proprio|proprietaire"
 	r"|occupant"
@@ -464,7 +475,7 @@ class _Scanner:
 				self._weekend,
 			),
 			(r"\b(?:avant-hier|avant\s+hier)\b", self._plus(-2)),
-			(r"\b(?:demain|tomm?orr?ow|tmrw|tmr|2morrow|2main|dmain)\b", self._plus(1)),
+			(r"\b(?:demain|dem|tomm?orr?ow|tmrw|tmr|2morrow|2main|dmain)\b", self._plus(1)),
 			(r"\b(?:hier|yesterday)\b", self._plus(-1)),
 			(
 				r"\b(?:aujourd\s+hui|aujourdhui|aujourd|auj|ajd|ojd|today|ce\s+matin|this\s+morning"
@@ -779,6 +790,8 @@ def parse_absence_message(text: str, today: date) -> AbsenceIntent | None:
 	if not folded:
 		return None
 	language = _language(folded)
+	for pattern, replacement in REWRITES:
+		folded = pattern.sub(replacement, folded)
 	folded = _NOT_HERE.sub(" ", folded)
 	folded = _NEGATED.sub(" absent ", folded)
 	folded = _share_month(re.sub(r"\s+", " ", folded).strip(), language)
