@@ -91,12 +91,12 @@ def _drive_warnings(job, start, end, tech_jobs, windows, routing, buffer_min) ->
 	out = []
 	before = max((o for o in same_day if o.end <= start), key=lambda o: o.end, default=None)
 	after = min((o for o in same_day if o.start >= end), key=lambda o: o.start, default=None)
-	for code, other, leaves, frm, to, deadline in (
-		("travel_before", before, before and before.end, before and (before.lat, before.lon), place, start),
-		("travel_after", after, end, place, after and (after.lat, after.lon), after and after.start),
-	):
-		if other is None:
-			continue
+	legs = []  # (code, the other job, the drive may start, from, to, must arrive by)
+	if before is not None:
+		legs.append(("travel_before", before, before.end, (before.lat, before.lon), place, start))
+	if after is not None:
+		legs.append(("travel_after", after, end, place, (after.lat, after.lon), after.start))
+	for code, other, leaves, frm, to, deadline in legs:
 		need = math.ceil(routing.travel_minutes(frm, to)) + buffer_min
 		arrives = drive_end(windows, leaves, timedelta(minutes=need))
 		if arrives is None or arrives > deadline:

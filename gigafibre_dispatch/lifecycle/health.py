@@ -64,7 +64,7 @@ def workers() -> tuple[str, str]:
 	return (STALE if any(alive.values()) else DOWN), f"{detail} (no live worker on {', '.join(missing)})"
 
 
-def scheduler(now=None) -> tuple[str, str]:
+def scheduler() -> tuple[str, str]:
 	"""Enabled, and this app's every-minute jobs ran lately: within 5 minutes on a site in use, within a day on a
 	dormant one (no activity for days: Frappe then runs its jobs once a day until someone uses it)."""
 	from frappe.utils.scheduler import is_scheduler_disabled, is_scheduler_inactive
@@ -73,7 +73,7 @@ def scheduler(now=None) -> tuple[str, str]:
 		return DISABLED, "the scheduler is disabled for this site (bench --site S enable-scheduler)"
 	if is_scheduler_inactive(verbose=False):
 		return DISABLED, "the scheduler is paused (maintenance mode or paused)"
-	return scheduler_freshness(now or now_datetime())
+	return scheduler_freshness(now_datetime())
 
 
 def scheduler_freshness(now) -> tuple[str, str]:

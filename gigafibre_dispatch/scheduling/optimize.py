@@ -136,10 +136,10 @@ def reconcile_stuck() -> list[str]:
 	for row in frappe.get_all(
 		DOCTYPE,
 		filters={"status": ("in", ("Queued", "Running"))},
-		fields=["name", "status", "creation"],
+		fields=["name", "creation"],
 	):
 		age = (now - get_datetime(row.creation)).total_seconds()
-		reason = stuck_reason(row.name, row.status, age)
+		reason = stuck_reason(row.name, age)
 		if not reason:
 			continue
 		doc = frappe.get_doc(DOCTYPE, row.name)
@@ -149,7 +149,7 @@ def reconcile_stuck() -> list[str]:
 	return marked  # committed by the scheduler's job runner
 
 
-def stuck_reason(name: str, status: str, age_s: float) -> str | None:
+def stuck_reason(name: str, age_s: float) -> str | None:
 	"""Why a Queued/Running run will never finish, or None while it may."""
 	from frappe.utils.background_jobs import get_job
 
@@ -166,7 +166,7 @@ def stuck_reason(name: str, status: str, age_s: float) -> str | None:
 		return _("The background job running the optimization ended without a result ({0}).").format(state)
 	if state == "started" and not worker_alive(job.worker_name):
 		return _("The worker running the optimization stopped (it was killed or restarted); run it again.")
-	if state == "finished" and status in ("Queued", "Running"):
+	if state == "finished":  # and yet the run is still Queued or Running
 		return _("The background job ended without storing a result.")
 	return None
 
