@@ -80,7 +80,9 @@ def _tag_rows(tags: dict) -> list[dict]:
 
 def load_tags(d: dict):
 	for t in d["tags"]:
-		_upsert("Dispatch Tag", t["tag"], {"tag_name": t["tag"], "category": t["category"], "color": t["color"]})
+		_upsert(
+			"Dispatch Tag", t["tag"], {"tag_name": t["tag"], "category": t["category"], "color": t["color"]}
+		)
 
 
 def load_technicians(d: dict, monday: date):
@@ -224,7 +226,13 @@ class JobWriter:
 			jt = rng.choice(self.job_types)
 			location = rng.choice(self.locations)
 			self.write(
-				jt, rng.choice(self.d["subjects"][jt]), location, None, None, rng.choice((1.0, 2.0)), rng.choice(("medium", "high"))
+				jt,
+				rng.choice(self.d["subjects"][jt]),
+				location,
+				None,
+				None,
+				rng.choice((1.0, 2.0)),
+				rng.choice(("medium", "high")),
 			)
 
 	def workflow(self):
@@ -277,7 +285,11 @@ class JobWriter:
 				"rule": r["rule"],
 				"end": self.monday + timedelta(days=r["end_day"]),
 				"pauses": [
-					(self.monday + timedelta(days=p["from_day"]), self.monday + timedelta(days=p["to_day"]), p["reason"])
+					(
+						self.monday + timedelta(days=p["from_day"]),
+						self.monday + timedelta(days=p["to_day"]),
+						p["reason"],
+					)
 					for p in r["pauses"]
 				],
 			},

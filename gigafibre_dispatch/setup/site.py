@@ -26,7 +26,9 @@ def complete_setup(
 	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
 
 	ran = False
-	if not frappe.db.get_single_value("System Settings", "setup_complete") or not frappe.db.a_row_exists("Company"):
+	if not frappe.db.get_single_value("System Settings", "setup_complete") or not frappe.db.a_row_exists(
+		"Company"
+	):
 		year = now_datetime().year
 		abbr = "".join(word[0] for word in company.split() if word[:1].isalnum()).upper()[:5] or "GD"
 		setup_complete(

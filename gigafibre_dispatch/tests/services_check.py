@@ -38,7 +38,11 @@ def _status(log: str) -> str | None:
 
 def check_worker_sends_queued_sms(tech: str, twilio: TwilioStandIn):
 	log, created = sms.queue_sms(
-		tech, "+1 514 555 0199", "Vérification du service", "magic_link", f"ci-worker-{frappe.generate_hash()}"
+		tech,
+		"+1 514 555 0199",
+		"Vérification du service",
+		"magic_link",
+		f"ci-worker-{frappe.generate_hash()}",
 	)
 	assert created
 	frappe.db.commit()  # enqueued after commit: from here on only the worker can send it
@@ -99,13 +103,20 @@ def check_worker_runs_a_large_optimization(tech: str, twilio: TwilioStandIn):
 	name = optimize.start(monday, add_days(monday, 2), technicians=[tech], jobs=jobs)
 	_CLEANUP["optimization"] = name
 	frappe.db.commit()
-	assert frappe.db.get_value("Dispatch Optimization", name, "status") == "Queued", "a 3-day range runs in the background"
+	assert frappe.db.get_value("Dispatch Optimization", name, "status") == "Queued", (
+		"a 3-day range runs in the background"
+	)
 	started = time.monotonic()
 	status = _wait_for(
-		lambda: frappe.db.get_value("Dispatch Optimization", name, "status") in ("Ready", "Failed") and frappe.db.get_value("Dispatch Optimization", name, "status"),
+		lambda: (
+			frappe.db.get_value("Dispatch Optimization", name, "status") in ("Ready", "Failed")
+			and frappe.db.get_value("Dispatch Optimization", name, "status")
+		),
 		120,
 	)
-	assert status == "Ready", f"{name}: {status} {frappe.db.get_value('Dispatch Optimization', name, 'error')}"
+	assert status == "Ready", (
+		f"{name}: {status} {frappe.db.get_value('Dispatch Optimization', name, 'error')}"
+	)
 	moves = frappe.get_all("Dispatch Optimization Move", filters={"parent": name}, pluck="job")
 	assert sorted(moves) == sorted(jobs), moves
 	return f"proposal {name} computed by the worker in {time.monotonic() - started:.1f}s, {len(moves)} moves"
@@ -133,7 +144,11 @@ def run():
 			settings.save(ignore_permissions=True)
 			tech = (
 				frappe.get_doc(
-					{"doctype": "Dispatch Technician", "technician_name": "CI services check", "phone": "+1 514 555 0199"}
+					{
+						"doctype": "Dispatch Technician",
+						"technician_name": "CI services check",
+						"phone": "+1 514 555 0199",
+					}
 				)
 				.insert(ignore_permissions=True)
 				.name

@@ -34,7 +34,6 @@ class TestSiteSetup(DispatchTestCase):
 		self.assertFalse(complete_setup(company="Another"))
 		self.assertEqual(frappe.db.count("Company"), companies)
 
-
 	def test_scheduled_jobs_created_in_another_zone_are_not_left_waiting(self):
 		from frappe.utils import add_to_date, get_datetime, now_datetime
 
@@ -43,11 +42,16 @@ class TestSiteSetup(DispatchTestCase):
 		job = "gigafibre_dispatch.integrations.sms.retry_due"
 		name = frappe.db.get_value("Scheduled Job Type", {"method": job})
 		# Created "10 hours from now": what a site made in Asia/Kolkata and moved to Toronto has.
-		frappe.db.set_value("Scheduled Job Type", name, "last_execution", add_to_date(now_datetime(), hours=10))
+		frappe.db.set_value(
+			"Scheduled Job Type", name, "last_execution", add_to_date(now_datetime(), hours=10)
+		)
 		self.assertGreaterEqual(restart_schedule_clock(), 1)
 		after = get_datetime(frappe.db.get_value("Scheduled Job Type", name, "last_execution"))
 		self.assertLessEqual(after, now_datetime())
-		self.assertTrue(frappe.get_doc("Scheduled Job Type", name).get_next_execution() <= add_to_date(now_datetime(), minutes=1))
+		self.assertTrue(
+			frappe.get_doc("Scheduled Job Type", name).get_next_execution()
+			<= add_to_date(now_datetime(), minutes=1)
+		)
 
 
 class TestDemoWeek(DispatchTestCase):

@@ -19,7 +19,16 @@ from gigafibre_dispatch.tests.server import Gunicorn
 from gigafibre_dispatch.tests.utils import make_user
 
 LOG_DOCTYPES = ("Dispatch Audit Event", "Dispatch State Transition", "Dispatch Idempotency Record")
-COUNTED = ("Dispatch Job", *LOG_DOCTYPES, "Dispatch Evidence", "Customer", "Service Location", "Sales Invoice", "User", "File")
+COUNTED = (
+	"Dispatch Job",
+	*LOG_DOCTYPES,
+	"Dispatch Evidence",
+	"Customer",
+	"Service Location",
+	"Sales Invoice",
+	"User",
+	"File",
+)
 JOB_FIELDS = ("status", "subject", "assigned_technician", "scheduled_start", "published", "modified")
 
 
@@ -104,8 +113,16 @@ class TestMachineClientDoors(SideDoorCase):
 			("GET", m + "frappe.client.get?doctype=" + quote("Dispatch Job") + "&name=" + quote(job_b), None),
 			("GET", m + "frappe.client.get_count?doctype=" + quote("Dispatch Job"), None),
 			("POST", m + "frappe.desk.reportview.get", {"doctype": "Dispatch Job", "fields": '["name"]'}),
-			("POST", m + "frappe.desk.reportview.export_query", {"doctype": "Dispatch Job", "file_format_type": "CSV"}),
-			("GET", m + "frappe.desk.form.load.getdoc?doctype=" + quote("Dispatch Job") + "&name=" + quote(job_b), None),
+			(
+				"POST",
+				m + "frappe.desk.reportview.export_query",
+				{"doctype": "Dispatch Job", "file_format_type": "CSV"},
+			),
+			(
+				"GET",
+				m + "frappe.desk.form.load.getdoc?doctype=" + quote("Dispatch Job") + "&name=" + quote(job_b),
+				None,
+			),
 			# generic writes and deletes of jobs
 			("POST", JOB_PATH, subject),
 			("PUT", j(job_a), subject),
@@ -115,18 +132,58 @@ class TestMachineClientDoors(SideDoorCase):
 			("PUT", r("Dispatch Job", job_a), subject),
 			("DELETE", r("Dispatch Job", job_b), None),
 			("POST", r("Dispatch Job", job_a), {"run_method": "triage", "priority": "low"}),
-			("POST", m + "frappe.client.set_value", {"doctype": "Dispatch Job", "name": job_a, "fieldname": "subject", "value": "x"}),
+			(
+				"POST",
+				m + "frappe.client.set_value",
+				{"doctype": "Dispatch Job", "name": job_a, "fieldname": "subject", "value": "x"},
+			),
 			("POST", m + "frappe.client.delete", {"doctype": "Dispatch Job", "name": job_b}),
 			("POST", m + "frappe.client.insert", {"doc": json.dumps({"doctype": "Dispatch Job", **subject})}),
-			("POST", m + "frappe.client.save", {"doc": json.dumps({"doctype": "Dispatch Job", "name": job_a, **subject})}),
-			("POST", m + "run_doc_method", {"method": "triage", "docs": json.dumps({"doctype": "Dispatch Job", "name": job_a}), "args": "{}"}),
-			("POST", "/api/v2/method/run_doc_method", {"method": "triage", "document": {"doctype": "Dispatch Job", "name": job_a}}),
-			("POST", m + "frappe.desk.form.save.savedocs", {"doc": json.dumps({"doctype": "Dispatch Job", "name": job_a}), "action": "Save"}),
-			("POST", m + "frappe.desk.reportview.delete_items", {"doctype": "Dispatch Job", "items": json.dumps([job_b])}),
-			("POST", m + "upload_file", {"doctype": "Dispatch Job", "docname": job_a, "file_url": self.photo_url}),
-			("POST", m + "gigafibre_dispatch.gigafibre_dispatch.doctype.dispatch_job.dispatch_job.intake", subject),
+			(
+				"POST",
+				m + "frappe.client.save",
+				{"doc": json.dumps({"doctype": "Dispatch Job", "name": job_a, **subject})},
+			),
+			(
+				"POST",
+				m + "run_doc_method",
+				{
+					"method": "triage",
+					"docs": json.dumps({"doctype": "Dispatch Job", "name": job_a}),
+					"args": "{}",
+				},
+			),
+			(
+				"POST",
+				"/api/v2/method/run_doc_method",
+				{"method": "triage", "document": {"doctype": "Dispatch Job", "name": job_a}},
+			),
+			(
+				"POST",
+				m + "frappe.desk.form.save.savedocs",
+				{"doc": json.dumps({"doctype": "Dispatch Job", "name": job_a}), "action": "Save"},
+			),
+			(
+				"POST",
+				m + "frappe.desk.reportview.delete_items",
+				{"doctype": "Dispatch Job", "items": json.dumps([job_b])},
+			),
+			(
+				"POST",
+				m + "upload_file",
+				{"doctype": "Dispatch Job", "docname": job_a, "file_url": self.photo_url},
+			),
+			(
+				"POST",
+				m + "gigafibre_dispatch.gigafibre_dispatch.doctype.dispatch_job.dispatch_job.intake",
+				subject,
+			),
 			# Frappe runs a body's `cmd` before routing on the path: not on an allowed read route either
-			("POST", m + "gigafibre_dispatch.api.lifecycle.cockpit", {"cmd": "frappe.client.delete", "doctype": "Dispatch Job", "name": job_b}),
+			(
+				"POST",
+				m + "gigafibre_dispatch.api.lifecycle.cockpit",
+				{"cmd": "frappe.client.delete", "doctype": "Dispatch Job", "name": job_b},
+			),
 			# the append-only records
 			("GET", r("Dispatch Audit Event"), None),
 			("DELETE", r("Dispatch Audit Event", audit), None),
@@ -143,7 +200,12 @@ class TestMachineClientDoors(SideDoorCase):
 			("GET", r("User"), None),
 			("GET", r("User", SERVICE_USER), None),
 			("GET", m + "frappe.auth.get_logged_user", None),
-			("GET", m + "gigafibre_dispatch.api.scheduling.get_board_data?date_from=2030-01-01&date_to=2030-01-02", None),
+			(
+				"GET",
+				m
+				+ "gigafibre_dispatch.api.scheduling.get_board_data?date_from=2030-01-01&date_to=2030-01-02",
+				None,
+			),
 			("POST", m + "gigafibre_dispatch.api.scheduling.create_work_order", subject),
 		]
 
@@ -171,16 +233,28 @@ class TestMachineClientDoors(SideDoorCase):
 		# The allowed doors still open, within the token's scope.
 		scoped = tokens["scoped to A"]
 		self.assertEqual(
-			self.http("GET", f"/api/method/gigafibre_dispatch.api.lifecycle.get_job?job={job_a}", token=scoped, key=False).status_code,
+			self.http(
+				"GET",
+				f"/api/method/gigafibre_dispatch.api.lifecycle.get_job?job={job_a}",
+				token=scoped,
+				key=False,
+			).status_code,
 			200,
 		)
 		self.assert_refused(
-			self.http("GET", f"/api/method/gigafibre_dispatch.api.lifecycle.get_job?job={job_b}", token=scoped, key=False),
+			self.http(
+				"GET",
+				f"/api/method/gigafibre_dispatch.api.lifecycle.get_job?job={job_b}",
+				token=scoped,
+				key=False,
+			),
 			403,
 			"scope",
 		)
 		self.assert_refused(
-			self.http("POST", f"{JOB_PATH}/{quote(job_b)}/method/cancel", token=scoped, body={"reason": "x"}), 403, "scope"
+			self.http("POST", f"{JOB_PATH}/{quote(job_b)}/method/cancel", token=scoped, body={"reason": "x"}),
+			403,
+			"scope",
 		)
 		ok = self.http("POST", f"{JOB_PATH}/{quote(job_a)}/method/assignment_dispatch", token=scoped, body={})
 		self.assertEqual(ok.status_code, 200, ok.text)
@@ -192,10 +266,14 @@ class TestMachineClientDoors(SideDoorCase):
 		command = f"{JOB_PATH}/{quote(job)}/method/triage"
 		for method in ("GET", "PUT", "PATCH", "DELETE"):
 			with self.subTest(method=method, route="command"):
-				self.assert_refused(self.http(method, command, token=token), 405, "validation", "method_not_allowed")
+				self.assert_refused(
+					self.http(method, command, token=token), 405, "validation", "method_not_allowed"
+				)
 		for method in ("GET", "PUT", "DELETE"):
 			with self.subTest(method=method, route="intake"):
-				self.assert_refused(self.http(method, INTAKE_PATH, token=token), 405, "validation", "method_not_allowed")
+				self.assert_refused(
+					self.http(method, INTAKE_PATH, token=token), 405, "validation", "method_not_allowed"
+				)
 		self.assert_refused(
 			self.http("POST", "/api/method/gigafibre_dispatch.api.lifecycle.cockpit", token=token, body={}),
 			405,
@@ -210,7 +288,10 @@ class TestMachineClientDoors(SideDoorCase):
 		for name in odd:
 			with self.subTest(name=name):
 				response = self.http(
-					"POST", f"{JOB_PATH}/{quote(name, safe='')}/method/triage", token=token, body={"priority": "low"}
+					"POST",
+					f"{JOB_PATH}/{quote(name, safe='')}/method/triage",
+					token=token,
+					body={"priority": "low"},
 				)
 				self.assertIn(response.status_code, (404, 400), response.text[:300])
 				self.assertEqual(response.json()["error"]["policy_error"]["dimension"], "validation")
@@ -228,31 +309,69 @@ class TestMachineClientDoors(SideDoorCase):
 		for code, raw in raws.items():
 			for path in (command, INTAKE_PATH):
 				with self.subTest(code=code, path=path):
-					self.assert_refused(self.http("POST", path, token=token, raw=raw), 400, "validation", code)
+					self.assert_refused(
+						self.http("POST", path, token=token, raw=raw), 400, "validation", code
+					)
 		for raw in ('"a string"', "42", "null", "true"):
 			with self.subTest(raw=raw):
 				response = self.http("POST", command, token=token, raw=raw)
 				self.assertEqual(response.status_code, 400, response.text[:300])
-		for raw in ('{"priority": "low", "note": NaN}', '{"priority": "low", "duration_h": NaN}',
-					'{"priority": "low", "duration_h": Infinity}', '{"priority": "low", "duration_h": 1' + "0" * 400 + "}"):
+		for raw in (
+			'{"priority": "low", "note": NaN}',
+			'{"priority": "low", "duration_h": NaN}',
+			'{"priority": "low", "duration_h": Infinity}',
+			'{"priority": "low", "duration_h": 1' + "0" * 400 + "}",
+		):
 			with self.subTest(raw=raw[:60]):
 				self.assert_refused(self.http("POST", command, token=token, raw=raw), 400, "validation")
 		huge = "x" * 100_000
-		self.assert_refused(self.http("POST", command, token=token, body={"priority": "low", "note": huge}), 400, "validation")
-		self.assert_refused(self.http("POST", INTAKE_PATH, token=token, body={"subject": huge, "service_location": self.loc_a}), 400, "validation")
-		for tags in ([{"tag": {"x": 1}}], [{"tag": "x", "level": "high"}], ["plain"], [{"tag": "x", "level": 9}], "tags"):
+		self.assert_refused(
+			self.http("POST", command, token=token, body={"priority": "low", "note": huge}), 400, "validation"
+		)
+		self.assert_refused(
+			self.http(
+				"POST", INTAKE_PATH, token=token, body={"subject": huge, "service_location": self.loc_a}
+			),
+			400,
+			"validation",
+		)
+		for tags in (
+			[{"tag": {"x": 1}}],
+			[{"tag": "x", "level": "high"}],
+			["plain"],
+			[{"tag": "x", "level": 9}],
+			"tags",
+		):
 			with self.subTest(tags=tags):
 				self.assert_refused(
-					self.http("POST", command, token=token, body={"priority": "low", "tags": tags}), 400, "validation"
+					self.http("POST", command, token=token, body={"priority": "low", "tags": tags}),
+					400,
+					"validation",
 				)
 		# Every field of every command, with a value of the wrong type (the rest of the payload valid).
-		good = {"str": "x", "text": "x", "number": 1, "bool": True, "datetime": "2030-01-07 09:00:00", "list": []}
-		wrong = {"str": [1], "text": {"a": 1}, "number": "1", "bool": "yes", "datetime": "not a date", "list": "x",
-				 "choice": ["low"]}
+		good = {
+			"str": "x",
+			"text": "x",
+			"number": 1,
+			"bool": True,
+			"datetime": "2030-01-07 09:00:00",
+			"list": [],
+		}
+		wrong = {
+			"str": [1],
+			"text": {"a": 1},
+			"number": "1",
+			"bool": "yes",
+			"datetime": "not a date",
+			"list": "x",
+			"choice": ["low"],
+		}
 		tried = 0
 		for name, spec in COMMANDS.items():
 			base = {
-				k: (f.choices[0] if f.kind == "choice" else good[f.kind]) for k, f in spec.fields.items() if f.required
+				k: (f.choices[0] if f.kind == "choice" else good[f.kind])
+				for k, f in spec.fields.items()
+				if f.required
 			}
 			path = INTAKE_PATH if name == "intake" else f"{JOB_PATH}/{quote(job)}/method/{name}"
 			if name == "intake":
@@ -263,7 +382,9 @@ class TestMachineClientDoors(SideDoorCase):
 					if name == "intake" and field in ("customer", "service_location"):
 						# Without a readable account the scope check (before validation) may refuse it first.
 						self.assertIn(response.status_code, (400, 403), response.text[:300])
-						self.assertIn(response.json()["error"]["policy_error"]["dimension"], ("validation", "scope"))
+						self.assertIn(
+							response.json()["error"]["policy_error"]["dimension"], ("validation", "scope")
+						)
 					else:
 						self.assert_refused(response, 400, "validation", "invalid_field")
 					tried += 1
@@ -338,7 +459,11 @@ class TestDeskDoors(SideDoorCase):
 		sunday = f"{self.monday - timedelta(days=1)} 09:00:00"
 		before = self.snapshot(job)
 		refused = self.http(
-			"POST", method + "book_slot", body={"job": job, "technician": self.tech, "start": sunday}, session=desk, key=False
+			"POST",
+			method + "book_slot",
+			body={"job": job, "technician": self.tech, "start": sunday},
+			session=desk,
+			key=False,
 		)
 		self.assertEqual(refused.status_code, 417, refused.text[:300])
 		self.assertEqual(self.snapshot(job), before, "a refused booking leaves the job New, not Triaged")
@@ -392,7 +517,10 @@ class TestDeskDoors(SideDoorCase):
 		proof = self.new_job()
 		self.advance(proof, "Dispatched")
 		photo = self.command(
-			proof, "evidence_add", {"kind": "photo", "file_url": self.photo_url}, token=self.token("technician", tech_id=self.tech)
+			proof,
+			"evidence_add",
+			{"kind": "photo", "file_url": self.photo_url},
+			token=self.token("technician", tech_id=self.tech),
 		)
 		self.assertEqual(photo.status_code, 200, photo.text)
 		frappe.db.rollback()
@@ -424,7 +552,9 @@ class TestDeskDoors(SideDoorCase):
 		self.assertEqual(self.snapshot(moved, proof), before)
 		for doctype, name in logs.items():
 			self.assertTrue(frappe.db.exists(doctype, name))
-		self.assertEqual(frappe.db.get_value("Dispatch Audit Event", logs["Dispatch Audit Event"], "command"), "triage")
+		self.assertEqual(
+			frappe.db.get_value("Dispatch Audit Event", logs["Dispatch Audit Event"], "command"), "triage"
+		)
 		# A job still New may be deleted by someone allowed to; its intake row stays and the deletion is audited.
 		gone = self.http("DELETE", job_path(fresh), session=admin, key=False)
 		self.assertEqual(gone.status_code, 202, gone.text[:300])
@@ -432,9 +562,15 @@ class TestDeskDoors(SideDoorCase):
 		self.assertFalse(frappe.db.exists("Dispatch Job", fresh))
 		self.assertEqual(
 			frappe.get_all(
-				"Dispatch Audit Event", filters={"job": fresh}, fields=["command", "actor"], order_by="creation asc"
+				"Dispatch Audit Event",
+				filters={"job": fresh},
+				fields=["command", "actor"],
+				order_by="creation asc",
 			),
-			[{"command": "intake", "actor": f"zz-{self.run_id}-dispatcher"}, {"command": "delete", "actor": "Administrator"}],
+			[
+				{"command": "intake", "actor": f"zz-{self.run_id}-dispatcher"},
+				{"command": "delete", "actor": "Administrator"},
+			],
 		)
 
 
@@ -443,8 +579,14 @@ class TestServiceUserAndNames(SideDoorCase):
 		self.assertEqual(set(frappe.get_roles(SERVICE_USER)) - {"All", "Guest", "Desk User"}, {SERVICE_ROLE})
 		frappe.set_user(SERVICE_USER)
 		try:
-			for doctype in ("Customer", "Sales Invoice", "Service Location", "Dispatch Settings",
-							"Dispatch Audit Event", "Dispatch Technician"):
+			for doctype in (
+				"Customer",
+				"Sales Invoice",
+				"Service Location",
+				"Dispatch Settings",
+				"Dispatch Audit Event",
+				"Dispatch Technician",
+			):
 				with self.subTest(doctype=doctype):
 					self.assertFalse(frappe.has_permission(doctype, "read"))
 					self.assertFalse(frappe.has_permission(doctype, "write"))
@@ -465,16 +607,22 @@ class TestServiceUserAndNames(SideDoorCase):
 		frappe.delete_doc("Dispatch Job", newest)
 		frappe.db.commit()
 		self.assertEqual(
-			frappe.get_all("Dispatch Audit Event", filters={"job": newest}, pluck="command", order_by="creation"),
+			frappe.get_all(
+				"Dispatch Audit Event", filters={"job": newest}, pluck="command", order_by="creation"
+			),
 			["intake", "delete"],
 		)
-		response = self.intake({"subject": f"After delete {self.run_id}", "service_location": self.loc_a}, token=token)
+		response = self.intake(
+			{"subject": f"After delete {self.run_id}", "service_location": self.loc_a}, token=token
+		)
 		self.assertEqual(response.status_code, 201, response.text[:500])
 		name = response.json["data"]["job"]
 		self.jobs.append(name)
 		frappe.db.rollback()
 		self.assertNotEqual(name, newest)
-		self.assertEqual(frappe.get_all("Dispatch Audit Event", filters={"job": name}, pluck="command"), ["intake"])
+		self.assertEqual(
+			frappe.get_all("Dispatch Audit Event", filters={"job": name}, pluck="command"), ["intake"]
+		)
 
 	def test_intake_picks_a_free_name_when_the_series_counter_is_behind(self):
 		from frappe.model.naming import NamingSeries
@@ -485,16 +633,20 @@ class TestServiceUserAndNames(SideDoorCase):
 		frappe.db.rollback()
 		series = frappe.db.get_value("Dispatch Job", second, "naming_series")
 		prefix = NamingSeries(series + ".#####").get_prefix()
-		highest = int(second[len(prefix):])
+		highest = int(second[len(prefix) :])
 		for behind in (highest - 2, -3):
 			with self.subTest(counter=behind):
 				frappe.db.sql("update `tabSeries` set current = %s where name = %s", (behind, prefix))
 				frappe.db.commit()
-				response = self.intake({"subject": f"Behind {self.run_id}", "service_location": self.loc_a}, token=token)
+				response = self.intake(
+					{"subject": f"Behind {self.run_id}", "service_location": self.loc_a}, token=token
+				)
 				self.assertEqual(response.status_code, 201, response.text[:500])
 				name = response.json["data"]["job"]
 				self.assertNotIn(name, (first, second))
-				self.assertGreater(int(name[len(prefix):]), highest)
-				highest = int(name[len(prefix):])
+				self.assertGreater(int(name[len(prefix) :]), highest)
+				highest = int(name[len(prefix) :])
 				frappe.db.rollback()
-				self.assertEqual(frappe.db.count("Dispatch Audit Event", {"job": name, "command": "intake"}), 1)
+				self.assertEqual(
+					frappe.db.count("Dispatch Audit Event", {"job": name, "command": "intake"}), 1
+				)

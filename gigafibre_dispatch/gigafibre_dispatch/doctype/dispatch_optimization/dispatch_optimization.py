@@ -17,7 +17,9 @@ class DispatchOptimization(Document):
 		if self.flags.from_service:
 			return
 		if not self.is_new():
-			frappe.throw(_("A proposal changes only through the optimizer and its Apply"), frappe.PermissionError)
+			frappe.throw(
+				_("A proposal changes only through the optimizer and its Apply"), frappe.PermissionError
+			)
 		optimize.prepare(self)
 		self.flags.launch = True
 
