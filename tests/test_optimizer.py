@@ -49,7 +49,25 @@ def apply(jobs, proposal: Proposal):
 	out = {j.id: JobInfo(**{f: getattr(j, f) for f in j.__slots__}) for j in jobs}
 	for m in proposal.moves:
 		out[m.job].tech_id, out[m.job].start = m.to_tech, m.to_start
+	for r in proposal.released:  # back to the tray
+		out[r.job].tech_id, out[r.job].start = None, None
 	return out
+
+
+def judged(r: OptimizeRequest, proposal: Proposal) -> list[str]:
+	"""The benchmark's independent checker on the jobs after the proposal."""
+	return independent_checker.check(
+		r.techs,
+		r.jobs,
+		list(apply(r.jobs, proposal).values()),
+		now=r.now,
+		date_from=r.date_from,
+		date_to=r.date_to,
+		travel_minutes=lambda a, b: travel_minutes(haversine_km(*a, *b)),
+		holidays=r.holidays,
+		travel_buffer_min=r.min_gap_min,
+		moved={m.job for m in proposal.moves},
+	)
 
 
 def violations(r: OptimizeRequest, proposal: Proposal) -> list[str]:
@@ -174,19 +192,7 @@ def test_the_independent_checker_finds_nothing(seed, planner, buffer):
 		t.week = {d: [(time(8), time(12)), (time(13), time(17))] for d in range(5)}
 	r = req(techs, jobs, time_limit_s=0.5, min_gap_min=buffer)
 	p = greedy(r) if planner == "greedy" else optimize(r, planner)
-	after = apply(jobs, p)
-	found = independent_checker.check(
-		techs,
-		jobs,
-		list(after.values()),
-		now=NOW,
-		date_from=MONDAY,
-		date_to=MONDAY,
-		travel_minutes=lambda a, b: travel_minutes(haversine_km(*a, *b)),
-		travel_buffer_min=buffer,
-		moved={m.job for m in p.moves},
-	)
-	assert found == []
+	assert judged(r, p) == []
 
 
 @SETTINGS
@@ -424,3 +430,83 @@ def test_never_places_fewer_jobs_than_greedy(monkeypatch):
 	assert [(m.job, m.to_tech, m.to_start) for m in p.moves] == [
 		(m.job, m.to_tech, m.to_start) for m in g.moves
 	]
+
+
+# Re-optimizing may send a booked job back to the tray, only when that places more (or higher-priority) jobs.
+def _day(h, m=0):
+	return datetime.combine(MONDAY, time(h, m))
+
+
+def test_reoptimize_releases_a_booked_job_when_that_places_more_jobs():
+	home = dict(lat=45.5, lon=-73.6)
+	booked = job("B", 45.5, -73.6, dur=2.0, tech_id="T0", start=_day(10), status="Scheduled", priority="low")
+	new = [job(f"N{i}", 45.5, -73.6, dur=3.0, priority="medium") for i in range(3)]
+	techs = [tech(0, daily_hour_cap=9.0, **home)]
+	kept = optimize(req(techs, [booked, *new]))  # not re-optimizing: B stays, one 3 h job fits beside it
+	assert kept.released == [] and kept.kpis_after.placed == 1
+	p = optimize(req(techs, [booked, *new], reoptimize=True))
+	assert p.kpis_after.placed == 3
+	(r,) = p.released
+	assert (r.job, r.from_tech, r.from_start, r.reason, r.count) == ("B", "T0", _day(10), "displaced", 1)
+	assert "1 more job" in r.message
+	assert "B" not in {m.job for m in p.moves} and "B" not in {u.job for u in p.unplaced}
+	assert p.to_dict()["released"][0]["reason"] == "displaced"
+
+
+def test_reoptimize_releases_for_higher_priority_at_an_equal_count():
+	booked = job("B", 45.5, -73.6, dur=1.0, tech_id="T0", start=_day(12), status="Scheduled", priority="low")
+	urgent = [job(f"U{i}", 45.5, -73.6, dur=4.0, priority="urgent") for i in range(2)]
+	p = optimize(req([tech(0, 45.5, -73.6)], [booked, *urgent], reoptimize=True))
+	assert {m.job for m in p.moves} == {"U0", "U1"}
+	(r,) = p.released
+	assert r.reason == "displaced_priority" and r.job == "B"
+
+
+def test_reoptimize_never_releases_without_gain(monkeypatch):
+	"""A planner that drops every booked job is overruled: the plan holding them books as many jobs."""
+	from gigafibre_dispatch.engine.optimize import plan
+
+	class Lazy:
+		name = "lazy"
+
+		def solve(self, problem, time_limit_s, seed):
+			return [[] for _ in problem.vehicles]
+
+	monkeypatch.setattr(plan, "_repair", lambda *a, **k: None)
+	booked = [
+		job(f"B{i}", 45.5, -73.6, tech_id="T0", start=_day(9 + 2 * i), status="Scheduled") for i in range(3)
+	]
+	p = optimize(req([tech(0), tech(1)], booked, reoptimize=True, greedy_floor=False), Lazy())
+	assert p.released == [] and p.moves == []
+
+
+def test_reoptimize_a_job_whose_technician_is_now_absent():
+	absent = tech(0, absence=Absence(MONDAY))
+	b = job("B", tech_id="T0", start=_day(10), status="Scheduled")
+	d = job("D", tech_id="T0", start=_day(14), status="Dispatched")  # not releasable: stays where it is
+	p = optimize(req([absent], [b, d], reoptimize=True))
+	assert [(r.job, r.reason) for r in p.released] == [("B", "unavailable")]
+	assert p.moves == [] and "D" not in {u.job for u in p.unplaced}
+	p = optimize(req([absent, tech(1)], [b, d], reoptimize=True))
+	assert {m.job: m.to_tech for m in p.moves} == {"B": "T1", "D": "T1"} and p.released == []
+
+
+@SETTINGS
+@given(st.integers(0, 10_000))
+def test_every_release_is_justified_and_the_checker_agrees(seed):
+	"""Random re-optimizations: each released job, put back, books no more jobs than the proposal; the jobs
+	after the proposal (releases unbooked) break no rule."""
+	techs, jobs = instance(seed, n_techs=3, n_jobs=14)
+	for j in jobs:  # book a third of the free jobs by hand, as a dispatcher would have
+		if not j.tech_id and not j.depends_on and not j.assistants and int(j.id[1:]) % 3 == 0:
+			j.tech_id, j.start, j.status = (
+				techs[int(j.id[1:]) % 3].id,
+				_day(8 + int(j.id[1:]) % 8),
+				"Scheduled",
+			)
+	r = req(techs, jobs, time_limit_s=0.5, reoptimize=True)
+	p = optimize(r)
+	for rel in p.released:
+		assert rel.reason in ("displaced", "displaced_priority", "unavailable")
+		assert rel.reason != "displaced" or rel.count > 0
+	assert judged(r, p) == []

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from gigafibre_dispatch.engine.availability import Absence, ExtraShift, absence_intervals, working_windows
 from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.engine.models import Assist, JobInfo, TechInfo
-from gigafibre_dispatch.engine.slots import busy_by_tech, suggest_slots
+from gigafibre_dispatch.engine.slots import Busy, busy_by_tech, suggest_slots
 
 MON = date(2026, 11, 23)  # a Monday
 TUE, SAT = MON + timedelta(days=1), MON + timedelta(days=5)
@@ -99,15 +99,57 @@ def test_assistants_block_their_time_and_cancelled_or_unscheduled_jobs_do_not():
 
 
 def test_busy_by_tech_groups_and_sorts():
-	buffer = timedelta(minutes=15)
 	jobs = [
-		JobInfo("B", start=at(MON, 13), duration_h=1, tech_id="T"),
+		JobInfo("B", start=at(MON, 13), duration_h=1, tech_id="T", lat=45.5, lon=-73.6),
 		JobInfo("A", start=at(MON, 9), duration_h=2, tech_id="U", assistants=[Assist("T", 0.5)]),
 	]
-	busy = busy_by_tech(jobs, buffer)
-	assert busy["T"] == [(at(MON, 8, 45), at(MON, 9, 45)), (at(MON, 12, 45), at(MON, 14, 15))]
-	assert busy["U"] == [(at(MON, 8, 45), at(MON, 11, 15))]
-	assert set(busy_by_tech(jobs, buffer, tech_ids={"U"})) == {"U"}
+	busy = busy_by_tech(jobs)
+	assert busy["T"] == [Busy(at(MON, 9), at(MON, 9, 30)), Busy(at(MON, 13), at(MON, 14), (45.5, -73.6))]
+	assert busy["U"] == [Busy(at(MON, 9), at(MON, 11))]
+	assert set(busy_by_tech(jobs, tech_ids={"U"})) == {"U"}
+
+
+class Straight:
+	"""A routing stand-in: 1 minute per 0.01 degree of latitude (the slot search only asks for minutes)."""
+
+	def travel_minutes(self, a, b):
+		return abs(a[0] - b[0]) * 100
+
+
+LUNCH_WEEK = {d: [(time(8), time(12)), (time(13), time(17))] for d in range(5)}
+
+
+def test_slot_leaves_the_drive_from_the_job_before_inside_working_time():
+	before = JobInfo("P", start=at(MON, 8), duration_h=1, tech_id="T", lat=45.0, lon=-73.6)
+	tech = TechInfo("T", week=LUNCH_WEEK)
+	place = (45.4, -73.6)  # 40 minutes away
+	kw = dict(start_date=MON, per_tech=1, place=place, routing=Straight(), buffer_min=15)
+	# 09:00 + 40 min drive + 15 min buffer = 09:55, aligned to 10:00.
+	assert starts(suggest_slots([tech], [before], 1.0, NOW, **kw)) == [("T", at(MON, 10))]
+	# Kept once: the same job with no place known needs the buffer only.
+	assert starts(suggest_slots([tech], [before], 1.0, NOW, **{**kw, "place": None})) == [
+		("T", at(MON, 9, 15))
+	]
+	# A job ending 11:30 before lunch: 30 of the 55 minutes before noon, the rest after 13:00 -> 13:25 -> 13:30.
+	late = JobInfo("P", start=at(MON, 8), duration_h=3.5, tech_id="T", lat=45.0, lon=-73.6)
+	assert starts(suggest_slots([tech], [late], 0.5, NOW, **kw)) == [("T", at(MON, 13, 30))]
+
+
+def test_slot_leaves_the_drive_to_the_job_after_or_is_not_offered():
+	after = JobInfo("N", start=at(MON, 10), duration_h=7, tech_id="T", lat=45.0, lon=-73.6)
+	tech = TechInfo("T")
+	kw = dict(start_date=MON, per_tech=1, routing=Straight(), buffer_min=15)
+	# 08:00-09:00 then 40 + 15 minutes of driving: 09:55 > 10:00? no, it fits (arrives 09:55).
+	assert starts(suggest_slots([tech], [after], 1.0, NOW, place=(45.4, -73.6), **kw)) == [("T", at(MON, 8))]
+	# 50 minutes away: 09:00 + 50 + 15 = 10:05 > 10:00, so Monday has no slot before the job; after it, 17:00.
+	assert starts(suggest_slots([tech], [after], 1.0, NOW, place=(45.5, -73.6), **kw)) == [("T", at(TUE, 8))]
+	# Lunch cuts the drive: a job at 13:00, a 1 h slot ending 11:45 leaves 15 of the 55 minutes before noon.
+	lunch_tech = TechInfo("T", week=LUNCH_WEEK)
+	noonish = JobInfo("N", start=at(MON, 13), duration_h=4, tech_id="T", lat=45.0, lon=-73.6)
+	found = suggest_slots([lunch_tech], [noonish], 3.5, NOW, place=(45.4, -73.6), **kw)
+	assert starts(found) == [("T", at(TUE, 8))]  # 08:00-11:30 leaves 30 minutes: 25 short
+	found = suggest_slots([lunch_tech], [noonish], 3.0, NOW, place=(45.4, -73.6), **kw)
+	assert starts(found) == [("T", at(MON, 8))]  # 08:00-11:00 leaves 60 minutes: enough
 
 
 def test_inactive_skipped_material_only_when_ranked_and_score_from_rank():
@@ -256,32 +298,41 @@ def test_slot_properties(sc):
 
 
 def brute_force(tech, jobs, duration, now, per_tech, buffer_min, holidays):
-	"""Every 15-minute start of every day, tested against windows, absence and every job: the reference."""
-	length, buffer = timedelta(hours=duration), timedelta(minutes=buffer_min)
+	"""Every 15-minute start of every day, tested against windows, absence and every job: the reference. The
+	buffer after the job before on that day, and before the job after, is counted in working minutes."""
+	length = timedelta(hours=duration)
 	windows = working_windows(
 		tech.week, tech.extra_shifts, tech.absence, MON, MON + timedelta(days=6), holidays
 	)
 	busy = []
 	for j in jobs:
 		if j.tech_id == tech.id:
-			busy.append((j.start - buffer, j.end + buffer))
+			busy.append((j.start, j.end))
 		for a in j.assistants:
 			if a.tech_id == tech.id:
-				busy.append(
-					(j.start - buffer, j.start + timedelta(hours=a.duration_h or j.duration_h) + buffer)
-				)
+				busy.append((j.start, j.start + timedelta(hours=a.duration_h or j.duration_h)))
+
+	def working(a, b):
+		return sum((max(timedelta(0), min(b, we) - max(a, ws)) for ws, we in windows), timedelta(0))
+
 	out = []
 	for day in range(7):
 		for q in range(96):
 			s = at(MON + timedelta(days=day), 0) + timedelta(minutes=15 * q)
 			e = s + length
-			if (
-				s >= now
-				and any(ws <= s and e <= we for ws, we in windows)
-				and all(e <= b0 or s >= b1 for b0, b1 in busy)
-			):
-				out.append(s)
-				break
+			if s < now or not any(ws <= s and e <= we for ws, we in windows):
+				continue
+			if not all(e <= b0 or s >= b1 for b0, b1 in busy):
+				continue
+			ends = [b1 for b0, b1 in busy if b1 <= s and b1.date() == s.date()]
+			starts_ = [b0 for b0, b1 in busy if b0 >= e and b0.date() == s.date()]
+			need = timedelta(minutes=buffer_min)
+			if ends and working(max(ends), s) < need:
+				continue
+			if starts_ and working(e, min(starts_)) < need:
+				continue
+			out.append(s)
+			break
 		if len(out) == per_tech:
 			break
 	return out

@@ -20,7 +20,11 @@ def _connect(context):
 
 
 @dispatch.command("demo")
-@click.option("--week-of", default=None, help="Any date of the week to fill (default: this week, or the coming one on a weekend)")
+@click.option(
+	"--week-of",
+	default=None,
+	help="Any date of the week to fill (default: this week, or the coming one on a weekend)",
+)
 @pass_context
 def demo(context, week_of=None):
 	"""Load (or reload) the Montréal demo: technicians, resources, customers, locations and a week of jobs."""
@@ -87,7 +91,9 @@ def rotate_secrets(context):
 @dispatch.command("setup-site")
 @click.option("--company", default="Gigafibre Démo", show_default=True)
 @click.option("--language", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
-@click.option("--admin-password", default=None, help="Password of the wizard's admin user (random if not given)")
+@click.option(
+	"--admin-password", default=None, help="Password of the wizard's admin user (random if not given)"
+)
 @pass_context
 def setup_site(context, company, language, admin_password=None):
 	"""Complete ERPNext's setup wizard without a browser: COMPANY, Canada, CAD, America/Toronto."""
@@ -96,7 +102,11 @@ def setup_site(context, company, language, admin_password=None):
 		from gigafibre_dispatch.setup.site import complete_setup
 
 		ran = complete_setup(company=company, language=language, admin_password=admin_password)
-		click.echo("Site set up: Canada, CAD, America/Toronto." if ran else "The site was already set up: nothing to change.")
+		click.echo(
+			"Site set up: Canada, CAD, America/Toronto."
+			if ran
+			else "The site was already set up: nothing to change."
+		)
 	finally:
 		frappe.destroy()
 
@@ -106,7 +116,11 @@ def setup_site(context, company, language, admin_password=None):
 @click.option("--to", "date_to", required=True, help="Last day (YYYY-MM-DD)")
 @click.option("--technicians", default=None, help="Comma-separated technicians (default: every active one)")
 @click.option("--jobs", default=None, help="Comma-separated jobs (default: every unassigned New/Triaged job)")
-@click.option("--reoptimize", is_flag=True, help="Also move booked jobs of the range that are neither pinned nor dispatched")
+@click.option(
+	"--reoptimize",
+	is_flag=True,
+	help="Also move booked jobs of the range that are neither pinned nor started; some may go back to the tray when that places more jobs",
+)
 @click.option("--apply", "apply_", is_flag=True, help="Book every move through the lifecycle commands")
 @pass_context
 def optimize(context, date_from, date_to, technicians=None, jobs=None, reoptimize=False, apply_=False):
@@ -135,6 +149,11 @@ def optimize(context, date_from, date_to, technicians=None, jobs=None, reoptimiz
 		for m in p["moves"]:
 			src = f"{m['from_technician']} {m['from_start']}" if m["from_technician"] else "unassigned"
 			click.echo(f"  {m['job']}: {src} -> {m['to_technician']} {m['to_start']} ({m['travel_min']} min)")
+		click.echo(f"back to the tray: {len(p['released'])}")
+		for r in p["released"]:
+			click.echo(
+				f"  {r['job']}: {r['from_technician']} {r['from_start']} -> tray: {r['reason']} ({r['message']})"
+			)
 		click.echo(f"not placed: {len(p['unplaced'])}")
 		for u in p["unplaced"]:
 			click.echo(f"  {u['job']}: {u['reason']} ({u['message']})")
@@ -142,7 +161,7 @@ def optimize(context, date_from, date_to, technicians=None, jobs=None, reoptimiz
 			result = apply(name, None, current_actor())
 			frappe.db.commit()
 			click.echo(f"applied: {result['applied']}, skipped: {result['skipped']} -> {result['status']}")
-			for m in result["moves"]:
+			for m in result["released"] + result["moves"]:
 				if m["apply_status"] == "skipped":
 					click.echo(f"  skipped {m['job']}: {m['apply_reason']}")
 	finally:

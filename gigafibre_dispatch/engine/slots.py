@@ -1,13 +1,15 @@
 """Slot suggestion: the N best free windows over a horizon, a few per technician."""
 
+import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from .availability import working_windows
+from .drive import drive_end
 from .errors import EngineError
-from .intervals import subtract
+from .intervals import merge, subtract
 from .models import JobInfo, TechInfo
 from .states import INACTIVE_STATES
 
@@ -22,14 +24,22 @@ class Slot:
 	score: float = 0.0
 
 
+@dataclass(slots=True, order=True)
+class Busy:
+	"""A job a technician runs or assists: its time and place (None when unknown)."""
+
+	start: datetime
+	end: datetime
+	place: tuple[float, float] | None = None
+
+
 def busy_by_tech(
 	jobs: Iterable[JobInfo],
-	buffer: timedelta,
 	tech_ids: Collection[str] | None = None,
 	window: tuple[datetime, datetime] | None = None,
-) -> dict[str, list[tuple[datetime, datetime]]]:
-	"""Every technician's occupied intervals (jobs they run, or assist for their own duration or the job's),
-	widened by the travel buffer, sorted. Optionally only for `tech_ids` and intervals meeting `window`."""
+) -> dict[str, list[Busy]]:
+	"""Every technician's occupied times (jobs they run, or assist for their own duration or the job's) with the
+	job's place, sorted. Optionally only for `tech_ids` and times meeting `window`."""
 	busy: dict[str, list] = defaultdict(list)
 	lengths: dict[float, timedelta] = {}
 	lo, hi = window if window is not None else (None, None)
@@ -37,27 +47,28 @@ def busy_by_tech(
 		start = j.start
 		if start is None or j.status in INACTIVE_STATES:
 			continue
-		if hi is not None and start - buffer >= hi:
+		if hi is not None and start >= hi:
 			continue
 		length = lengths.get(j.duration_h)
 		if length is None:
 			length = lengths[j.duration_h] = timedelta(hours=j.duration_h)
+		place = (j.lat, j.lon) if j.lat is not None and j.lon is not None else None
 		tid = j.tech_id
 		if tid and (tech_ids is None or tid in tech_ids):
-			end = start + length + buffer
+			end = start + length
 			if lo is None or end > lo:
-				busy[tid].append((start - buffer, end))
+				busy[tid].append(Busy(start, end, place))
 		for a in j.assistants:
 			if tech_ids is not None and a.tech_id not in tech_ids:
 				continue
 			a_len = lengths.get(a.duration_h) if a.duration_h else length
 			if a_len is None:
 				a_len = lengths[a.duration_h] = timedelta(hours=a.duration_h)
-			end = start + a_len + buffer
+			end = start + a_len
 			if lo is None or end > lo:
-				busy[a.tech_id].append((start - buffer, end))
-	for intervals in busy.values():
-		intervals.sort()
+				busy[a.tech_id].append(Busy(start, end, place))
+	for items in busy.values():
+		items.sort(key=lambda b: (b.start, b.end))
 	return busy
 
 
@@ -73,24 +84,46 @@ def _align_up(t: datetime, granularity: int) -> datetime:
 
 def free_starts(
 	windows: list[tuple[datetime, datetime]],
-	busy: list[tuple[datetime, datetime]],
+	busy: list[Busy],
 	length: timedelta,
 	not_before: datetime,
 	granularity: int,
 	per_tech: int,
+	need=None,
+	place: tuple[float, float] | None = None,
 ) -> list[datetime]:
-	"""Earliest fitting start in each free gap, chronological, one per day, at most per_tech."""
+	"""Earliest fitting start in each free gap, chronological, one per day, at most per_tech. `need(a, b)` is
+	the working time (timedelta) a drive from place a to place b takes, travel buffer included: the drive from
+	the job before on that day, and to the job after, lies inside the working windows (engine/drive.py, the rule
+	of the optimizer and of the board's drops)."""
 	out: list[datetime] = []
 	days: set[date] = set()
-	for gap_start, gap_end in subtract(windows, busy):
+	need = need or (lambda a, b: timedelta(0))
+	ends = sorted(busy, key=lambda b: b.end)
+	for gap_start, gap_end in subtract(windows, merge((b.start, b.end) for b in busy)):
 		if gap_end <= not_before:
 			continue
-		s = _align_up(max(gap_start, not_before), granularity)
-		if s + length <= gap_end and s.date() not in days:
-			out.append(s)
-			days.add(s.date())
-			if len(out) >= per_tech:
-				break
+		s = max(gap_start, not_before)
+		day = gap_start.date()
+		before = [b for b in ends if b.end <= gap_start and b.end.date() == day]
+		if before:
+			prev = before[-1]
+			arrives = drive_end(windows, prev.end, need(prev.place, place))
+			if arrives is None:
+				continue
+			s = max(s, arrives)
+		s = _align_up(s, granularity)
+		if s + length > gap_end or s.date() in days:
+			continue
+		after = next((b for b in busy if b.start >= s + length and b.start.date() == day), None)
+		if after is not None:
+			arrives = drive_end(windows, s + length, need(place, after.place))
+			if arrives is None or arrives > after.start:
+				continue
+		out.append(s)
+		days.add(s.date())
+		if len(out) >= per_tech:
+			break
 	return out
 
 
@@ -109,11 +142,16 @@ def suggest_slots(
 	default_week=None,
 	holidays: frozenset = frozenset(),
 	rank: Mapping[str, float] | None = None,
+	place: tuple[float, float] | None = None,
+	routing=None,
 ) -> list[Slot]:
 	"""Up to `limit` free starts for a job of `duration_h` hours over [start_date, start_date + horizon_days):
 	per technician at most `per_tech`, the earliest fitting start of each free interval, one per day; free
-	time is the working windows minus every job they run or assist, widened by `buffer_min`. Sorted by start,
-	then by `rank` (higher first), then by technician. Material resources are considered only if ranked."""
+	time is the working windows minus every job they run or assist. Between the job and the technician's job
+	before it and after it on that day, the drive (`routing`, from and to the job's `place`; none when either
+	place or the routing is unknown) plus `buffer_min` must fit in working time (lunch and absences excluded).
+	Sorted by start, then by `rank` (higher first), then by technician. Material resources are considered only
+	if ranked."""
 	if duration_h is None or duration_h <= 0:
 		raise EngineError("invalid_duration", "{hours} h is not a duration", hours=duration_h)
 	if per_tech <= 0 or limit <= 0:
@@ -125,14 +163,25 @@ def suggest_slots(
 	rank = rank or {}
 	candidates = [t for t in techs if t.active and (t.resource_type != "material" or t.id in rank)]
 	window = (datetime.combine(first, time.min), datetime.combine(last + timedelta(days=1), time.min))
-	busy = busy_by_tech(jobs, timedelta(minutes=buffer_min), {t.id for t in candidates}, window)
+	busy = busy_by_tech(jobs, {t.id for t in candidates}, window)
+	buffer = timedelta(minutes=max(0, buffer_min))
+	travel: dict = {}
+
+	def need(a, b) -> timedelta:
+		if a is None or b is None or routing is None:
+			return buffer
+		key = (a, b)
+		if key not in travel:
+			travel[key] = timedelta(minutes=math.ceil(routing.travel_minutes(a, b))) + buffer
+		return travel[key]
+
 	found: list[Slot] = []
 	for t in candidates:
 		windows = working_windows(
 			t.week, t.extra_shifts, t.absence, first, last, t.holidays_or(holidays), default_week
 		)
 		score = rank.get(t.id, 0.0)
-		for s in free_starts(windows, busy.get(t.id, []), length, now, granularity, per_tech):
+		for s in free_starts(windows, busy.get(t.id, []), length, now, granularity, per_tech, need, place):
 			found.append(Slot(t.id, s, s + length, score))
 	found.sort(key=lambda s: (s.start, -s.score, s.tech_id))
 	return found[:limit]

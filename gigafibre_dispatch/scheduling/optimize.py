@@ -14,7 +14,7 @@ from frappe.utils import cint, get_datetime, now_datetime
 
 from gigafibre_dispatch.engine.lifecycle import COMMANDS
 from gigafibre_dispatch.engine.optimize import OptimizeRequest, OptimizeWeights, optimize
-from gigafibre_dispatch.engine.optimize.model import UNASSIGNED_STATUSES
+from gigafibre_dispatch.engine.optimize.model import RELEASE_REASONS, UNASSIGNED_STATUSES
 from gigafibre_dispatch.scheduling import args, data
 from gigafibre_dispatch.utils.errors import DispatchValidationError
 from gigafibre_dispatch.utils.workers import worker_alive
@@ -69,6 +69,7 @@ def prepare(doc) -> None:
 	for field in OUTPUT_FIELDS:
 		doc.set(field, None)
 	doc.set("moves", [])
+	doc.set("released", [])
 	doc.set("unplaced", [])
 
 
@@ -216,7 +217,8 @@ def run(name: str) -> None:
 
 def build_request(doc) -> tuple[OptimizeRequest, dict[str, datetime]]:
 	"""The range's technicians, every job occupying them, and the movable jobs, in a fixed number of queries.
-	Also the `modified` of every movable job now, before the solve (apply skips a job edited since)."""
+	Also the `modified` of every movable job and of every technician now, before the solve (apply refuses a move
+	whose job or technician changed since)."""
 	d_from, d_to = args.parse_date_range(doc.date_from, doc.date_to)
 	start, end = datetime.combine(d_from, time.min), datetime.combine(d_to + timedelta(days=1), time.min)
 	technicians, jobs = _names(doc.technicians), _names(doc.jobs)
@@ -267,7 +269,8 @@ def build_request(doc) -> tuple[OptimizeRequest, dict[str, datetime]]:
 				"Dispatch Job", filters={"name": ("in", list(movable))}, fields=["name", "modified"]
 			)
 		}
-	limit = data.setting_int("optimizer_time_limit_s", 10, s)
+	modified.update(technician_versions([t.id for t in techs]))
+	limit = data.setting_int("optimizer_time_limit_s", 30, s)
 	req = OptimizeRequest(
 		techs=techs,
 		jobs=all_jobs,
@@ -284,6 +287,22 @@ def build_request(doc) -> tuple[OptimizeRequest, dict[str, datetime]]:
 		min_gap_min=data.setting_int("travel_buffer_min", 15, s),
 	)
 	return req, modified
+
+
+TECH_KEY = "technician:"
+
+
+def technician_versions(names: list[str]) -> dict[str, datetime]:
+	"""Each technician's version: when its record (shifts, absence, tags, activity) last changed, keyed
+	"technician:<name>"."""
+	if not names:
+		return {}
+	return {
+		TECH_KEY + r.name: get_datetime(r.modified)
+		for r in frappe.get_all(
+			"Dispatch Technician", filters={"name": ("in", names)}, fields=["name", "modified"]
+		)
+	}
 
 
 def store(doc, proposal, modified: dict[str, datetime]) -> None:
@@ -306,6 +325,21 @@ def store(doc, proposal, modified: dict[str, datetime]) -> None:
 				"end": m.end,
 				"travel_min": m.travel_min,
 				"job_modified": modified.get(m.job),
+				"technician_modified": modified.get(TECH_KEY + m.to_tech),
+				"apply_status": "pending",
+			},
+		)
+	doc.set("released", [])
+	for r in proposal.released:
+		doc.append(
+			"released",
+			{
+				"job": r.job,
+				"from_technician": r.from_tech,
+				"from_start": r.from_start,
+				"reason": r.reason,
+				"message": _(RELEASE_REASONS[r.reason]).format(count=r.count),
+				"job_modified": modified.get(r.job),
 				"apply_status": "pending",
 			},
 		)
@@ -359,6 +393,18 @@ def proposal_of(name: str) -> dict:
 				"apply_reason": m.apply_reason,
 			}
 			for m in doc.moves
+		],
+		"released": [
+			{
+				"job": r.job,
+				"from_technician": r.from_technician,
+				"from_start": args.iso(get_datetime(r.from_start)),
+				"reason": r.reason,
+				"message": r.message,
+				"apply_status": r.apply_status,
+				"apply_reason": r.apply_reason,
+			}
+			for r in doc.released
 		],
 		"unplaced": [{"job": u.job, "reason": u.reason, "message": u.message} for u in doc.unplaced],
 	}

@@ -80,6 +80,8 @@ def slots_for(job: JobInfo, start_date: date | None = None, limit: int | None = 
 			granularity_min=data.setting_int("slot_granularity_min", 15, s),
 			default_week=data.default_shift_week(s),
 			rank=rank,
+			place=(job.lat, job.lon) if job.lat is not None and job.lon is not None else None,
+			routing=data.routing(s),
 		)
 
 

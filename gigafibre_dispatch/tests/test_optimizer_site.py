@@ -34,7 +34,14 @@ class TestOptimizerSite(LifecycleHttpCase):
 	def tearDownClass(cls):
 		frappe.db.rollback()
 		for name in frappe.get_all(
-			"Dispatch Optimization", filters={"date_from": cls.monday}, pluck="name"
+			"Dispatch Optimization",
+			filters={
+				"date_from": (
+					"between",
+					[frappe.utils.add_days(cls.monday, -1), frappe.utils.add_days(cls.monday, 1)],
+				)
+			},
+			pluck="name",
 		):
 			frappe.delete_doc("Dispatch Optimization", name, force=True, ignore_permissions=True)
 		frappe.db.delete("Dispatch Idempotency Record", {"actor": ("in", [cls.dispatcher, "Administrator"])})
@@ -116,7 +123,8 @@ class TestOptimizerSite(LifecycleHttpCase):
 		new_jobs = [self.new_job(), self.new_job(service_location=self.loc_b), self.new_job()]
 		triaged = self.new_job()
 		self.assertEqual(
-			self.command(triaged, "triage", {"priority": "high"}, token=self.token("dispatcher")).status_code, 200
+			self.command(triaged, "triage", {"priority": "high"}, token=self.token("dispatcher")).status_code,
+			200,
 		)
 		started = self.new_job()
 		self.advance(started, "In Progress")  # self.tech, Monday 09:00
@@ -214,7 +222,13 @@ class TestOptimizerSite(LifecycleHttpCase):
 		try:
 			from gigafibre_dispatch.lifecycle.actor import current_actor
 
-			book(move.job, move.to_technician, move.to_start, current_actor(), idempotency_key=move_key(name, move))
+			book(
+				move.job,
+				move.to_technician,
+				move.to_start,
+				current_actor(),
+				idempotency_key=move_key(name, move),
+			)
 		finally:
 			frappe.set_user("Administrator")
 		self.assertEqual(self.counts(), before)
@@ -261,9 +275,7 @@ class TestOptimizerSite(LifecycleHttpCase):
 		self.assertEqual(self.counts(), before)
 		self.assertEqual(self.row(job).status, "New")
 		# Nor read or write the proposal through the generic REST routes.
-		rest = make_request(
-			target=client.get, args=(f"/api/resource/Dispatch%20Optimization/{quote(name)}",)
-		)
+		rest = make_request(target=client.get, args=(f"/api/resource/Dispatch%20Optimization/{quote(name)}",))
 		self.assertEqual(rest.status_code, 403, rest.text)
 
 	def test_a_proposal_is_written_only_by_the_optimizer(self):
@@ -303,17 +315,190 @@ class TestOptimizerSite(LifecycleHttpCase):
 		job = self.new_job()
 		frappe.db.commit()
 		day = str(self.monday)
-		out = bench("dispatch", "optimize", "--from", day, "--to", day, "--jobs", job, "--technicians", self.tech)
+		out = bench(
+			"dispatch", "optimize", "--from", day, "--to", day, "--jobs", job, "--technicians", self.tech
+		)
 		self.assertEqual(out.returncode, 0, out.stderr[-3000:])
 		self.assertIn("moves: 1", out.stdout)
 		self.assertIn(f"{job}: unassigned -> {self.tech}", out.stdout)
 		self.assertIn("placed", out.stdout)
 		self.assertEqual(self.row(job).status, "New")
 		out = bench(
-			"dispatch", "optimize", "--from", day, "--to", day, "--jobs", job, "--technicians", self.tech, "--apply"
+			"dispatch",
+			"optimize",
+			"--from",
+			day,
+			"--to",
+			day,
+			"--jobs",
+			job,
+			"--technicians",
+			self.tech,
+			"--apply",
 		)
 		self.assertEqual(out.returncode, 0, out.stderr[-3000:])
 		self.assertIn("applied: 1, skipped: 0 -> Applied", out.stdout)
 		row = self.row(job)
 		self.assertEqual((row.status, row.assigned_technician), ("Scheduled", self.tech))
 		self.assertEqual(self.commands(job), ["intake", "triage", *BOOKING])
+
+	def test_reoptimize_sends_a_job_back_to_the_tray_and_refuses_moves_of_a_changed_technician(self):
+		"""A booked job whose technician is now away and that nobody else may take goes back to the tray through
+		schedule_release (one transition, one audit event); a move to a technician whose record changed after the
+		proposal is refused with the reason, and the rest is applied."""
+		client = self.login(self.dispatcher)
+		booked = self.new_job(priority="low")
+		self.book_to(booked, self.tech, 10)
+		free = self.new_job()
+		frappe.db.rollback()
+		frappe.db.set_value(
+			"Dispatch Technician",
+			self.tech,
+			{"absence_from": self.monday, "absence_until": self.monday, "absence_reason": "Malade"},
+		)
+		frappe.db.commit()
+		try:
+			response = self.call(
+				client,
+				"start",
+				{
+					"date_from": str(self.monday),
+					"date_to": str(self.monday),
+					"technicians": json.dumps([self.tech]),
+					"jobs": json.dumps([booked, free]),
+					"reoptimize": 1,
+				},
+			)
+			self.assertEqual(response.status_code, 200, response.text)
+			name = response.json["message"]["name"]
+			proposal = self.call(client, "get_proposal", {"name": name}, get=True).json["message"]
+			self.assertEqual(proposal["moves"], [])
+			(released,) = proposal["released"]
+			self.assertEqual(
+				(released["job"], released["from_technician"], released["reason"]),
+				(booked, self.tech, "unavailable"),
+			)
+			self.assertEqual([u["job"] for u in proposal["unplaced"]], [free])
+			self.assertEqual(self.row(booked).status, "Scheduled")  # a proposal changes nothing
+			before = self.counts()
+			result = self.call(client, "apply", {"name": name}).json["message"]
+			self.assertEqual((result["applied"], result["skipped"], result["status"]), (1, 0, "Applied"))
+			row = self.row(booked)
+			self.assertEqual(
+				(row.status, row.assigned_technician, row.scheduled_start), ("Triaged", None, None)
+			)
+			self.assertEqual(self.commands(booked)[-1], "schedule_release")
+			after = self.counts()
+			self.assertEqual(after["Dispatch Audit Event"] - before["Dispatch Audit Event"], 1)
+			self.assertEqual(after["Dispatch State Transition"] - before["Dispatch State Transition"], 1)
+			again = self.call(client, "apply", {"name": name}).json["message"]  # applied once
+			self.assertEqual((again["applied"], self.counts()), (0, after))
+		finally:
+			frappe.db.set_value(
+				"Dispatch Technician",
+				self.tech,
+				{"absence_from": None, "absence_until": None, "absence_reason": None},
+			)
+			frappe.db.commit()
+
+		# Moves to both technicians (three 3 h jobs, an 8 h cap each) on Tuesday; one technician's record changes
+		# before the apply.
+		tuesday = str(frappe.utils.add_days(self.monday, 1))
+		jobs = [self.new_job(duration_h=3), self.new_job(duration_h=3), self.new_job(duration_h=3)]
+		response = self.call(
+			client,
+			"start",
+			{
+				"date_from": tuesday,
+				"date_to": tuesday,
+				"technicians": json.dumps([self.tech, self.other_tech]),
+				"jobs": json.dumps(jobs),
+			},
+		)
+		name = response.json["message"]["name"]
+		moves = self.call(client, "get_proposal", {"name": name}, get=True).json["message"]["moves"]
+		to = {m["job"]: m["to_technician"] for m in moves}
+		self.assertEqual(set(to), set(jobs))
+		self.assertEqual(set(to.values()), {self.tech, self.other_tech})
+		changed = to[jobs[0]]
+		frappe.db.rollback()
+		doc = frappe.get_doc("Dispatch Technician", changed)
+		doc.daily_hour_cap = 2
+		doc.save(ignore_permissions=True)
+		frappe.db.commit()
+		try:
+			result = self.call(client, "apply", {"name": name}).json["message"]
+			for m in result["moves"]:
+				row = self.row(m["job"])
+				if to[m["job"]] == changed:
+					self.assertEqual(m["apply_status"], "skipped")
+					self.assertIn("changed after the proposal", m["apply_reason"])
+					self.assertEqual(row.status, "New")
+				else:
+					self.assertEqual(m["apply_status"], "applied")
+					self.assertEqual((row.status, row.assigned_technician), ("Scheduled", to[m["job"]]))
+			self.assertEqual(result["skipped"], sum(t == changed for t in to.values()))
+		finally:
+			frappe.db.set_value("Dispatch Technician", changed, "daily_hour_cap", 8)
+			frappe.db.commit()
+
+	def test_bad_input_gives_reason_codes_or_a_clear_error_and_writes_nothing(self):
+		client = self.login(self.dispatcher)
+		frappe.db.rollback()
+		nowhere = frappe.get_doc(
+			{"doctype": "Service Location", "location_name": "No GPS", "customer": self.customer_a}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		try:
+			no_coords = self.new_job(service_location=nowhere.name)
+			skill = (
+				frappe.get_doc({"doctype": "Dispatch Tag", "tag_name": f"Nobody {self.run_id}"})
+				.insert(ignore_permissions=True)
+				.name
+			)
+			frappe.db.commit()
+			no_skill = self.new_job(tags=[{"tag": skill, "level": 5, "required": 1}])
+			name = self.start(client, [no_coords, no_skill])
+			proposal = self.call(client, "get_proposal", {"name": name}, get=True).json["message"]
+			reasons = {u["job"]: u["reason"] for u in proposal["unplaced"]}
+			self.assertEqual(reasons, {no_coords: "no_coordinates", no_skill: "no_skill"})
+			self.assertEqual(proposal["moves"], [])
+			# A technician with no working day in the range: no window.
+			sunday = frappe.utils.add_days(self.monday, -1)
+			response = self.call(
+				client,
+				"start",
+				{
+					"date_from": str(sunday),
+					"date_to": str(sunday),
+					"technicians": json.dumps([self.tech]),
+					"jobs": json.dumps([self.new_job()]),
+				},
+			)
+			self.assertEqual(response.status_code, 200, response.text)
+			proposal = self.call(client, "get_proposal", {"name": response.json["message"]["name"]}, get=True)
+			self.assertEqual([u["reason"] for u in proposal.json["message"]["unplaced"]], ["no_window"])
+			# Ranges over the limit, backwards, or not dates: a clear error, no proposal written.
+			before = self.counts()
+			for date_from, date_to in (
+				(str(self.monday), str(frappe.utils.add_days(self.monday, 40))),
+				(str(self.monday), str(frappe.utils.add_days(self.monday, -3))),
+				("2026-02-30", str(self.monday)),
+				("lundi", "mardi"),
+			):
+				response = self.call(client, "start", {"date_from": date_from, "date_to": date_to})
+				self.assertEqual(response.status_code, 417, f"{date_from}..{date_to}: {response.text}")
+				self.assertEqual(response.json["exc_type"], "DispatchValidationError", response.text)
+				messages = [json.loads(m)["message"] for m in json.loads(response.json["_server_messages"])]
+				self.assertTrue(messages and all(messages), response.text)
+			self.assertEqual(self.counts(), before)
+		finally:
+			frappe.db.rollback()
+			for job in frappe.get_all(
+				"Dispatch Job", filters={"service_location": nowhere.name}, pluck="name"
+			):
+				frappe.delete_doc("Dispatch Job", job, force=True, ignore_permissions=True)
+			frappe.delete_doc("Service Location", nowhere.name, force=True, ignore_permissions=True)
+			frappe.db.delete("Dispatch Job Tag", {"tag": f"Nobody {self.run_id}"})
+			frappe.delete_doc("Dispatch Tag", f"Nobody {self.run_id}", force=True, ignore_permissions=True)
+			frappe.db.commit()

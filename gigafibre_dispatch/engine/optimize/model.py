@@ -23,6 +23,12 @@ REASONS = {
 	"no_capacity": "every qualified technician is full (shifts, daily hour cap, travel)",
 	"continuous_no_room": "no qualified technician is free for the whole continuous run",
 }
+# Reason codes of a booked job a re-optimization sends back to the tray.
+RELEASE_REASONS = {
+	"displaced": "released to the tray: without it, {count} more job(s) are placed",
+	"displaced_priority": "released to the tray: without it, higher-priority jobs are placed",
+	"unavailable": "its technician can no longer do it then (absence, shift or skill) and nobody else can",
+}
 
 
 @dataclass(slots=True)
@@ -51,7 +57,7 @@ class OptimizeRequest:
 	now: datetime | None = None  # nothing is placed before this
 	weights: OptimizeWeights = field(default_factory=OptimizeWeights)
 	routing: RoutingProvider = field(default_factory=OfflineRouting)
-	time_limit_s: float = 10.0
+	time_limit_s: float = 30.0  # Dispatch Settings optimizer_time_limit_s; the solver stops earlier when done
 	seed: int = 0
 	# True: the solver searches to the end of its exploration level, never stopped by the clock, so the same
 	# request always gives the same proposal (slower on big instances). False: the time limit stops it,
@@ -81,6 +87,18 @@ class Unplaced:
 
 
 @dataclass(slots=True)
+class Release:
+	"""A booked job the proposal sends back to the tray (re-optimizing), and why."""
+
+	job: str
+	from_tech: str
+	from_start: datetime
+	reason: str
+	message: str
+	count: int = 0  # "displaced": how many more jobs the plan places without it
+
+
+@dataclass(slots=True)
 class Kpis:
 	travel_min: int = 0
 	travel_km: float = 0.0
@@ -100,6 +118,7 @@ class Proposal:
 	solver: str
 	seconds: float
 	assignments: dict[str, tuple[str, datetime]] = field(default_factory=dict)  # every movable job placed
+	released: list[Release] = field(default_factory=list)  # booked jobs sent back to the tray
 
 	def to_dict(self) -> dict:
 		def conv(v):
@@ -115,6 +134,7 @@ class Proposal:
 			{
 				"moves": [asdict(m) for m in self.moves],
 				"unplaced": [asdict(u) for u in self.unplaced],
+				"released": [asdict(r) for r in self.released],
 				"kpis_before": asdict(self.kpis_before),
 				"kpis_after": asdict(self.kpis_after),
 				"solver": self.solver,

@@ -4,17 +4,31 @@ Both start from the same state (fixed jobs in place), place movable jobs on copi
 and return a Proposal; neither changes a job.
 """
 
+import copy
 import time as _time
 from datetime import datetime
 
 from ..geo import OfflineRouting, haversine_km
+from ..lifecycle import COMMANDS
 from ..ranking import rank_techs
-from .model import REASONS, Kpis, Move, OptimizeRequest, Proposal, Unplaced
+from .model import (
+	PRIORITY_RANK,
+	REASONS,
+	RELEASE_REASONS,
+	Kpis,
+	Move,
+	OptimizeRequest,
+	Proposal,
+	Release,
+	Unplaced,
+)
 from .solvers import SOLVERS, RoutingProblem, Solver, Task, Vehicle
 from .state import BIG, JobRef, State
-from .timeline import Item, Timeline
+from .timeline import FAR, Item, Timeline
 
 DEFAULT_SOLVER = "vroom"
+# Booked statuses a re-optimization may send back to the tray (the schedule_release command's).
+RELEASABLE = COMMANDS["schedule_release"].from_states
 ASSIST_STEP_MIN = 5
 
 
@@ -200,10 +214,14 @@ def _before(st: State) -> Planner:
 
 
 def _proposal(st: State, pl: Planner, reasons: dict[str, str], solver: str, t0: float) -> Proposal:
-	moves, unplaced, assignments = [], [], {}
+	moves, unplaced, assignments, released = [], [], {}, []
 	for ref in st.movable:
 		j = ref.job
 		p = pl.placed.get(j.id)
+		if p is None and ref.booked:  # re-optimizing: back to the tray (optimize() decides whether it may)
+			code = "displaced" if st.spot_ok(ref) else "unavailable"
+			released.append(Release(j.id, j.tech_id, j.start, code, RELEASE_REASONS[code]))
+			continue
 		if p is None:
 			code = reasons.get(j.id, "no_capacity")
 			if code == "no_capacity" and ref.assists:
@@ -218,6 +236,7 @@ def _proposal(st: State, pl: Planner, reasons: dict[str, str], solver: str, t0: 
 		moves.append(Move(j.id, j.tech_id, j.start, tech_id, start, st.at(e), pl.prev_travel(ref)))
 	moves.sort(key=lambda m: (m.to_start, m.to_tech, m.job))
 	unplaced.sort(key=lambda u: u.job)
+	released.sort(key=lambda r: r.job)
 	return Proposal(
 		moves,
 		unplaced,
@@ -226,6 +245,7 @@ def _proposal(st: State, pl: Planner, reasons: dict[str, str], solver: str, t0: 
 		solver,
 		_time.perf_counter() - t0,
 		assignments,
+		released,
 	)
 
 
@@ -318,41 +338,52 @@ def _soft_costs(st: State, ref: JobRef) -> dict[int, int]:
 
 
 def _vehicles(pl: Planner, d: int, min_dur: int) -> list[Vehicle]:
+	"""One vehicle per stretch of a technician-day between fixed items, its breaks (lunch, partial absences)
+	inside it; the day's spare cap shared between its stretches by working minutes."""
 	out = []
 	for ti in sorted(pl.days[d]):
 		tl = pl.days[d][ti]
 		spare = tl.cap - tl.used
 		if spare < min_dur:
 			continue
-		# A stretch too short for one job, or for the drive between its two ends, takes nothing.
-		pieces = [p for p in tl.pieces() if p[1] - p[0] >= min_dur + int(pl.mat[p[2], p[3]])]
-		total = sum(b - a for a, b, _, _ in pieces)
-		for a, b, sl, el in pieces:
-			cap = spare if len(pieces) == 1 else spare * (b - a) // total
-			out.append(Vehicle(ti, a, b, sl, el, cap))
+		stretches = []
+		for a, b, sl, el, after_item, before_item, breaks in tl.stretches():
+			work = (b - a) - sum(y - x for x, y in breaks)
+			# A stretch too short for one job, or for the drive between its two ends, takes nothing.
+			if work >= min_dur + int(pl.mat[sl, el]):
+				stretches.append((a, b, sl, el, after_item, before_item, breaks, work))
+		total = sum(s[-1] for s in stretches)
+		for a, b, sl, el, after_item, before_item, breaks, work in stretches:
+			cap = spare if len(stretches) == 1 else spare * work // total
+			gap_in = tl.gap if after_item else 0
+			gap_out = tl.gap if before_item else 0
+			out.append(Vehicle(ti, a, b, sl, el, cap, gap_in, gap_out, breaks))
 	return out
 
 
 def _apply(pl: Planner, problem: RoutingProblem, routes, refs: list[JobRef]) -> None:
-	"""Times from the solver's order, every rule checked again; a job that does not fit is left out."""
+	"""Times from the solver's order under the timeline's rules (every drive inside working windows, the travel
+	buffer, one window per job, the cap); a job that does not fit is left out."""
 	mat = pl.mat
 	for vi, route in enumerate(routes):
 		if not route:
 			continue
 		v = problem.vehicles[vi]
+		tl = pl.days[v.start // 1440][v.tech]
 		kept: list[tuple[int, int]] = []
-		t, loc, used = v.start, v.start_loc, 0
+		t, loc, used, gap = v.start, v.start_loc, 0, v.start_gap
 		for k in route:
 			task = problem.tasks[k]
-			s = max(t + int(mat[loc, task.loc]), task.earliest)
-			if s > task.latest or s + task.service > v.end or used + task.service > v.cap:
+			s = tl.after(t, int(mat[loc, task.loc]) + gap)
+			s = tl._window_start(max(s, task.earliest), task.service) if s < FAR else None
+			if s is None or s > task.latest or s + task.service > v.end or used + task.service > v.cap:
 				continue
 			kept.append((k, s))
-			t, loc, used = s + task.service, task.loc, used + task.service
+			t, loc, used, gap = s + task.service, task.loc, used + task.service, tl.gap
 		while kept:
 			k, s = kept[-1]
 			task = problem.tasks[k]
-			if s + task.service + int(mat[task.loc, v.end_loc]) <= v.end:
+			if tl.after(s + task.service, int(mat[task.loc, v.end_loc]) + v.end_gap) <= v.end:
 				break
 			kept.pop()
 		for k, s in kept:
@@ -390,14 +421,90 @@ def _repair(st: State, pl: Planner, d: int, pending: list[JobRef]) -> None:
 def optimize(req: OptimizeRequest, solver: "Solver | str | None" = None) -> Proposal:
 	"""Place the movable jobs of `req` without touching fixed ones; return a proposal (nothing changes).
 
+	Re-optimizing, a booked job (not pinned, not started) may go back to the tray only when that lets more jobs,
+	or at an equal count higher-priority ones, be placed than keeping it where it stands; the plan that keeps it
+	is computed and compared, and the proposal lists each released job with why (`Proposal.released`). A booked
+	job whose place no longer keeps its technician's rules (an absence, a shift, a tag) and that nobody can take
+	is released as "unavailable"; one whose status cannot go back to the tray stays where it is.
+	"""
+	t0 = _time.perf_counter()
+	if solver is None or isinstance(solver, str):
+		solver = SOLVERS[solver or DEFAULT_SOLVER]()
+	out, invalid = _optimize_once(req, solver, t0)
+	if not req.reoptimize or not out.released:
+		return out
+	deadline = t0 + req.time_limit_s
+	movable = set(out.assignments) | {u.job for u in out.unplaced} | {r.job for r in out.released}
+	jobs = {j.id: j for j in req.jobs}
+	booked = {i for i in movable if jobs[i].tech_id and jobs[i].start is not None}
+	# Held where they stand whatever happens: booked jobs whose status cannot go back to the tray.
+	must_stay = {i for i in booked if jobs[i].status not in RELEASABLE}
+	kept: set[str] = set()
+
+	def plan_holding(hold: set[str]) -> Proposal:
+		alt_req = copy.copy(req)
+		alt_req.job_ids = frozenset(movable - hold)
+		alt_req.time_limit_s = max(0.5, deadline - _time.perf_counter())
+		return _optimize_once(alt_req, solver, _time.perf_counter())[0]
+
+	for _ in range(3):
+		optional = {r.job for r in out.released if r.reason == "displaced" and r.job not in must_stay}
+		forced = {r.job for r in out.released if r.job in must_stay}
+		if not optional and not forced:
+			break
+		hold = kept | optional | forced
+		alt = plan_holding(hold)
+		gain = None if forced else _gain(out, kept, alt, hold, jobs)
+		if gain is not None:
+			_justify(out.released, gain)
+			break
+		out, kept = alt, hold
+	else:
+		# Still releasing after three rounds: the plan holding every booked job whose place is still good.
+		hold = (booked - invalid) | must_stay
+		alt = plan_holding(hold)
+		gain = _gain(out, kept, alt, hold, jobs) if not (must_stay & {r.job for r in out.released}) else None
+		if gain is not None:
+			_justify(out.released, gain)
+		else:
+			out = alt
+	out.seconds = _time.perf_counter() - t0
+	return out
+
+
+def _justify(released, gain: int) -> None:
+	for r in released:
+		if r.reason == "displaced" and gain > 0:
+			r.count, r.message = gain, RELEASE_REASONS["displaced"].format(count=gain)
+		elif r.reason == "displaced":
+			r.reason, r.message = "displaced_priority", RELEASE_REASONS["displaced_priority"]
+
+
+def _gain(a: Proposal, a_kept: set[str], b: Proposal, b_kept: set[str], jobs) -> int | None:
+	"""How many more jobs plan `a` books than plan `b` (both over the same movable jobs, each counting the
+	booked jobs it holds in place), 0 when equal in count but `a` books higher priorities; None when `a` is not
+	better."""
+	booked_a = set(a.assignments) | a_kept
+	booked_b = set(b.assignments) | b_kept
+	if len(booked_a) != len(booked_b):
+		return len(booked_a) - len(booked_b) if len(booked_a) > len(booked_b) else None
+
+	def profile(ids):
+		ranks = [PRIORITY_RANK.get(jobs[i].priority, 2) for i in ids]
+		return tuple(ranks.count(r) for r in range(4))
+
+	return 0 if profile(booked_a) > profile(booked_b) else None
+
+
+def _optimize_once(req: OptimizeRequest, solver: Solver, t0: float) -> tuple[Proposal, set[str]]:
+	"""One plan of the movable jobs (see `optimize`), booked ones released freely; also the booked jobs whose
+	place no longer keeps the rules.
+
 	Day by day, earliest first: the day's free stretches become vehicles, the jobs ready that day (predecessor
 	placed or done, no assistant) become tasks, the solver routes them; a cheapest-insertion pass then places
 	what is left, dependants of jobs placed that day and jobs with assistants. What stays is carried to the
 	next day. It never places fewer jobs than the greedy loop: when greedy places more, its plan is returned
 	(`solver` then names both counts); `req.greedy_floor=False` turns that off."""
-	t0 = _time.perf_counter()
-	if solver is None or isinstance(solver, str):
-		solver = SOLVERS[solver or DEFAULT_SOLVER]()
 	# Placing comes first: the greedy loop is the floor (run first, so its seconds come out of the budget).
 	floor = greedy(req) if req.greedy_floor else None
 	st = State(req)
@@ -441,7 +548,9 @@ def optimize(req: OptimizeRequest, solver: "Solver | str | None" = None) -> Prop
 			if load > 1.6 * capacity + 600:
 				break
 		if tasks and vehicles:
-			problem = RoutingProblem(st.mat, vehicles, tasks, w.travel, w.overtime, w.balance)
+			problem = RoutingProblem(
+				st.mat, vehicles, tasks, w.travel, w.overtime, w.balance, max(0, int(req.min_gap_min))
+			)
 			if getattr(solver, "priority_before_count", False):
 				for t in tasks:
 					t.bonus = 0  # VROOM ranks priority before the number of jobs placed: placing comes first
@@ -452,8 +561,9 @@ def optimize(req: OptimizeRequest, solver: "Solver | str | None" = None) -> Prop
 		_repair(st, pl, d, ready + [r for r in pending if r.assists or r.job.depends_on])
 	_final_reasons(st, pl, regular, reasons)
 	out = _proposal(st, pl, reasons, solver.name, t0)
+	invalid = {r.job.id for r in st.movable if r.booked and not st.spot_ok(r)}
 	if floor is not None and floor.kpis_after.placed > out.kpis_after.placed:
 		floor.solver = f"greedy (placed {floor.kpis_after.placed}, {solver.name} {out.kpis_after.placed})"
 		floor.seconds = _time.perf_counter() - t0
-		return floor
-	return out
+		return floor, invalid
+	return out, invalid

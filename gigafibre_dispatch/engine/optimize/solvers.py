@@ -1,9 +1,11 @@
 """The routing problem handed to a solver library, and the two implementations behind one interface.
 
-A vehicle is a free stretch of one technician-day (between its fixed jobs and absences), starting and ending
-at given places and times, with a share of the daily hour cap. A task is a job with a place, a duration,
-the window its start must fall in and the technicians allowed (required tag levels). Solvers return, per
-vehicle, the task indices in visiting order; the caller recomputes the times and checks every rule again.
+A vehicle is a stretch of one technician-day between its fixed jobs (or the day's start and end), starting and
+ending at given places and times, with its breaks (lunch, a partial absence: no job inside) and a share of the
+daily hour cap. Consecutive tasks are `gap` minutes (the travel buffer) apart on top of travel, and so are a task
+and a stretch end that is a fixed job (not home). A task is a job with a place, a duration, the window its start
+must fall in and the technicians allowed (required tag levels). Solvers return, per vehicle, the task indices in
+visiting order; the caller recomputes the times (drives inside working windows) and checks every rule again.
 """
 
 from dataclasses import dataclass, field
@@ -20,6 +22,9 @@ class Vehicle:
 	start_loc: int
 	end_loc: int
 	cap: int
+	start_gap: int = 0  # the buffer after the stretch's start place (a fixed job; 0 from home)
+	end_gap: int = 0  # the buffer before its end place (a fixed job; 0 to home)
+	breaks: list[tuple[int, int]] = field(default_factory=list)  # no job inside: lunch, a partial absence
 
 
 @dataclass(slots=True)
@@ -41,6 +46,7 @@ class RoutingProblem:
 	travel_weight: float = 1.0
 	overtime_weight: float = 0.0
 	balance_weight: float = 0.0
+	gap: int = 0  # minutes kept between two tasks on top of travel (the travel buffer)
 
 
 Routes = list[list[int]]
@@ -68,7 +74,7 @@ class VroomSolver:
 	name = "vroom"
 	priority_before_count = True  # VROOM maximises the priority sum before the number of jobs
 
-	def __init__(self, exploration_level: int = 5, threads: int = 2):
+	def __init__(self, exploration_level: int = 3, threads: int = 2):
 		self.exploration_level = exploration_level
 		self.threads = threads
 
@@ -80,14 +86,16 @@ class VroomSolver:
 
 		if not problem.tasks or not problem.vehicles:
 			return [[] for _ in problem.vehicles]
-		locs: list[int] = []
-		local: dict[int, int] = {}
+		# Matrix nodes: (place, gap added when a task is on the other side, is a task).
+		keys: list[tuple[int, int, bool]] = []
+		local: dict[tuple[int, int, bool], int] = {}
 
-		def li(loc: int) -> int:
-			i = local.get(loc)
+		def li(loc: int, gap: int = 0, task: bool = False) -> int:
+			key = (loc, gap, task)
+			i = local.get(key)
 			if i is None:
-				i = local[loc] = len(locs)
-				locs.append(loc)
+				i = local[key] = len(keys)
+				keys.append(key)
 			return i
 
 		skill_of: dict[frozenset, int] = {}
@@ -95,16 +103,22 @@ class VroomSolver:
 			skill_of.setdefault(t.techs, len(skill_of) + 1)
 		inp = vroom.Input()
 		vehicles = []
+		break_id = 0
 		for vi, v in enumerate(problem.vehicles):
 			skills = {s for techs, s in skill_of.items() if v.tech in techs}
+			breaks = []
+			for a, b in v.breaks:
+				break_id += 1
+				breaks.append(vroom.Break(break_id, time_windows=[vroom.TimeWindow(a, a)], service=b - a))
 			vehicles.append(
 				vroom.Vehicle(
 					vi,
-					start=li(v.start_loc),
-					end=li(v.end_loc),
+					start=li(v.start_loc, v.start_gap),
+					end=li(v.end_loc, v.end_gap),
 					capacity=[max(0, v.cap)],
 					skills=skills,
 					time_window=vroom.TimeWindow(v.start, v.end),
+					breaks=breaks,
 				)
 			)
 		jobs = []
@@ -112,7 +126,7 @@ class VroomSolver:
 			jobs.append(
 				vroom.Job(
 					ti,
-					location=li(t.loc),
+					location=li(t.loc, problem.gap, True),
 					default_service=t.service,
 					delivery=[t.service],
 					skills={skill_of[t.techs]},
@@ -120,7 +134,13 @@ class VroomSolver:
 					time_windows=[vroom.TimeWindow(t.earliest, t.latest)],
 				)
 			)
-		mat = np.ascontiguousarray(_sub_matrix(problem, locs), dtype=np.uint32)
+		mat = _sub_matrix(problem, [k[0] for k in keys]).astype(np.int64)
+		gaps = np.array([k[1] for k in keys], dtype=np.int64)
+		is_task = np.array([k[2] for k in keys], dtype=bool)
+		# A task and anything but home: the gap of the non-task side (a task's own gap is the buffer).
+		extra = np.where(is_task[:, None], gaps[None, :], 0) + np.where(is_task[None, :], gaps[:, None], 0)
+		extra[np.ix_(is_task, is_task)] = problem.gap
+		mat = np.ascontiguousarray(mat + extra * (is_task[:, None] | is_task[None, :]), dtype=np.uint32)
 		inp.set_durations_matrix(profile="car", matrix_input=mat)
 		inp.add_vehicle(vehicles)
 		inp.add_job(jobs)
@@ -131,6 +151,8 @@ class VroomSolver:
 		)
 		routes: Routes = [[] for _ in problem.vehicles]
 		df = sol.routes
+		if df is None or "id" not in getattr(df, "columns", ()):  # nothing routed
+			return routes
 		kinds = df["type"].tolist()
 		vids = df["vehicle_id"].tolist()
 		ids = df["id"].tolist()
@@ -163,6 +185,11 @@ class OrToolsSolver:
 		locs += [t.loc for t in problem.tasks]
 		service = [0] * (2 * V) + [t.service for t in problem.tasks]
 		sub = _sub_matrix(problem, locs).astype("int64")
+		# The travel buffer: between two tasks, after a start and before an end that are fixed jobs.
+		sub[2 * V :, 2 * V :] += problem.gap
+		for vi, v in enumerate(problem.vehicles):
+			sub[vi, 2 * V :] += v.start_gap
+			sub[2 * V :, V + vi] += v.end_gap
 		w = max(1, int(round(problem.travel_weight * 10)))
 		manager = pywrapcp.RoutingIndexManager(len(locs), V, list(range(V)), list(range(V, 2 * V)))
 		routing = pywrapcp.RoutingModel(manager)
@@ -211,10 +238,24 @@ class OrToolsSolver:
 				routing.AddDisjunction([index], DROP_PENALTY)
 				routing.VehicleVar(index).SetValues([-1])
 				continue
+			lo = max(t.earliest, min(problem.vehicles[vi].start for vi in allowed))
+			hi = min(t.latest, max(problem.vehicles[vi].end for vi in allowed) - t.service)
+			if lo > hi:  # no vehicle's time can hold it
+				routing.AddDisjunction([index], DROP_PENALTY)
+				routing.VehicleVar(index).SetValues([-1])
+				continue
 			if len(allowed) < V:
 				routing.VehicleVar(index).SetValues([-1, *allowed])
-			time_dim.CumulVar(index).SetRange(t.earliest, t.latest)
+			time_dim.CumulVar(index).SetRange(lo, hi)
 			routing.AddDisjunction([index], DROP_PENALTY + 1000 * t.bonus)
+		solver = routing.solver()
+		for vi, v in enumerate(problem.vehicles):  # fixed breaks: no job inside; a drive may go around them
+			if v.breaks:
+				intervals = [
+					solver.FixedDurationIntervalVar(a, a, b - a, False, f"break {vi} {k}")
+					for k, (a, b) in enumerate(v.breaks)
+				]
+				time_dim.SetBreakIntervalsOfVehicle(intervals, vi, svc)
 		params = pywrapcp.DefaultRoutingSearchParameters()
 		params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, self.first_solution)
 		params.local_search_metaheuristic = getattr(

@@ -255,5 +255,16 @@ class State:
 			self._succ = cached
 		return cached
 
+	def spot_ok(self, ref: JobRef) -> bool:
+		"""Does a booked job's current place still keep the technician's rules (working window, no absence,
+		required tags)? A job whose place no longer does must leave it."""
+		j = ref.job
+		ti = self.tech_index.get(j.tech_id)
+		if ti is None or ti not in ref.techs or j.start is None:
+			return False
+		s = self.minute_of(j.start)
+		tl = self.days[s // 1440].get(ti) if 0 <= s // 1440 < self.ndays else None
+		return tl is not None and tl._window_start(s, ref.dur) == s
+
 	def priority_key(self, ref: JobRef):
 		return (ref.due if ref.due is not None else BIG, ref.rank, ref.job.id)

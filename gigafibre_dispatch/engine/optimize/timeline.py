@@ -84,6 +84,28 @@ class Timeline:
 			next_start, next_loc = self.last, self.home
 		return prev_end, prev_loc, next_start, next_loc
 
+	def _before(self, pos: int) -> list[tuple[int, int]]:
+		"""(end, place) of the item just before position `pos` and of any earlier one overlapping it (a
+		dispatcher may book two jobs at once): the drive to a new item starts after each of them."""
+		items = self.items
+		if not pos:
+			return [(self.first, self.home)]
+		p = items[pos - 1]
+		return [(p.end, p.loc)] + [(it.end, it.loc) for it in items[: pos - 1] if it.end > p.start]
+
+	def _after(self, pos: int) -> list[tuple[int, int]]:
+		"""(start, place) of the item at position `pos` and of any later one overlapping it."""
+		items = self.items
+		if pos >= len(items):
+			return [(self.last, self.home)]
+		n = items[pos]
+		out = [(n.start, n.loc)]
+		for it in items[pos + 1 :]:
+			if it.start >= n.end:
+				break
+			out.append((it.start, it.loc))
+		return out
+
 	def _window_start(self, s: int, dur: int) -> int | None:
 		"""The earliest start ≥ s with [start, start + dur] inside one window."""
 		for ws, we in self.windows:
@@ -101,12 +123,20 @@ class Timeline:
 		if self.used + dur > self.cap:
 			return None
 		best = None
-		for pos in range(len(self.items) + 1):
+		n = len(self.items)
+		for pos in range(n + 1):
 			prev_end, prev_loc, next_start, next_loc = self._neighbours(pos)
+			before = self._before(pos) if pos else None
+			if before is not None and len(before) > 1:
+				prev_end = max(e for e, _ in before)
 			if next_start - prev_end < dur:
 				continue
 			to = int(mat[prev_loc, loc])
-			s = self.after(prev_end, to + (self.gap if pos else 0))
+			gap_in = self.gap if pos else 0
+			if before is not None and len(before) > 1:
+				s = max(self.after(e, int(mat[pl, loc]) + gap_in) for e, pl in before)
+			else:
+				s = self.after(prev_end, to + gap_in)
 			if s < release:
 				s = release
 			s = self._window_start(s, dur) if s < FAR else None
@@ -115,7 +145,8 @@ class Timeline:
 					break
 				continue
 			back = int(mat[loc, next_loc])
-			if self.after(s + dur, back + (self.gap if pos < len(self.items) else 0)) > next_start:
+			gap_out = self.gap if pos < n else 0
+			if any(self.after(s + dur, int(mat[loc, nl]) + gap_out) > ns for ns, nl in self._after(pos)):
 				continue
 			delta = to + back - int(mat[prev_loc, next_loc])
 			if earliest:
@@ -135,16 +166,18 @@ class Timeline:
 		pos = 0
 		while pos < len(items) and items[pos].start < start:
 			pos += 1
-		prev_end, prev_loc, next_start, next_loc = self._neighbours(pos)
-		need_in = int(mat[prev_loc, loc]) + (self.gap if pos else 0)
-		need_out = int(mat[loc, next_loc]) + (self.gap if pos < len(items) else 0)
+		gap_in = self.gap if pos else 0
+		gap_out = self.gap if pos < len(items) else 0
+		before, after = self._before(pos), self._after(pos)
 		if not window:  # a continuous job keeps its own hours: plain clock arithmetic around it
-			if pos == 0:
-				prev_end = -FAR  # it need not follow the day's first window
-			if pos == len(items):
-				next_start = FAR
-			return prev_end + need_in <= start and end + need_out <= next_start
-		return self.after(prev_end, need_in) <= start and self.after(end, need_out) <= next_start
+			legs_in = before if pos else []  # it need not follow the day's first window
+			legs_out = after if pos < len(items) else []
+			return all(e + int(mat[pl, loc]) + gap_in <= start for e, pl in legs_in) and all(
+				end + int(mat[loc, nl]) + gap_out <= ns for ns, nl in legs_out
+			)
+		return all(self.after(e, int(mat[pl, loc]) + gap_in) <= start for e, pl in before) and all(
+			self.after(end, int(mat[loc, nl]) + gap_out) <= ns for ns, nl in after
+		)
 
 	def pieces(self) -> list[tuple[int, int, int, int]]:
 		"""Free stretches of working time: (start, end, place before, place after)."""
@@ -162,29 +195,60 @@ class Timeline:
 			out.append((a, b, prev_loc, next_loc))
 		return out
 
+	def stretches(self) -> list[tuple[int, int, int, int, bool, bool, list[tuple[int, int]]]]:
+		"""The day between what occupies it: (start, end, place before, place after, after an item, before an
+		item, breaks). A stretch runs from the day's first window (or an item's end) to the next item's start (or
+		the last window's end), trimmed to working time; its breaks are the times inside it that are not working
+		windows (lunch, a partial absence)."""
+		out = []
+		start, prev = self.first, None
+		for it in [*self.items, None]:
+			end = it.start if it is not None else self.last
+			if end > start:
+				inside = [(max(a, start), min(b, end)) for a, b in self.windows if b > start and a < end]
+				if inside:
+					breaks = [(x[1], y[0]) for x, y in zip(inside, inside[1:], strict=False) if y[0] > x[1]]
+					out.append(
+						(
+							inside[0][0],
+							inside[-1][1],
+							prev.loc if prev is not None else self.home,
+							it.loc if it is not None else self.home,
+							prev is not None,
+							it is not None,
+							breaks,
+						)
+					)
+			if it is not None and it.end >= start:
+				start, prev = it.end, it
+		return out
+
 	def conflict(self, mat) -> str | None:
-		"""The first placed (not fixed) job breaking a travel rule with its neighbour, if any. Stretches on
-		both sides of a gap in the windows are routed apart; this catches the rare pair that then lacks the
-		drive between them."""
+		"""The first placed (not fixed) job breaking a travel rule with a job before or after it, if any.
+		Stretches on both sides of a gap in the windows are routed apart; this catches the rare pair that then
+		lacks the drive between them (and a placement beside two overlapping fixed jobs)."""
 		items = self.items
-		prev_end, prev_loc, prev = self.first, self.home, None
-		for it in items:
-			if prev is None and not it.counts_cap:  # a continuous job keeps its own hours
-				prev_end, prev_loc, prev = it.end, it.loc, it
+		first_regular = True
+		for k, it in enumerate(items):
+			if first_regular and not it.counts_cap:  # a continuous job keeps its own hours
 				continue
-			need = int(mat[prev_loc, it.loc]) + (self.gap if prev is not None else 0)
-			if (not it.fixed or (prev is not None and not prev.fixed)) and self.after(
-				prev_end, need
-			) > it.start:
-				return it.job if not it.fixed else prev.job
-			prev_end, prev_loc, prev = it.end, it.loc, it
+			if first_regular:
+				first_regular = False
+				if not it.fixed and self.after(self.first, int(mat[self.home, it.loc])) > it.start:
+					return it.job
+			for prev in items[:k]:
+				if prev.end > it.start or (prev.fixed and it.fixed):
+					continue
+				if self.after(prev.end, int(mat[prev.loc, it.loc]) + self.gap) > it.start:
+					return it.job if not it.fixed else prev.job
+		last = items[-1] if items else None
 		if (
-			prev is not None
-			and not prev.fixed
-			and prev.counts_cap
-			and self.after(prev.end, int(mat[prev.loc, self.home])) > self.last
+			last is not None
+			and not last.fixed
+			and last.counts_cap
+			and self.after(last.end, int(mat[last.loc, self.home])) > self.last
 		):
-			return prev.job
+			return last.job
 		return None
 
 	def route_travel(self, mat) -> int:

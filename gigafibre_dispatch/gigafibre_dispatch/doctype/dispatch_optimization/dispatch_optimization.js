@@ -2,7 +2,8 @@
 // For license information, please see license.txt
 
 // An auto-distribute proposal: its KPIs before/after, its progress while the optimizer runs (realtime event
-// `dispatch:optimization`), and Apply all / Apply selected, which book the moves through the lifecycle commands.
+// `dispatch:optimization`), and Apply all / Apply selected, which send the released jobs back to the tray and book
+// the moves through the lifecycle commands.
 const OPTIMIZER_API = "gigafibre_dispatch.api.optimizer";
 const KPI_ROWS = [
 	["placed", __("Jobs placed")],
@@ -45,13 +46,16 @@ frappe.ui.form.on("Dispatch Optimization", {
 			frm.dashboard.set_headline_alert(frappe.utils.escape_html(frm.doc.error), "red");
 		}
 		const open = (frm.doc.moves || []).filter((m) => m.apply_status !== "applied");
-		if (["Ready", "Partly Applied"].includes(frm.doc.status) && open.length) {
-			frm.page.set_primary_action(__("Apply all"), () =>
-				frappe.confirm(__("Book {0} moves through the lifecycle commands?", [open.length]), () =>
-					apply(frm, null)
-				)
-			);
-			frm.add_custom_button(__("Apply selected"), () => pick_moves(frm, open));
+		const released = (frm.doc.released || []).filter((r) => r.apply_status !== "applied");
+		if (["Ready", "Partly Applied"].includes(frm.doc.status) && (open.length || released.length)) {
+			const question = released.length
+				? __("Book {0} moves and send {1} booked jobs back to the tray through the lifecycle commands?", [
+						open.length,
+						released.length,
+				  ])
+				: __("Book {0} moves through the lifecycle commands?", [open.length]);
+			frm.page.set_primary_action(__("Apply all"), () => frappe.confirm(question, () => apply(frm, null)));
+			frm.add_custom_button(__("Apply selected"), () => pick_moves(frm, open, released));
 		}
 		frm.add_custom_button(__("Open the board"), () => frappe.set_route("dispatch-board"));
 	},
@@ -88,7 +92,7 @@ function render_kpis(frm) {
 		<p class="text-muted small">${esc(frm.doc.solver || "")} · ${esc(String(frm.doc.seconds || 0))} s</p>`);
 }
 
-function pick_moves(frm, open) {
+function pick_moves(frm, open, released) {
 	const dialog = new frappe.ui.Dialog({
 		title: __("Apply selected moves"),
 		fields: [
@@ -97,11 +101,18 @@ function pick_moves(frm, open) {
 				fieldtype: "MultiCheck",
 				label: __("Moves"),
 				columns: 1,
-				options: open.map((m) => ({
-					label: `${m.job} → ${m.to_technician} ${frappe.datetime.str_to_user(m.to_start)}`,
-					value: m.job,
-					checked: 0,
-				})),
+				options: [
+					...released.map((r) => ({
+						label: `${r.job} → ${__("tray")} (${r.message || r.reason})`,
+						value: r.job,
+						checked: 0,
+					})),
+					...open.map((m) => ({
+						label: `${m.job} → ${m.to_technician} ${frappe.datetime.str_to_user(m.to_start)}`,
+						value: m.job,
+						checked: 0,
+					})),
+				],
 			},
 		],
 		primary_action_label: __("Apply"),
@@ -129,7 +140,7 @@ function apply(frm, jobs) {
 			const res = r.message || {};
 			frappe.show_alert(
 				{
-					message: __("{0} moves booked, {1} skipped", [res.applied || 0, res.skipped || 0]),
+					message: __("{0} applied, {1} skipped", [res.applied || 0, res.skipped || 0]),
 					indicator: res.skipped ? "orange" : "green",
 				},
 				8
