@@ -8,7 +8,7 @@ rule code in brackets ("[material_alone] J12 on M001 ..."); `summarize(...)` cou
 Semantic choices (the caller must know them):
 - Working windows of a technician on a date = the weekly windows of that weekday (none on a holiday) plus the
   extra shifts of that date (only when end > start), MERGED where they overlap or touch (08:00-12:00 and
-  12:00-17:00 are one window 08:00-17:00), minus the absence bands. Weekly windows with end <= start are
+  12:00-17:00 are one window 08:00-17:00), minus the absence bands (every record of `absences`, and `absence`). Weekly windows with end <= start are
   ignored (a window never crosses midnight).
 - A job "fits one window" when [start, end] lies inside one merged window (a 1-second tolerance is used on all
   time comparisons). A block crossing midnight never fits.
@@ -179,7 +179,11 @@ class Calendar:
 
 	def bands(self, tech: Any) -> list[Interval]:
 		if tech.id not in self._bands:
-			self._bands[tech.id] = absence_bands(getattr(tech, "absence", None))
+			records = list(getattr(tech, "absences", None) or [])
+			one = getattr(tech, "absence", None)
+			if one is not None and one not in records:
+				records.append(one)
+			self._bands[tech.id] = [band for a in records for band in absence_bands(a)]
 		return self._bands[tech.id]
 
 	def _weekly(self, tech: Any, day: date) -> list[tuple[time, time]]:

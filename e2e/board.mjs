@@ -910,7 +910,7 @@ await step("absence SMS (webhook) → toast and band", async () => {
 		.then(() => Date.now() - t0)
 		.catch(() => null);
 	// The band on the day the server recorded (today where the message was read: the run may cross midnight).
-	const server = (await get("frappe.client.get_value", { doctype: "Dispatch Technician", filters: JSON.stringify({ name: ABSENT_TECH }), fieldname: JSON.stringify(["absence_reason", "absence_from", "absence_until"]) })).body.message;
+	const server = (await get("gigafibre_dispatch.api.board.get_planning", { technician: ABSENT_TECH })).body.message; // its current absence
 	if (server.absence_from) await go_day(String(server.absence_from).slice(0, 10));
 	const band = await page
 		.waitForSelector(`.gdb-row[data-tech="${ABSENT_TECH}"] .gdb-absence`, { state: "attached", timeout: 5000 })
@@ -940,7 +940,7 @@ await step("planning: absence band resized, weekly schedule edited, both saved b
 	await page.mouse.up();
 	await page.locator(".gdb-day").evaluate((el) => (el.scrollLeft = 0));
 	const absence = await until(async () => {
-		const a = (await get("frappe.client.get_value", { doctype: "Dispatch Technician", filters: JSON.stringify({ name: ABSENT_TECH }), fieldname: JSON.stringify(["absence_until", "absence_end_time"]) })).body.message;
+		const a = (await get("gigafibre_dispatch.api.board.get_planning", { technician: ABSENT_TECH })).body.message;
 		return a.absence_end_time ? a : null;
 	});
 	await settle();

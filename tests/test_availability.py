@@ -230,3 +230,33 @@ def test_absence_on_an_extra_shift():
 	assert working_windows(None, extra, Absence(SAT, None, time(8), time(10)), SAT, SAT) == [
 		(dt(SAT, 10), dt(SAT, 16))
 	]
+
+
+def test_several_absences_per_technician():
+	"""Today's sick day does not erase next month's vacation: every absence is taken out."""
+	from gigafibre_dispatch.engine.availability import absences_meeting, is_absent_all_day
+	from gigafibre_dispatch.engine.models import TechInfo
+	from gigafibre_dispatch.engine.ranking import is_available_on
+
+	mon = date(2026, 11, 23)
+	sick = Absence(mon, reason="Malade")
+	vacation = Absence(mon + timedelta(days=2), mon + timedelta(days=3), reason="Vacances")
+	late = Absence(mon + timedelta(days=4), None, None, time(10), reason="Rendez-vous")
+	both = [sick, vacation, late]
+	windows = working_windows(None, [], both, mon, mon + timedelta(days=4))
+	assert [(a.date(), a.time(), b.time()) for a, b in windows] == [
+		(mon + timedelta(days=1), time(8), time(17)),
+		(mon + timedelta(days=4), time(10), time(17)),
+	]
+	assert [is_absent_all_day(both, mon + timedelta(days=i)) for i in range(5)] == [
+		True,
+		False,
+		True,
+		True,
+		False,
+	]
+	start = datetime.combine(mon + timedelta(days=3), time(9))
+	assert absences_meeting(both, start, start + timedelta(hours=1)) == [vacation]
+	tech = TechInfo("T", absences=[sick], absence=vacation)  # the single field joins the list
+	assert tech.absences == [sick, vacation]
+	assert [is_available_on(tech, mon + timedelta(days=i)) for i in range(4)] == [False, True, False, False]

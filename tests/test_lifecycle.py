@@ -140,6 +140,18 @@ def test_invoice_once_and_cancel():
 	assert run("cancel", DISPATCHER, job("Invoiced"), {"reason": "x"}).dimension == "state"
 
 
+def test_schedule_book_places_or_moves_in_one_step():
+	payload = {"technician": "T2", "start": "2026-11-24T10:00:00"}
+	for status in ("Triaged", "Proposed", "Scheduled"):
+		d = run("schedule_book", DISPATCHER, job(status), payload)
+		assert d.to_state == "Scheduled" and d.updates["assigned_technician"] == "T2", status
+		assert d.updates["scheduled_start"] == datetime(2026, 11, 24, 10) and "check_drop" in d.effects
+	for status in ("New", "Dispatched", "In Progress", "Completed", "Cancelled"):
+		assert run("schedule_book", DISPATCHER, job(status), payload).dimension == "state", status
+	assert run("schedule_book", TECH, job("Scheduled"), payload).dimension == "role"
+	assert run("schedule_book", DISPATCHER, job("Scheduled"), {"technician": "T2"}).code == "missing_fields"
+
+
 def test_schedule_release_back_to_triaged():
 	for status in ("Proposed", "Scheduled"):
 		d = run("schedule_release", DISPATCHER, job(status), {"reason": "Client indisponible"})

@@ -14,11 +14,13 @@ from gigafibre_dispatch.engine import geo
 from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.engine.lifecycle import COMMANDS, allowed_actions
 from gigafibre_dispatch.engine.states import CLOSED_STATES
+from gigafibre_dispatch.lifecycle.absence import save_from_planning
 from gigafibre_dispatch.lifecycle.actor import current_actor
 from gigafibre_dispatch.lifecycle.commands import book, job_state, run_internal
 from gigafibre_dispatch.roles import dispatcher_only
 from gigafibre_dispatch.scheduling import args
 from gigafibre_dispatch.scheduling import board as board_service
+from gigafibre_dispatch.scheduling.absence import current_and_future
 from gigafibre_dispatch.scheduling.drop import validate_drop_rules
 from gigafibre_dispatch.scheduling.recurrence import materialize as materialize_ghost
 from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_errors, engine_message
@@ -335,7 +337,14 @@ def geofix(job: str, latitude: float, longitude: float) -> dict:
 
 # ------------------------------------------------------------------ planning (the technician's own record)
 
-ABSENCE_KEYS = ("absence_reason", "absence_from", "absence_until", "absence_start_time", "absence_end_time")
+ABSENCE_KEYS = (
+	"absence_name",
+	"absence_reason",
+	"absence_from",
+	"absence_until",
+	"absence_start_time",
+	"absence_end_time",
+)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -346,8 +355,9 @@ def save_planning(
 	extra_shifts: str | list | None = None,
 	absence: str | dict | None = None,
 ) -> dict:
-	"""Planning mode: a technician's weekly schedule, extra shifts and absence band, each given part replaced and
-	validated by the record itself (bad ranges, an end before its start: refused, nothing saved)."""
+	"""Planning mode: a technician's weekly schedule and extra shifts, each given part replaced and validated by the
+	record itself, and the absence the dialog shows (new, changed, or cancelled when blank; its jobs handled as
+	for any absence). Bad ranges, an end before its start: refused, nothing saved."""
 	doc = frappe.get_doc("Dispatch Technician", args.get_technician_name(technician))
 	doc.check_permission("write")
 	if weekly_schedule is not None:
@@ -368,12 +378,14 @@ def save_planning(
 				for r in rows
 			],
 		)
+	values = None
 	if absence is not None:
 		values = frappe.parse_json(absence) if isinstance(absence, str) else absence
 		if not isinstance(values, dict) or set(values) - set(ABSENCE_KEYS):
 			frappe.throw(_("Unknown absence fields"), DispatchValidationError)
-		doc.update({key: values.get(key) or None for key in ABSENCE_KEYS})
 	doc.save()
+	if values is not None:
+		save_from_planning(doc.name, values, current_actor())
 	frappe.publish_realtime(
 		"dispatch:technician_updated", {"technician": doc.name, "by": frappe.session.user}, after_commit=True
 	)
@@ -384,7 +396,7 @@ def save_planning(
 			{"shift_date": str(r.shift_date), "start_time": str(r.start_time), "end_time": str(r.end_time)}
 			for r in doc.extra_shifts
 		],
-		**{key: str(doc.get(key)) if doc.get(key) else None for key in ABSENCE_KEYS},
+		**shown_absence(doc.name),
 	}
 
 
@@ -404,7 +416,33 @@ def get_planning(technician: str) -> dict:
 			}
 			for r in doc.extra_shifts
 		],
-		**{key: str(doc.get(key)) if doc.get(key) else None for key in ABSENCE_KEYS},
+		**shown_absence(doc.name),
+	}
+
+
+def shown_absence(technician: str) -> dict:
+	"""The absence the planning dialog shows: the technician's current or next one (the others: `absences`)."""
+	rows = current_and_future(technician, now_datetime().date())
+	first = rows[0] if rows else None
+
+	def value(field):
+		v = first.get(field) if first else None
+		return str(v) if v else None
+
+	return {
+		"absence_name": first.name if first else None,
+		"absence_reason": value("reason"),
+		"absence_from": value("from_date"),
+		"absence_until": value("until_date") or value("from_date"),
+		"absence_start_time": value("start_time"),
+		"absence_end_time": value("end_time"),
+		"absences": [
+			{
+				k: (str(r[k]) if r[k] else None)
+				for k in ("name", "reason", "from_date", "until_date", "start_time", "end_time")
+			}
+			for r in rows
+		],
 	}
 
 

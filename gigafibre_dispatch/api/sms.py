@@ -5,13 +5,16 @@ X-Twilio-Signature header, validated with the twilio SDK's RequestValidator agai
 called (Dispatch Settings › Public Base URL, so it holds behind a TLS-terminating proxy).
 """
 
+from datetime import timedelta
 from xml.sax.saxutils import escape
 
 import frappe
-from frappe.utils import getdate, now_datetime, strip_html
+from frappe.utils import now_datetime, strip_html
 from werkzeug.wrappers import Response
 
 from gigafibre_dispatch.doctype_helpers import phone_digits
+from gigafibre_dispatch.lifecycle.absence import absence_actor, record
+from gigafibre_dispatch.scheduling import absence
 
 NOT_SAVED = (
 	"Désolé, ce changement n'a pas pu être enregistré ({}). Rien n'a changé; contactez la répartition."
@@ -95,82 +98,65 @@ def inbound(**params) -> Response:
 	if intent is None:
 		_log(tech.name, sender, text, NOT_UNDERSTOOD, "failed")
 		return twiml(NOT_UNDERSTOOD)
-	# One inbound message at a time per technician, and the absence read after the lock is the latest: nothing is
-	# written yet, so a new transaction starts here (InnoDB keeps the snapshot of a transaction's first read).
+	# One inbound message at a time per technician, and the absences read after the lock are the latest: nothing
+	# is written yet, so a new transaction starts here (InnoDB keeps the snapshot of a transaction's first read).
 	frappe.db.rollback()
 	frappe.db.get_value("Dispatch Technician", tech.name, "name", for_update=True)
-	doc = frappe.get_doc("Dispatch Technician", tech.name)
-	event = {
-		"action": intent.action,
-		"reason": intent.reason,
-		"from": intent.from_date,
-		"until": intent.until_date,
-	}
-	if intent.action == "cancel":
-		reply, event = _cancel(doc, intent)
-	elif intent.action == "clear":
-		doc.update(dict.fromkeys(ABSENCE_FIELDS))
-		reply = confirmation_fr(intent)
-	else:
-		doc.update(
-			{
-				"absence_reason": intent.reason,
-				"absence_from": intent.from_date,
-				"absence_until": intent.until_date,
-				"absence_start_time": intent.start_time.strftime("%H:%M") if intent.start_time else None,
-				"absence_end_time": intent.end_time.strftime("%H:%M") if intent.end_time else None,
-			}
-		)
-		reply = confirmation_fr(intent)
-	if event is not None:
-		frappe.local.lang = "fr"  # the technician reads the reason in the reply
-		try:
-			doc.save(ignore_permissions=True)
-		except frappe.ValidationError as e:
-			frappe.db.rollback()
-			frappe.clear_messages()
-			reply = NOT_SAVED.format(strip_html(str(e)).strip().rstrip("."))
-			_log(tech.name, sender, text, reply, "failed")
-			return twiml(reply)
+	frappe.local.lang = "fr"  # the technician reads the reason in the reply
+	try:
+		if intent.action == "cancel":
+			reply = _cancel(tech.name, intent, source)
+		elif intent.action == "clear":
+			absence.end_now(tech.name, now_datetime(), source)
+			reply = confirmation_fr(intent)
+		else:
+			summary = record(
+				tech.name,
+				intent.from_date,
+				intent.until_date,
+				intent.start_time,
+				intent.end_time,
+				intent.reason,
+				source="SMS",
+				message=text,
+				actor=absence_actor(tech.name),
+				reader=source,
+			)
+			reply = confirmation_fr(intent) + jobs_fr(summary)
+	except frappe.ValidationError as e:
+		frappe.db.rollback()
+		frappe.clear_messages()
+		reply = NOT_SAVED.format(strip_html(str(e)).strip().rstrip("."))
+		_log(tech.name, sender, text, reply, "failed")
+		return twiml(reply)
 	_log(tech.name, sender, text, reply)
-	if event is not None:
-		frappe.publish_realtime(
-			"tech-absence",
-			{
-				"technician": tech.name,
-				"technician_name": tech.technician_name,
-				**event,  # dates as YYYY-MM-DD
-				"source": source,
-			},
-			after_commit=True,
-		)
 	return twiml(reply)
 
 
-ABSENCE_FIELDS = ("absence_reason", "absence_from", "absence_until", "absence_start_time", "absence_end_time")
+def jobs_fr(summary: dict) -> str:
+	"""What became of the technician's jobs, for the reply ("— 3 travaux : 3 réassignés.")."""
+	affected = summary.get("affected") or 0
+	if not affected:
+		return ""
+	if summary.get("mode") != "Automatic":
+		return f" — {affected} travail(aux) prévu(s) pendant l'absence : la répartition les réassigne."
+	parts = []
+	if summary.get("moved"):
+		parts.append(f"{summary['moved']} réassigné(s)")
+	if summary.get("released"):
+		parts.append(f"{summary['released']} remis à la répartition")
+	if summary.get("kept"):
+		parts.append(f"{summary['kept']} à voir avec la répartition")
+	return f" — {affected} travail(aux) : " + ", ".join(parts) + "."
 
 
-def _cancel(doc, intent) -> tuple[str, dict | None]:
-	"""Clear or shorten the declared absence; (reply, event), event None when nothing changed."""
-	from gigafibre_dispatch.engine.absence_sms import cancel_absence, cancellation_fr
+def _cancel(technician: str, intent, reader: str) -> str:
+	"""No absence from the first day back on: later ones cancelled, a running one shortened; the reply."""
+	from gigafibre_dispatch.engine.absence_sms import Cancellation, cancellation_fr
 
-	first = getdate(doc.absence_from) if doc.absence_from else None
-	last = getdate(doc.absence_until) if doc.absence_until else None
-	result = cancel_absence(intent, first, last, now_datetime().date())
-	reason = doc.absence_reason or ""
-	reply = cancellation_fr(result, reason, first, last)
-	if result.outcome == "clear":
-		doc.update(dict.fromkeys(ABSENCE_FIELDS))
-		until = None
-	elif result.outcome == "shorten":
-		doc.update({"absence_until": result.until_date, "absence_end_time": None})
-		until = result.until_date
-	else:
-		return reply, None
-	return reply, {
-		"action": result.outcome,
-		"reason": doc.absence_reason or "",
-		"from": doc.absence_from,
-		"until": until,
-		"cancelled": {"reason": reason, "from": first, "until": last, "back": result.back},
-	}
+	today = now_datetime().date()
+	back = max(intent.from_date or today, today)
+	result = absence.end_from(technician, back, today, reader)
+	outcome = result["outcome"]
+	cancellation = Cancellation(outcome, back, back - timedelta(days=1) if outcome == "shorten" else None)
+	return cancellation_fr(cancellation, result.get("reason") or "", result.get("from"), result.get("until"))

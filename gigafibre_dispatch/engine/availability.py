@@ -1,4 +1,4 @@
-"""Working windows: weekly schedule + extra shifts − holidays − absence band."""
+"""Working windows: weekly schedule + extra shifts − holidays − absences (a technician may hold several)."""
 
 import json
 import re
@@ -137,10 +137,37 @@ def _dt(d: date, t: time) -> datetime:
 	return datetime(d.year, d.month, d.day, t.hour, t.minute, t.second)
 
 
-def absence_intervals(absence: Absence | None, date_from: date, date_to: date) -> list[Interval]:
-	"""The absence as datetime intervals, clipped to [date_from, date_to] (whole days, date_to inclusive)."""
-	if absence is None:
+Absences = "Absence | Iterable[Absence] | None"
+
+
+def as_list(absences: Absences) -> list[Absence]:
+	"""One absence, several, or none, as a list."""
+	if absences is None:
 		return []
+	if isinstance(absences, Absence):
+		return [absences]
+	return [a for a in absences if a is not None]
+
+
+def absence_intervals(absences: Absences, date_from: date, date_to: date) -> list[Interval]:
+	"""The absences as datetime intervals, clipped to [date_from, date_to] (whole days, date_to inclusive),
+	sorted and merged."""
+	found = as_list(absences)
+	if len(found) == 1:
+		return _intervals_of(found[0], date_from, date_to)
+	return merge(iv for a in found for iv in _intervals_of(a, date_from, date_to))
+
+
+def absences_meeting(absences: Absences, start: datetime, end: datetime) -> list[Absence]:
+	"""The absences overlapping [start, end)."""
+	return [
+		a
+		for a in as_list(absences)
+		if any(s < end and start < e for s, e in _intervals_of(a, start.date(), end.date()))
+	]
+
+
+def _intervals_of(absence: Absence, date_from: date, date_to: date) -> list[Interval]:
 	first, last = absence.from_date, absence.last_date
 	lo, hi = max(first, date_from), min(last, date_to)
 	if lo > hi:
@@ -160,12 +187,13 @@ def absence_intervals(absence: Absence | None, date_from: date, date_to: date) -
 	return [(start, end)] if start < end else []
 
 
-def is_absent_all_day(absence: Absence | None, d: date) -> bool:
-	"""The absence covers all of day `d` (00:00 to 24:00)."""
-	if absence is None or not (absence.from_date <= d <= absence.last_date):
+def is_absent_all_day(absences: Absences, d: date) -> bool:
+	"""The absences cover all of day `d` (00:00 to 24:00)."""
+	found = [a for a in as_list(absences) if a.from_date <= d <= a.last_date]
+	if not found:
 		return False
 	day = (_dt(d, time.min), _dt(d + timedelta(days=1), time.min))
-	cover = absence_intervals(absence, d, d)
+	cover = absence_intervals(found, d, d)
 	return bool(cover) and cover[0][0] <= day[0] and cover[0][1] >= day[1]
 
 
@@ -224,14 +252,14 @@ def shift_windows(
 def working_windows(
 	week: Week | None,
 	extra_shifts: Iterable[ExtraShift],
-	absence: Absence | None,
+	absence: Absences,
 	date_from: date,
 	date_to: date,
 	holidays: frozenset = frozenset(),
 	default: Week | None = None,
 ) -> list[Interval]:
 	"""Free-to-work intervals from date_from to date_to inclusive: the weekly windows (`default` or Monday to
-	Friday 08:00–17:00 when `week` is None) except on holidays, plus extra shifts, minus the absence; sorted
-	and merged."""
+	Friday 08:00–17:00 when `week` is None) except on holidays, plus extra shifts, minus the absences (one, a
+	list, or None); sorted and merged."""
 	base = shift_windows(week, extra_shifts, date_from, date_to, holidays, default)
 	return subtract(base, absence_intervals(absence, date_from, date_to))

@@ -106,8 +106,9 @@ def build_board(
 		hol = t.holidays_or(holidays)
 		for ws, we in shift_windows(t.week, t.extra_shifts, date_from, date_to, hol, default_week):
 			segs.append({"type": "shift", "start": _iso(ws), "end": _iso(we)})
-		for a_s, a_e in absence_intervals(t.absence, date_from, date_to):
-			segs.append({"type": "absence", "start": _iso(a_s), "end": _iso(a_e), "reason": t.absence.reason})
+		for a in t.absences:
+			for a_s, a_e in absence_intervals(a, date_from, date_to):
+				segs.append({"type": "absence", "start": _iso(a_s), "end": _iso(a_e), "reason": a.reason})
 		mine = sorted(own_jobs.get(t.id, ()), key=lambda j: j.start)
 		for prev, nxt in zip(mine, mine[1:], strict=False):
 			if prev.start.date() != nxt.start.date() or None in (prev.lat, prev.lon, nxt.lat, nxt.lon):

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from .availability import absence_intervals, is_working_day, working_windows
+from .availability import absences_meeting, is_working_day, working_windows
 from .drive import drive_end
 from .intervals import overlaps
 from .models import JobInfo, TechInfo
@@ -55,8 +55,9 @@ def check_drop(
 		if t.required and has < t.level:
 			warnings.append({"code": "tag_shortfall", "tag": t.tag, "required": t.level, "has": has})
 	days = (start.date(), end.date())
-	if any(overlaps(start, end, a, b) for a, b in absence_intervals(tech.absence, *days)):
-		warnings.append({"code": "absence", "reason": tech.absence.reason if tech.absence else ""})
+	for a in absences_meeting(tech.absences, start, end):
+		warnings.append({"code": "absence", "reason": a.reason})
+		break
 	windows = working_windows(tech.week, tech.extra_shifts, None, days[0], days[1], hol, default_week)
 	if not any(ws <= start and end <= we for ws, we in windows):
 		warnings.append({"code": "outside_shift"})
@@ -67,7 +68,7 @@ def check_drop(
 			warnings.append({"code": "overlap", "job": other.id})
 	if routing is not None and not job.continuous and job.lat is not None and job.lon is not None:
 		working = working_windows(
-			tech.week, tech.extra_shifts, tech.absence, days[0], days[0], hol, default_week
+			tech.week, tech.extra_shifts, tech.absences, days[0], days[0], hol, default_week
 		)
 		warnings += _drive_warnings(job, start, end, tech_jobs, working, routing, buffer_min)
 	return DropCheck(True, None, None, warnings)

@@ -122,6 +122,14 @@ def _f(kind, required=False, choices=(), max_length=140):
 	return Field(kind, required, tuple(choices), max_length)
 
 
+# A technician and a start (schedule_propose, schedule_book).
+schedule_fields = {
+	"technician": _f("str", True),
+	"start": _f("datetime", True),
+	"duration_h": _f("number"),
+	"note": _f("text"),
+}
+
 COMMANDS: dict[str, Command] = {
 	c.name: c
 	for c in (
@@ -165,12 +173,7 @@ COMMANDS: dict[str, Command] = {
 			"Propose Schedule",
 			frozenset({"Triaged", "Proposed", "Scheduled"}),
 			DISPATCH,
-			{
-				"technician": _f("str", True),
-				"start": _f("datetime", True),
-				"duration_h": _f("number"),
-				"note": _f("text"),
-			},
+			schedule_fields,
 			"Proposed",
 		),
 		Command(
@@ -179,6 +182,16 @@ COMMANDS: dict[str, Command] = {
 			frozenset({"Proposed"}),
 			DISPATCH,
 			{"note": _f("text")},
+			"Scheduled",
+		),
+		Command(
+			# Propose and confirm in one step, a booked job moved in one step: what automatic placement does (the
+			# optimizer's apply, an absence's reassignments), one transition and one audit event per job.
+			"schedule_book",
+			"Book",
+			frozenset({"Triaged", "Proposed", "Scheduled"}),
+			DISPATCH,
+			schedule_fields,
 			"Scheduled",
 		),
 		Command(
@@ -588,6 +601,7 @@ ROUTES: dict[str, Callable[..., Decision | PolicyError]] = {
 	"triage": _triage,
 	"schedule_propose": _schedule_propose,
 	"schedule_confirm": _plain,
+	"schedule_book": _schedule_propose,
 	"schedule_release": _schedule_release,
 	"assignment_dispatch": _assignment_dispatch,
 	"tech_check_in": _tech_check_in,

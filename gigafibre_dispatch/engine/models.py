@@ -33,13 +33,18 @@ class TechInfo:
 	tags: dict[str, int] = field(default_factory=dict)  # tag -> level 1..5
 	week: dict | None = None  # parsed weekly schedule; None = the default week
 	extra_shifts: list[ExtraShift] = field(default_factory=list)
-	absence: Absence | None = None
+	absence: Absence | None = None  # one more absence (a convenience for callers holding a single one)
 	daily_hour_cap: float = 8.0
 	gps_lat: float | None = None
 	gps_lon: float | None = None
 	gps_fix_at: datetime | None = None
 	active: bool = True
 	holidays: frozenset | None = None  # this technician's non-working dates; None = the caller's
+	absences: list[Absence] = field(default_factory=list)  # every absence (past ones too), `absence` included
+
+	def __post_init__(self):
+		if self.absence is not None and self.absence not in self.absences:
+			self.absences = [*self.absences, self.absence]
 
 	def holidays_or(self, fallback: frozenset) -> frozenset:
 		return self.holidays if self.holidays is not None else fallback

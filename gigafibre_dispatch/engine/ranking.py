@@ -91,7 +91,7 @@ def is_available_on(
 	tech: TechInfo, d: date, continuous: bool = False, holidays: frozenset = frozenset(), default_week=None
 ) -> bool:
 	"""Rankable on that date: not absent all day and, unless the job is continuous, a working day."""
-	if is_absent_all_day(tech.absence, d):
+	if is_absent_all_day(tech.absences, d):
 		return False
 	return continuous or is_working_day(
 		tech.week, tech.extra_shifts, d, tech.holidays_or(holidays), default_week

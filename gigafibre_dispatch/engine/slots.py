@@ -178,7 +178,7 @@ def suggest_slots(
 	found: list[Slot] = []
 	for t in candidates:
 		windows = working_windows(
-			t.week, t.extra_shifts, t.absence, first, last, t.holidays_or(holidays), default_week
+			t.week, t.extra_shifts, t.absences, first, last, t.holidays_or(holidays), default_week
 		)
 		score = rank.get(t.id, 0.0)
 		for s in free_starts(windows, busy.get(t.id, []), length, now, granularity, per_tech, need, place):

@@ -110,7 +110,7 @@ STATE_FIELDS = (
 )
 # Commands whose changes touch child tables or scheduling rules go through the full document save;
 # the others change a few scalar fields with one UPDATE (the engine already validated them).
-FULL_SAVE = frozenset({"intake", "schedule_propose"})
+FULL_SAVE = frozenset({"intake", "schedule_propose", "schedule_book"})
 
 
 def state_from(row, assistants=(), evidence_kinds=()) -> JobState:

@@ -1,7 +1,7 @@
 """Apply an auto-distribute proposal (Dispatch Optimization): each chosen release sends its booked job back to
-the tray (`schedule_release`), then each chosen move books its job through the one booking path
-(`commands.book`: triage if New, schedule_propose, schedule_confirm), under the caller; one transition and audit
-event per step.
+the tray (`schedule_release`), then each chosen move books its job with `schedule_book` (a New job triaged first),
+under the caller: one transition and one audit event per release or move, the drop rules checked as for any
+booking.
 
 Each step's Idempotency-Key is derived from the proposal and the row (uuid5), so a row is applied once however
 many times the proposal is applied. A row whose job was edited since the proposal (its `modified` moved), whose
@@ -17,7 +17,7 @@ from frappe import _
 from frappe.utils import get_datetime
 
 from gigafibre_dispatch.engine.lifecycle import COMMANDS, Actor
-from gigafibre_dispatch.lifecycle.commands import book, run_internal
+from gigafibre_dispatch.lifecycle.commands import run_internal
 from gigafibre_dispatch.scheduling.optimize import DOCTYPE, TECH_KEY, publish, technician_versions
 
 # Where a booking may start from: New (triaged first) or what schedule_propose accepts.
@@ -73,13 +73,13 @@ def apply(name: str, jobs: list[str] | None, actor: Actor | None) -> dict:
 		if reason:
 			m.apply_status, m.apply_reason = "skipped", reason
 			continue
-		error = _run(name, m, actor, _book)
+		error = _run(name, m, actor, book_move)
 		if error:
 			refused.append(m)
 		m.apply_status, m.apply_reason = ("skipped", error) if error else ("applied", None)
 	# A move refused because another move still held its place (re-optimizing swaps jobs): one more try.
 	for m in refused:
-		if not _run(name, m, actor, _book):
+		if not _run(name, m, actor, book_move):
 			m.apply_status, m.apply_reason = "applied", None
 	applied = sum(r.apply_status == "applied" for r in rows)
 	if applied:
@@ -143,8 +143,15 @@ def _run(proposal: str, row, actor: Actor | None, step) -> str | None:
 	return None
 
 
-def _book(proposal: str, move, actor: Actor | None) -> None:
-	book(move.job, move.to_technician, move.to_start, actor, idempotency_key=move_key(proposal, move))
+def book_move(proposal: str, move, actor: Actor | None) -> None:
+	"""One `schedule_book` (a New job triaged first with its own priority): one transition and one audit event."""
+	row = frappe.db.get_value("Dispatch Job", move.job, ["status", "priority"], as_dict=True)
+	steps = []
+	if row and row.status == "New":
+		steps.append(("triage", {"priority": row.priority or "medium"}))
+	start = get_datetime(move.to_start).isoformat(sep=" ", timespec="seconds")
+	steps.append(("schedule_book", {"technician": move.to_technician, "start": start}))
+	run_internal(move.job, steps, actor, move_key(proposal, move))
 
 
 def _release(proposal: str, release, actor: Actor | None) -> None:

@@ -11,7 +11,7 @@ from functools import lru_cache
 import frappe
 from frappe.utils import get_datetime, get_time, getdate
 
-from gigafibre_dispatch.engine.availability import Absence, ExtraShift, default_week, parse_weekly_schedule
+from gigafibre_dispatch.engine.availability import ExtraShift, default_week, parse_weekly_schedule
 from gigafibre_dispatch.engine.models import Assist, JobInfo, TagReq, TechInfo
 from gigafibre_dispatch.engine.ranking import ScoreWeights
 from gigafibre_dispatch.engine.states import INACTIVE_STATES
@@ -27,11 +27,6 @@ TECH_FIELDS = (
 	"weekly_schedule",
 	"daily_hour_cap",
 	"holiday_list",
-	"absence_reason",
-	"absence_from",
-	"absence_until",
-	"absence_start_time",
-	"absence_end_time",
 	"gps_latitude",
 	"gps_longitude",
 	"gps_fix_at",
@@ -145,18 +140,6 @@ def _time(value) -> time | None:
 	return get_time(value)
 
 
-def _absence(row) -> Absence | None:
-	if not row.get("absence_from"):
-		return None
-	return Absence(
-		from_date=getdate(row.absence_from),
-		until_date=getdate(row.absence_until) if row.get("absence_until") else None,
-		start_time=_time(row.get("absence_start_time")),
-		end_time=_time(row.get("absence_end_time")),
-		reason=row.get("absence_reason") or "",
-	)
-
-
 def load_techs(
 	filters: dict | None = None,
 	names: list[str] | None = None,
@@ -164,7 +147,7 @@ def load_techs(
 	date_to: date | None = None,
 	with_holidays: bool = True,
 ) -> list[TechInfo]:
-	"""Technicians as engine TechInfo, with tags, extra shifts and holidays: four queries at most."""
+	"""Technicians as engine TechInfo, with tags, extra shifts, absences and holidays: five queries at most."""
 	filters = dict(filters or {})
 	if names is not None:
 		if not names:
@@ -205,6 +188,9 @@ def load_techs(
 		lists = {r.holiday_list for r in rows} | {default_list}
 		holidays_by_list = load_holidays(lists, date_from, date_to)
 
+	from gigafibre_dispatch.scheduling.absence import load as load_absences
+
+	absences = load_absences(tech_names, date_from, date_to)
 	techs = []
 	for r in rows:
 		hl = r.holiday_list or default_list
@@ -219,7 +205,7 @@ def load_techs(
 				tags=tags.get(r.name, {}),
 				week=_parsed_week(r.weekly_schedule or None),
 				extra_shifts=shifts.get(r.name, []),
-				absence=_absence(r),
+				absences=absences.get(r.name, []),
 				daily_hour_cap=float(r.daily_hour_cap or settings().default_daily_hour_cap or 8),
 				gps_lat=r.gps_latitude if r.gps_fix_at else None,
 				gps_lon=r.gps_longitude if r.gps_fix_at else None,

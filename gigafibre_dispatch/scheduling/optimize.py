@@ -293,16 +293,26 @@ TECH_KEY = "technician:"
 
 
 def technician_versions(names: list[str]) -> dict[str, datetime]:
-	"""Each technician's version: when its record (shifts, absence, tags, activity) last changed, keyed
-	"technician:<name>"."""
+	"""Each technician's version: when its record (shifts, tags, activity) or one of its absences last changed,
+	keyed "technician:<name>"."""
 	if not names:
 		return {}
-	return {
+	out = {
 		TECH_KEY + r.name: get_datetime(r.modified)
 		for r in frappe.get_all(
 			"Dispatch Technician", filters={"name": ("in", names)}, fields=["name", "modified"]
 		)
 	}
+	for r in frappe.get_all(
+		"Dispatch Absence",
+		filters={"technician": ("in", names)},
+		fields=["technician", "max(modified) as modified"],
+		group_by="technician",
+	):
+		key = TECH_KEY + r.technician
+		if key in out:
+			out[key] = max(out[key], get_datetime(r.modified))
+	return out
 
 
 def store(doc, proposal, modified: dict[str, datetime]) -> None:

@@ -96,6 +96,7 @@ class LifecycleHttpCase(FrappeTestCase):
 		):
 			frappe.delete_doc("Sales Invoice", si, force=True, ignore_permissions=True)
 		frappe.db.set_value("Dispatch Job", {"name": ("in", names or [""])}, "depends_on", None)
+		frappe.db.delete("Dispatch Absence", {"technician": ("in", [cls.tech, cls.other_tech])})
 		for name in set(names):
 			frappe.delete_doc("Dispatch Job", name, force=True, ignore_permissions=True)
 		for doctype, name in (

@@ -5,7 +5,7 @@ import time
 
 import frappe
 from frappe.tests.test_api import make_request
-from frappe.utils import add_days, get_test_client, getdate, nowdate
+from frappe.utils import add_days, get_test_client, get_time, getdate, now_datetime, nowdate
 from twilio.request_validator import RequestValidator
 
 from gigafibre_dispatch.tests.lifecycle_utils import LifecycleHttpCase
@@ -16,7 +16,9 @@ PUBLIC = "https://dispatch.example.ca"
 AUTH_TOKEN = "twilio-auth-token-for-tests"
 
 
-class TestAbsenceWebhook(LifecycleHttpCase):
+class AbsenceSmsCase(LifecycleHttpCase):
+	"""A technician with a phone, Twilio configured; helpers to text and to read their absences."""
+
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -29,6 +31,11 @@ class TestAbsenceWebhook(LifecycleHttpCase):
 		s.public_base_url = PUBLIC
 		s.flags.ignore_mandatory = True
 		s.save(ignore_permissions=True)
+		frappe.db.commit()
+
+	def setUp(self):
+		frappe.db.rollback()
+		frappe.db.delete("Dispatch Absence", {"technician": self.tech})
 		frappe.db.commit()
 
 	@classmethod
@@ -62,41 +69,65 @@ class TestAbsenceWebhook(LifecycleHttpCase):
 			target=get_test_client().post, args=(PATH,), kwargs={"data": params, "headers": headers}
 		)
 
-	def absence(self) -> dict:
+	def current(self):
+		"""The technician's first active absence not over yet (records, earliest first), or None."""
 		frappe.db.rollback()
-		return frappe.db.get_value(
-			"Dispatch Technician",
-			self.tech,
-			["absence_reason", "absence_from", "absence_until"],
-			as_dict=True,
+		rows = frappe.get_all(
+			"Dispatch Absence",
+			filters={"technician": self.tech, "status": "Active"},
+			fields=["reason", "from_date", "until_date", "end_time"],
+			order_by="from_date asc, creation asc",
+		)
+		now = now_datetime()
+		rows = [
+			r
+			for r in rows
+			if getdate(r.until_date or r.from_date) > now.date()
+			or (
+				getdate(r.until_date or r.from_date) == now.date()
+				and (not r.end_time or get_time(r.end_time) > now.time())
+			)
+		]
+		return rows[0] if rows else None
+
+	def absence(self) -> dict:
+		row = self.current()
+		if row is None:
+			return frappe._dict({"absence_reason": None, "absence_from": None, "absence_until": None})
+		return frappe._dict(
+			{
+				"absence_reason": row.reason,
+				"absence_from": getdate(row.from_date),
+				"absence_until": getdate(row.until_date or row.from_date),
+			}
 		)
 
 	def declare(
 		self, start_offset: int, until_offset: int, reason: str = "Malade", end_time: str | None = None
 	):
-		"""An absence from today + start_offset to today + until_offset (committed)."""
-		frappe.db.set_value(
-			"Dispatch Technician",
-			self.tech,
+		"""The technician's only absence: from today + start_offset to today + until_offset (committed)."""
+		frappe.db.delete("Dispatch Absence", {"technician": self.tech})
+		doc = frappe.get_doc(
 			{
-				"absence_reason": reason,
-				"absence_from": add_days(nowdate(), start_offset),
-				"absence_until": add_days(nowdate(), until_offset),
-				"absence_start_time": None,
-				"absence_end_time": end_time,
-			},
+				"doctype": "Dispatch Absence",
+				"technician": self.tech,
+				"reason": reason,
+				"from_date": add_days(nowdate(), start_offset),
+				"until_date": add_days(nowdate(), until_offset),
+				"end_time": end_time,
+				"source": "Desk",
+			}
 		)
+		doc.flags.from_service = True  # a fixture: no job handling
+		doc.insert(ignore_permissions=True)
 		frappe.db.commit()
 
 	def band(self) -> tuple:
-		row = frappe.db.get_value(
-			"Dispatch Technician",
-			self.tech,
-			["absence_reason", "absence_from", "absence_until", "absence_end_time"],
-			as_dict=True,
-		)
-		dates = [str(getdate(d)) if d else None for d in (row.absence_from, row.absence_until)]
-		return (row.absence_reason, *dates, row.absence_end_time)
+		row = self.current()
+		if row is None:
+			return (None, None, None, None)
+		dates = [str(getdate(d)) for d in (row.from_date, row.until_date or row.from_date)]
+		return (row.reason, *dates, row.end_time)
 
 	def listen(self):
 		from frappe.utils.background_jobs import get_redis_connection_without_auth
@@ -116,6 +147,8 @@ class TestAbsenceWebhook(LifecycleHttpCase):
 					events.append(data["message"])
 		return events
 
+
+class TestAbsenceWebhook(AbsenceSmsCase):
 	def test_cancel_of_a_future_absence_clears_it_and_tells_the_board(self):
 		self.declare(2, 4, "Vacances")
 		pubsub = self.listen()
@@ -197,33 +230,34 @@ class TestAbsenceWebhook(LifecycleHttpCase):
 		)
 		self.assertEqual(replies, ["sent"])
 
-	def test_a_change_the_technician_record_refuses_is_answered_and_changes_nothing(self):
+	def test_a_refused_absence_is_answered_and_changes_nothing(self):
+		"""A rule of the absence record refuses the change: the reply gives the reason in French, nothing is kept."""
+		from unittest.mock import patch
+
+		from gigafibre_dispatch.scheduling import absence
+
 		self.declare(1, 2, "Congé")
 		before = self.band()
-		cap = frappe.db.get_value("Dispatch Technician", self.tech, "daily_hour_cap")
-		# A record saved before a rule existed, say: the next save of it is refused.
-		frappe.db.set_value("Dispatch Technician", self.tech, "daily_hour_cap", -1)
-		frappe.db.commit()
-		try:
-			response = self.sms("annuler mon absence")
-			self.assertEqual(response.status_code, 200, response.text)
-			self.assertIn("Rien n'a changé", response.text)
-			self.assertIn("ne peut pas être négatif", response.text)  # the reason, in French
-			frappe.db.rollback()
-			self.assertEqual(self.band(), before)
-			log = frappe.get_all(
-				"Dispatch SMS Log",
-				filters={"technician": self.tech, "kind": "inbound"},
-				fields=["status", "body"],
-				order_by="creation desc",
-				limit=1,
-			)[0]
-			self.assertEqual(log.status, "failed")
-			self.assertTrue(log.body.startswith("annuler mon absence\n→ Désolé"))
-		finally:
-			frappe.db.rollback()
-			frappe.db.set_value("Dispatch Technician", self.tech, "daily_hour_cap", cap)
-			frappe.db.commit()
+
+		def refuse(doc):
+			frappe.throw(frappe._("The absence ends before it starts"))
+
+		with patch.object(absence, "normalize", refuse):
+			response = self.sms("malade aujourd'hui")
+		self.assertEqual(response.status_code, 200, response.text)
+		self.assertIn("Rien n'a changé", response.text)
+		self.assertIn("se termine avant de commencer", response.text)  # the reason, in French
+		self.assertEqual(self.band(), before)
+		self.assertEqual(frappe.db.count("Dispatch Absence", {"technician": self.tech}), 1)
+		log = frappe.get_all(
+			"Dispatch SMS Log",
+			filters={"technician": self.tech, "kind": "inbound"},
+			fields=["status", "body"],
+			order_by="creation desc",
+			limit=1,
+		)[0]
+		self.assertEqual(log.status, "failed")
+		self.assertTrue(log.body.startswith("malade aujourd'hui\n→ Désolé"))
 
 	def test_concurrent_cancels_shorten_once(self):
 		from concurrent.futures import ThreadPoolExecutor
@@ -372,3 +406,144 @@ class TestAbsenceWebhook(LifecycleHttpCase):
 				self.assertEqual(len(stale.requests), 1)
 		finally:
 			self.use_llm(None)
+
+
+class TestAbsenceTakesCareOfTheJobs(AbsenceSmsCase):
+	"""An absence texted by a technician with jobs booked in it: Automatic mode moves each one (another qualified
+	technician, else the tray with its reason) with one transition per job; Review mode leaves a proposal."""
+
+	SEVEN_DAYS = '{"mon": ["08:00-17:00"], "tue": ["08:00-17:00"], "wed": ["08:00-17:00"], "thu": ["08:00-17:00"], "fri": ["08:00-17:00"], "sat": ["08:00-17:00"], "sun": ["08:00-17:00"]}'
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		# Whatever day tomorrow is (a Saturday, a holiday-free Sunday): both technicians work it.
+		for tech in (cls.tech, cls.other_tech):
+			frappe.db.set_value("Dispatch Technician", tech, "weekly_schedule", cls.SEVEN_DAYS)
+		cls.skill = (
+			frappe.get_doc({"doctype": "Dispatch Tag", "tag_name": f"Nobody {cls.run_id}"})
+			.insert(ignore_permissions=True)
+			.name
+		)
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		frappe.db.set_single_value("Dispatch Settings", "absence_handling", "Review")
+		for tech in (cls.tech, cls.other_tech):
+			frappe.db.set_value("Dispatch Technician", tech, "weekly_schedule", None)
+		frappe.db.delete("Dispatch Job Tag", {"tag": cls.skill})
+		frappe.db.commit()
+		super().tearDownClass()
+		frappe.delete_doc("Dispatch Tag", cls.skill, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
+	def handling(self, mode: str):
+		frappe.db.set_single_value("Dispatch Settings", "absence_handling", mode)
+		frappe.db.commit()
+		frappe.clear_cache(doctype="Dispatch Settings")
+
+	def booked_tomorrow(self, hour: int, **overrides) -> str:
+		job = self.new_job(**overrides)
+		token = self.token("dispatcher")
+		start = f"{add_days(nowdate(), 1)} {hour:02d}:00:00"
+		for command, body in (
+			("triage", {"priority": "medium"}),
+			("schedule_propose", {"technician": self.tech, "start": start}),
+			("schedule_confirm", {}),
+		):
+			response = self.command(job, command, body, token=token)
+			self.assertEqual(response.status_code, 200, f"{command}: {response.text}")
+		return job
+
+	def transitions(self, job: str) -> list[str]:
+		frappe.db.rollback()
+		return frappe.get_all(
+			"Dispatch State Transition",
+			filters={"job": job},
+			pluck="command",
+			order_by="creation asc, name asc",
+		)
+
+	def job(self, name: str):
+		frappe.db.rollback()
+		return frappe.db.get_value(
+			"Dispatch Job", name, ["status", "assigned_technician", "scheduled_start"], as_dict=True
+		)
+
+	def test_automatic_sick_tomorrow_moves_every_job_off_the_technician(self):
+		self.handling("Automatic")
+		try:
+			a, b = self.booked_tomorrow(9), self.booked_tomorrow(13)
+			nobody = self.booked_tomorrow(15, tags=[{"tag": self.skill, "level": 5, "required": 1}])
+			later = self.booked_tomorrow(10)
+			frappe.db.set_value(
+				"Dispatch Job", later, "scheduled_start", f"{add_days(nowdate(), 3)} 10:00:00"
+			)
+			frappe.db.commit()
+			before = {j: self.transitions(j) for j in (a, b, nobody, later)}
+			response = self.sms("malade demain")
+			self.assertEqual(response.status_code, 200, response.text)
+			self.assertIn("Malade", response.text)
+			self.assertIn("3 travail(aux)", response.text)
+			self.assertIn("2 réassigné(s)", response.text)
+			self.assertIn("1 remis à la répartition", response.text)
+			for j in (a, b):
+				row = self.job(j)
+				self.assertEqual(row.status, "Scheduled", j)
+				self.assertNotIn(
+					row.assigned_technician, (self.tech, None), j
+				)  # another technician of the site
+				self.assertEqual(
+					frappe.db.get_value("Dispatch Technician", row.assigned_technician, "resource_type"),
+					"human",
+				)
+				self.assertEqual(getdate(row.scheduled_start), getdate(add_days(nowdate(), 1)))
+				self.assertEqual(self.transitions(j), [*before[j], "schedule_book"])  # one transition
+			row = self.job(nobody)
+			self.assertEqual(
+				(row.status, row.assigned_technician, row.scheduled_start), ("Triaged", None, None)
+			)
+			self.assertEqual(self.transitions(nobody), [*before[nobody], "schedule_release"])
+			# A job outside the absence stays where it is.
+			self.assertEqual(self.job(later).assigned_technician, self.tech)
+			self.assertEqual(self.transitions(later), before[later])
+			absence = frappe.get_all(
+				"Dispatch Absence",
+				filters={"technician": self.tech, "source": "SMS"},
+				fields=["name", "optimization", "affected_summary", "message"],
+			)
+			self.assertEqual(len(absence), 1)
+			self.assertTrue(absence[0].optimization)
+			self.assertEqual(absence[0].message, "malade demain")
+			released = frappe.get_all(
+				"Dispatch Optimization Release",
+				filters={"parent": absence[0].optimization},
+				fields=["job", "reason"],
+			)
+			self.assertEqual([(r.job, r.reason) for r in released], [(nobody, "unavailable")])
+			# Twilio retrying the same message: the jobs are not moved again.
+			again = self.sms("malade demain")
+			self.assertEqual(again.status_code, 200)
+			for j in (a, b, nobody):
+				self.assertEqual(len(self.transitions(j)), len(before[j]) + 1, j)
+		finally:
+			self.handling("Review")
+
+	def test_review_leaves_a_proposal_and_moves_nothing(self):
+		self.handling("Review")
+		a = self.booked_tomorrow(9)
+		before = self.transitions(a)
+		response = self.sms("sick tomorrow")
+		self.assertEqual(response.status_code, 200, response.text)
+		self.assertIn("la répartition les réassigne", response.text)
+		self.assertEqual(self.job(a).assigned_technician, self.tech)
+		self.assertEqual(self.transitions(a), before)
+		name = frappe.db.get_value(
+			"Dispatch Absence", {"technician": self.tech, "source": "SMS"}, "optimization"
+		)
+		proposal = frappe.get_doc("Dispatch Optimization", name)
+		self.assertEqual(proposal.status, "Ready")
+		self.assertEqual([m.job for m in proposal.moves], [a])
+		self.assertNotEqual(proposal.moves[0].to_technician, self.tech)

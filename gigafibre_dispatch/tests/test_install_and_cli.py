@@ -70,7 +70,7 @@ class TestCli(FrappeTestCase):
 		self.assertGreaterEqual(counts["jobs"], 60)
 		self.assertEqual(counts["templates"], 1)
 		self.assertTrue(frappe.db.exists("Dispatch Job Pause Period", {"parent": ("like", "DEMO-J%")}))
-		self.assertTrue(frappe.db.get_value("Dispatch Technician", "DEMO-T04", "absence_from"))
+		self.assertTrue(frappe.db.exists("Dispatch Absence", {"technician": "DEMO-T04", "status": "Active"}))
 		self.assertGreaterEqual(frappe.db.count("Service Location", {"name": ("like", "DEMO-LOC-%")}), 10)
 
 		second = bench("dispatch", "demo")

@@ -97,9 +97,37 @@ def make_tech(
 			"daily_hour_cap": daily_hour_cap,
 			"tags": [{"tag": make_tag(t), "level": lvl} for t, lvl in (tags or {}).items()],
 			"extra_shifts": extra_shifts or [],
-			**(absence or {}),
 		}
 	)
+	doc.insert(ignore_permissions=True)
+	if absence:  # {absence_reason, absence_from, absence_until, absence_start_time, absence_end_time}
+		make_absence(
+			doc.name,
+			absence.get("absence_from"),
+			absence.get("absence_until"),
+			absence.get("absence_reason") or "Absent",
+			absence.get("absence_start_time"),
+			absence.get("absence_end_time"),
+		)
+	return doc.name
+
+
+def make_absence(
+	technician, from_date, until_date=None, reason="Absent", start_time=None, end_time=None
+) -> str:
+	"""An absence record alone (no job handling: a fixture)."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Dispatch Absence",
+			"technician": technician,
+			"from_date": from_date,
+			"until_date": until_date,
+			"reason": reason,
+			"start_time": start_time,
+			"end_time": end_time,
+		}
+	)
+	doc.flags.from_service = True
 	doc.insert(ignore_permissions=True)
 	return doc.name
 

@@ -175,12 +175,12 @@ class State:
 		for ti, t in enumerate(self.techs):
 			hol = t.holidays_or(req.holidays)
 			windows = working_windows(
-				t.week, t.extra_shifts, t.absence, req.date_from, req.date_to, hol, req.default_week
+				t.week, t.extra_shifts, t.absences, req.date_from, req.date_to, hol, req.default_week
 			)
 			self.absences.append(
 				[
 					(self.minute_of(a), self.end_minute_of(b))
-					for a, b in absence_intervals(t.absence, req.date_from, req.date_to)
+					for a, b in absence_intervals(t.absences, req.date_from, req.date_to)
 				]
 			)
 			per_day: dict[int, list] = {}

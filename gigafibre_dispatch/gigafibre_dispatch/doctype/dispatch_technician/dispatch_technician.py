@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import get_time, getdate
+from frappe.utils import get_time
 
 from gigafibre_dispatch.doctype_helpers import phone_digits
 from gigafibre_dispatch.engine import availability, geo, validation
@@ -22,7 +22,6 @@ class DispatchTechnician(Document):
 			geo.validate_coordinates(self.home_latitude or None, self.home_longitude or None)
 		self.validate_tags_unique()
 		self.validate_extra_shifts()
-		self.validate_absence()
 		if self.resource_type == "material":
 			self.user = None
 		self.phone_digits = phone_digits(self.phone)
@@ -42,22 +41,3 @@ class DispatchTechnician(Document):
 				frappe.throw(
 					_("Extra shift row {0}: the end time must be after the start time").format(row.idx)
 				)
-
-	def validate_absence(self):
-		with engine_errors():
-			for field in ("absence_start_time", "absence_end_time"):
-				value = (self.get(field) or "").strip()
-				self.set(field, availability.parse_time(value).strftime("%H:%M") if value else None)
-		if not self.absence_from:
-			if self.absence_until or self.absence_start_time or self.absence_end_time:
-				frappe.throw(_("An absence needs a start date"))
-			return
-		if self.absence_until and getdate(self.absence_until) < getdate(self.absence_from):
-			frappe.throw(_("The absence ends before it starts"))
-		if (
-			self.absence_start_time
-			and self.absence_end_time
-			and (not self.absence_until or getdate(self.absence_until) == getdate(self.absence_from))
-			and get_time(self.absence_end_time) <= get_time(self.absence_start_time)
-		):
-			frappe.throw(_("The absence end time must be after its start time"))

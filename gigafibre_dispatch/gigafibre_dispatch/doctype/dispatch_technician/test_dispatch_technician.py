@@ -51,20 +51,31 @@ class TestDispatchTechnician(DispatchTestCase):
 		self.assertRaises(frappe.ValidationError, doc.insert)
 		self.assertRaises(frappe.ValidationError, make_location, None, 91, 0)
 
-	def test_absence_band_validated(self):
-		doc = frappe.get_doc(
-			{
-				"doctype": "Dispatch Technician",
-				"technician_name": "Abs",
-				"absence_from": "2026-12-10",
-				"absence_until": "2026-12-09",
-			}
+	def test_absence_record_validated(self):
+		tech = make_tech("Abs")
+
+		def absence(**values):
+			doc = frappe.get_doc(
+				{"doctype": "Dispatch Absence", "technician": tech, "reason": "Malade", **values}
+			)
+			doc.flags.from_service = True
+			return doc
+
+		self.assertRaises(
+			frappe.ValidationError, absence(from_date="2026-12-10", until_date="2026-12-09").insert
 		)
-		self.assertRaises(frappe.ValidationError, doc.insert)
-		doc = frappe.get_doc(
-			{"doctype": "Dispatch Technician", "technician_name": "Abs2", "absence_until": "2026-12-09"}
+		self.assertRaises(frappe.ValidationError, absence(until_date="2026-12-09").insert)
+		self.assertRaises(frappe.ValidationError, absence(from_date="2026-12-10", start_time="25:00").insert)
+		self.assertRaises(
+			frappe.ValidationError,
+			absence(from_date="2026-12-10", start_time="14:00", end_time="10:00").insert,
 		)
-		self.assertRaises(frappe.ValidationError, doc.insert)
+		self.assertRaises(frappe.ValidationError, absence(from_date="2026-12-10", reason="Picnic").insert)
+		kept = absence(from_date="2026-12-10", until_date="2026-12-10", start_time="8:00").insert()
+		self.assertEqual((kept.until_date, kept.start_time, kept.status), (None, "08:00", "Active"))
+		second = absence(from_date="2027-01-04", until_date="2027-01-08").insert()  # several per technician
+		self.assertEqual(frappe.db.count("Dispatch Absence", {"technician": tech}), 2)
+		self.assertNotEqual(kept.name, second.name)
 
 	def test_phone_digits_for_sms_lookup(self):
 		name = make_tech("Phone", phone="+1 (514) 555-0199")

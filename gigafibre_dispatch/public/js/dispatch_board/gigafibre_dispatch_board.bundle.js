@@ -88,18 +88,25 @@ class GigafibreDispatchBoard {
 	}
 
 	absence(data) {
-		const who = data.technician_name || data.technician;
+		const who = frappe.utils.escape_html(data.technician_name || data.technician || "");
 		const until = data.until || data.absence_until || data.to || "";
-		const why = data.reason || data.absence_reason || "";
-		frappe.show_alert(
-			{
-				message: until
-					? __("{0} is absent ({1}) until {2}", [who, why || __("absence"), frappe.datetime.str_to_user(until)])
-					: __("{0} is absent ({1})", [who, why || __("absence")]),
-				indicator: "orange",
-			},
-			10
-		);
+		const why = frappe.utils.escape_html(data.reason || data.absence_reason || "");
+		let message;
+		if (data.action === "cancel" || data.action === "clear") {
+			message = __("{0}: absence ended or cancelled", [who]);
+		} else {
+			message = until
+				? __("{0} is absent ({1}) until {2}", [who, why || __("absence"), frappe.datetime.str_to_user(until)])
+				: __("{0} is absent ({1})", [who, why || __("absence")]);
+			if (data.affected) {
+				// The proposal for the jobs the absence overlaps: reviewed (and applied) on its form.
+				const link = data.proposal
+					? ` <a data-role="absence-proposal" href="/app/dispatch-optimization/${encodeURIComponent(data.proposal)}">${__("See the proposal")}</a>`
+					: "";
+				message += ` — ${__("{0} booked job(s) to reassign", [data.affected])}${link}`;
+			}
+		}
+		frappe.show_alert({ message, indicator: "orange" }, 12);
 		forget_checks();
 		this.store.reload_soon(100);
 	}

@@ -53,7 +53,7 @@ export async function open_planning(store, technician) {
 			],
 		},
 		{ fieldname: "sec_absence", fieldtype: "Section Break", label: __("Absence") },
-		{ fieldname: "absence_reason", fieldtype: "Data", label: __("Reason"), default: p.absence_reason },
+		{ fieldname: "absence_reason", fieldtype: "Select", label: __("Reason"), options: ["", "Malade", "Vacances", "Formation", "Rendez-vous", "Congé", "Absent"], default: p.absence_reason },
 		{ fieldname: "absence_from", fieldtype: "Date", label: __("From"), default: p.absence_from },
 		{ fieldname: "absence_until", fieldtype: "Date", label: __("Until"), default: p.absence_until },
 		{ fieldname: "col_abs", fieldtype: "Column Break" },
@@ -80,6 +80,7 @@ export async function open_planning(store, technician) {
 						(v.extra_shifts || []).map((r) => ({ shift_date: r.shift_date, start_time: r.start_time, end_time: r.end_time }))
 					),
 					absence: JSON.stringify({
+						absence_name: p.absence_name,
 						absence_reason: v.absence_reason,
 						absence_from: v.absence_from,
 						absence_until: v.absence_until,
@@ -101,6 +102,7 @@ export async function open_planning(store, technician) {
 export async function resize_absence(store, technician, day, edge, hhmm) {
 	const p = await api.get("get_planning", { technician });
 	const absence = {
+		absence_name: p.absence_name,
 		absence_reason: p.absence_reason,
 		absence_from: p.absence_from,
 		absence_until: p.absence_until,
