@@ -515,8 +515,8 @@ await step("auto-distribute (optimizer proposal, applied through the commands)",
 	}, 20000);
 	const tl = jobs ? await timeline_of(tray[0]) : [];
 	check(
-		"auto-distribute: proposal shown, both jobs booked by propose + confirm",
-		tray.length === 2 && !!jobs && tl.slice(-2).join() === "schedule_propose,schedule_confirm",
+		"auto-distribute: proposal shown, both jobs booked by one schedule_book each (after their triage)",
+		tray.length === 2 && !!jobs && tl.slice(-2).join() === "triage,schedule_book",
 		`"${title}"; ${tray} → ${jobs ? jobs.map((j) => `${j.assigned_technician}@${j.scheduled_start}`) : "not booked"}`
 	);
 	await settle();

@@ -64,6 +64,7 @@ scheduler_events = {
 			"gigafibre_dispatch.integrations.sms.reconcile_stuck",
 			"gigafibre_dispatch.integrations.traccar.poll_positions",
 			"gigafibre_dispatch.scheduling.optimize.reconcile_stuck",
+			"gigafibre_dispatch.scheduling.absence.expire_pending",
 		],
 	},
 }

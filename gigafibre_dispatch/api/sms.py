@@ -9,11 +9,11 @@ from datetime import timedelta
 from xml.sax.saxutils import escape
 
 import frappe
-from frappe.utils import now_datetime, strip_html
+from frappe.utils import get_time, getdate, now_datetime, strip_html
 from werkzeug.wrappers import Response
 
 from gigafibre_dispatch.doctype_helpers import phone_digits
-from gigafibre_dispatch.lifecycle.absence import absence_actor, record
+from gigafibre_dispatch.lifecycle.absence import absence_actor, confirm, forget, hold, record
 from gigafibre_dispatch.scheduling import absence
 
 NOT_SAVED = (
@@ -75,7 +75,7 @@ def inbound(**params) -> Response:
 	if not signature_valid():
 		frappe.db.rollback()
 		return Response("Forbidden\n", status=403, mimetype="text/plain")
-	from gigafibre_dispatch.engine.absence_sms import confirmation_fr
+	from gigafibre_dispatch.engine.absence_sms import confirmation_answer, confirmation_fr, question_fr
 	from gigafibre_dispatch.integrations.nlu import understand
 
 	sender = params.get("From") or ""
@@ -94,20 +94,28 @@ def inbound(**params) -> Response:
 	if not tech:
 		_log(None, sender, text, UNKNOWN_SENDER, "failed")
 		return twiml(UNKNOWN_SENDER)
-	intent, source = understand(text, now_datetime().date())
-	if intent is None:
+	now = now_datetime()
+	answer = confirmation_answer(text)
+	reading, source = (None, "rules") if answer else understand(text, now)
+	if answer is None and reading.intent is None:
 		_log(tech.name, sender, text, NOT_UNDERSTOOD, "failed")
 		return twiml(NOT_UNDERSTOOD)
+	intent = reading.intent if reading else None
 	# One inbound message at a time per technician, and the absences read after the lock are the latest: nothing
 	# is written yet, so a new transaction starts here (InnoDB keeps the snapshot of a transaction's first read).
 	frappe.db.rollback()
 	frappe.db.get_value("Dispatch Technician", tech.name, "name", for_update=True)
 	frappe.local.lang = "fr"  # the technician reads the reason in the reply
 	try:
-		if intent.action == "cancel":
+		if answer is not None:
+			reply = _answer(tech.name, answer, now, source)
+		elif intent.action == "set" and reading.doubts:
+			hold(tech.name, intent, text, reading.doubts, now)
+			reply = question_fr(intent)
+		elif intent.action == "cancel":
 			reply = _cancel(tech.name, intent, source)
 		elif intent.action == "clear":
-			absence.end_now(tech.name, now_datetime(), source)
+			absence.end_now(tech.name, now, source)
 			reply = confirmation_fr(intent)
 		else:
 			summary = record(
@@ -131,6 +139,38 @@ def inbound(**params) -> Response:
 		return twiml(reply)
 	_log(tech.name, sender, text, reply)
 	return twiml(reply)
+
+
+NOTHING_WAITING = (
+	"Aucune demande n'attend de réponse (elle expire après {} min); rien n'a changé. Renvoyez votre message."
+)
+FORGOTTEN = "D'accord, rien n'a été enregistré. " + "Réécrivez votre message au besoin."
+
+
+def _answer(technician: str, answer: str, now, reader: str) -> str:
+	"""OUI/YES or NON/NO to the last reading that waited for one."""
+	from gigafibre_dispatch.engine.absence_sms import CONFIRM_MINUTES, AbsenceIntent, confirmation_fr
+
+	if answer == "no":
+		return FORGOTTEN if forget(technician) else NOTHING_WAITING.format(CONFIRM_MINUTES)
+	summary = confirm(technician, now, absence_actor(technician), reader)
+	if summary is None:
+		return NOTHING_WAITING.format(CONFIRM_MINUTES)
+	row = frappe.db.get_value(
+		"Dispatch Absence",
+		summary["absence"],
+		["reason", "from_date", "until_date", "start_time", "end_time"],
+		as_dict=True,
+	)
+	intent = AbsenceIntent(
+		"set",
+		row.reason,
+		getdate(row.from_date),
+		getdate(row.until_date or row.from_date),
+		get_time(row.start_time) if row.start_time else None,
+		get_time(row.end_time) if row.end_time else None,
+	)
+	return confirmation_fr(intent) + jobs_fr(summary)
 
 
 def jobs_fr(summary: dict) -> str:

@@ -55,7 +55,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -889,7 +889,23 @@ def confirmation_fr(intent: AbsenceIntent) -> str:
 		return "Bon retour! Votre absence est levée."
 	if intent.action == "cancel":
 		return "Votre absence est annulée. " + THANKS
-	sentence = f"Absence enregistrée ({intent.reason})"
+	return f"Absence enregistrée {_described(intent)}. {WISHES.get(intent.reason, THANKS)}"
+
+
+CONFIRM_MINUTES = 30  # an unconfirmed reading waits this long for OUI/YES
+
+
+def question_fr(intent: AbsenceIntent) -> str:
+	"""The French SMS asking to confirm a reading that is not certain (nothing is recorded yet)."""
+	return (
+		f"J'ai compris : absence {_described(intent)}. Est-ce exact? Répondez OUI pour l'enregistrer ou NON pour "
+		f"l'oublier (d'ici {CONFIRM_MINUTES} min), ou réécrivez votre message."
+	)
+
+
+def _described(intent: AbsenceIntent) -> str:
+	""" "(Malade) du lun. 23 nov. au mar. 24 nov.", "(Rendez-vous) le jeu. 3 déc. de 9 h à 11 h"."""
+	sentence = f"({intent.reason})"
 	first, last = intent.from_date, intent.until_date or intent.from_date
 	start, end = intent.start_time, intent.end_time
 	if first is not None and last is not None:
@@ -909,9 +925,7 @@ def confirmation_fr(intent: AbsenceIntent) -> str:
 		else:
 			sentence += f" du {_fr_date(first, years)}" + (f" (dès {_fr_time(start)})" if start else "")
 			sentence += f" au {_fr_date(last, years)}" + (f" (jusqu'à {_fr_time(end)})" if end else "")
-	if not sentence.endswith("."):
-		sentence += "."
-	return f"{sentence} {WISHES.get(intent.reason, THANKS)}"
+	return sentence.rstrip(".")
 
 
 NO_ABSENCE = "Aucune absence n'est inscrite à votre nom; rien n'a changé. " + THANKS
@@ -946,3 +960,170 @@ def cancellation_fr(
 		back = _fr_date(cancellation.back)
 		return f"Votre absence ({label}, {period}) se termine avant le {back}; rien n'a changé."
 	return NO_ABSENCE
+
+
+# --- doubts: when a reading must be confirmed (OUI/YES) before anything is recorded ------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+	"""What a message says (`intent`, None when not understood) and why the reading is not certain. A reading with
+	doubts records nothing: the shell replies with it and asks for OUI/YES."""
+
+	intent: AbsenceIntent | None
+	doubts: tuple[str, ...] = ()
+
+	@property
+	def certain(self) -> bool:
+		return self.intent is not None and not self.doubts
+
+
+_TOMORROW = re.compile(r"\b(?:demain|dem|dmain|dmn|tomorrow|tomorow|tmrw|tmr|2morrow)\b")
+_DAY_NUMBER_AFTER_WEEKDAY = re.compile(
+	r"\b(?P<weekday>"
+	+ "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+	+ r")\s+(?:le\s+|the\s+)?(?P<day>\d{1,2})"
+	r"(?:er|e|st|nd|rd|th)?\b(?!\s*(?:h|:|am|pm))"
+)
+# Each rule: (code, pattern on the folded text). Table-driven: a new doubt is one row (and a test case).
+DOUBT_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
+	(code, re.compile(pattern))
+	for code, pattern in (
+		# "pas sûr", "might", "probablement", "2-3 jours"
+		(
+			"uncertain",
+			r"\b(?:pas\s+sur|pas\s+certaine?|peut\s+etre|probablement|possiblement|je\s+pense|j\s+pense|might"
+			r"|maybe|probably|possibly|not\s+sure|i\s+think|p-?e)\b|\b\d\s*-\s*\d\s*(?:jours?|days?)\b",
+		),
+		# someone else's absence: "mon helper est malade", "my partner is sick"
+		(
+			"someone_else",
+			r"\b(?:mon|ma|mes|my)\s+(?:helper|partenaire|partner|coequipiere?|collegue|coworker|gars|chum|blonde"
+			r"|wife|husband|son|daughter|kid|kids|fils|fille|enfants?)\b(?:\s+\w+){0,2}\s+(?:est|sont|is|are|a|has)\b",
+		),
+		# a short form or a named holiday the rules cannot date
+		(
+			"unknown_word",
+			r"\b(?:csst|ooo|rtt|st[\s-]?jean|saint[\s-]?jean|thanksgiving|action\s+de\s+grace)\b",
+		),
+		# "jeudi ou vendredi", "monday or tuesday": which one?
+		(
+			"either_or",
+			r"\b(?:"
+			+ "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+			+ r"|\d{1,2})\s+(?:ou|or)\s+(?:"
+			+ "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+			+ r"|\d{1,2})\b",
+		),
+		# a cancel word in a message read as a new absence ("pas demain finalement")
+		("cancel_word", _CANCEL_VERB + r"|\bfinalement\b|\bnever\s*mind\b|\bnvm\b|\bafter\s+all\b"),
+	)
+)
+
+
+_ALTERNATIVE = (
+	r"(?:" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r"|demain|\d{1,2}(?:er|e|st|nd|rd|th)?)"
+)
+# When the rules read nothing: (doubt, pattern, rewrite) giving the likely reading, which is then asked.
+GUESSES: tuple[tuple[str, re.Pattern, str], ...] = (
+	# "malade jeudi ou vendredi": the first one, asked
+	("either_or", re.compile(r"\s+(?:ou|or)\s+(?:le\s+|the\s+)?" + _ALTERNATIVE + r"\b"), " "),
+	# "csst demain": an absence whose reason the rules do not know, asked
+	("unknown_word", re.compile(r"\b(?:csst|ooo|rtt)\b"), "absent"),
+)
+
+
+def _unask(text: str) -> str:
+	"""The message without its question: what it asks about ("je peux-tu prendre congé le 31?")."""
+	folded = _fold(text.replace("?", " "))
+	return _ASKING.sub(" ", folded)
+
+
+def read_absence_message(text: str, sent: datetime) -> Reading:
+	"""The reading of an SMS sent at `sent` (the technician's local time), with its doubts (see DOUBT_RULES and
+	below): a question, late at night "tomorrow" (which day?), a weekday that does not match its day number."""
+	today = sent.date()
+	if is_question(text):
+		return Reading(parse_absence_message(_unask(text), today), ("question",))
+	intent = parse_absence_message(text, today)
+	folded = _fold(_strip_signature(text or ""))
+	doubts = []
+	if intent is None:
+		# Not understood as written, but one reading is likely: it is asked, never recorded as is.
+		for code, pattern, replacement in GUESSES:
+			if pattern.search(folded):
+				intent = parse_absence_message(pattern.sub(replacement, folded, count=1), today)
+				if intent is not None:
+					doubts.append(code)
+					break
+	if intent is None or intent.action != "set":
+		return Reading(intent)
+	doubts += [code for code, pattern in DOUBT_RULES if pattern.search(folded)]
+	if sent.hour < 5 and _TOMORROW.search(folded):
+		doubts.append("late_night_tomorrow")  # 01:00 "demain": the day that just started, or the next?
+	if library_disagrees(text, sent, intent):
+		doubts.append("dates_disagree")
+	for m in _DAY_NUMBER_AFTER_WEEKDAY.finditer(folded):
+		day = int(m["day"])
+		named = WEEKDAYS[m["weekday"]]
+		d = intent.from_date
+		candidates = [d + timedelta(days=k) for k in range((intent.until_date - d).days + 1)] if d else []
+		if not any(c.day == day and c.weekday() == named for c in candidates):
+			doubts.append("weekday_mismatch")  # "vendredi le 19" when the 19th is a Thursday
+			break
+	return Reading(intent, tuple(dict.fromkeys(doubts)))
+
+
+def library_dates(text: str, sent: datetime) -> list[date]:
+	"""The dates `dateparser` (French and English, relative to the send time, the future preferred) finds in the
+	message: a second reader the rules are checked against."""
+	import warnings
+
+	from dateparser.search import search_dates
+
+	with warnings.catch_warnings():
+		warnings.simplefilter("ignore")
+		try:
+			found = search_dates(
+				text,
+				languages=["fr", "en"],
+				settings={"RELATIVE_BASE": sent, "PREFER_DATES_FROM": "future"},
+			)
+		except Exception:  # the library's own failure on odd input: no second opinion
+			return []
+	out = set()
+	for matched, when in found or []:
+		folded = _fold(matched)
+		# What the library over-reads: a lone short word ("je" taken for jeudi) and durations ("3 jours").
+		if len(folded) <= 3 and not folded.isdigit() or _DURATION.fullmatch(folded):
+			continue
+		# A weekday with a day number ("vendredi le 11") it reads as something else; the rules check those.
+		if re.search(r"\d", folded) and any(w in WEEKDAYS for w in folded.split()):
+			continue
+		out.add(when.date())
+	return sorted(out)
+
+
+_DURATION = re.compile(r"(?:pour\s+|for\s+)?\d+\s*(?:jours?|days?|semaines?|weeks?|j|d)")
+
+
+def library_disagrees(text: str, sent: datetime, intent: AbsenceIntent) -> bool:
+	"""The library names dates, and neither end of the rules' reading is among them."""
+	found = library_dates(text, sent)
+	return bool(found) and intent.from_date not in found and intent.until_date not in found
+
+
+_YES = re.compile(
+	r"^(?:oui|yes|o|y|ok|okay|confirme[rz]?|confirm(?:ed)?|c\s+est\s+ca|exact|correct|yep|yup|ouais)(?:\s+merci|\s+thanks?)?$"
+)
+_NO = re.compile(r"^(?:non|no|n|nope|pas\s+ca|oublie(?:\s+ca)?|forget\s+it)(?:\s+merci|\s+thanks?)?$")
+
+
+def confirmation_answer(text: str) -> str | None:
+	""" "yes" or "no" when the whole message answers a confirmation question (OUI/YES, NON/NO), else None."""
+	folded = _fold(_strip_signature(text or ""))
+	if _YES.match(folded):
+		return "yes"
+	if _NO.match(folded):
+		return "no"
+	return None

@@ -5,12 +5,12 @@ rules decide. A slow or failing endpoint falls back too (timeout 8 s).
 """
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import frappe
 import requests
 
-from gigafibre_dispatch.engine.absence_sms import AbsenceIntent, parse_absence_message
+from gigafibre_dispatch.engine.absence_sms import AbsenceIntent, Reading, read_absence_message
 
 REASONS = ("Malade", "Vacances", "Formation", "Rendez-vous", "Congé", "Absent")
 PROMPT = (
@@ -73,13 +73,19 @@ def llm_intent(
 	return AbsenceIntent(action="set", reason=data["reason"], from_date=start, until_date=until)
 
 
-def understand(text: str, today: date) -> tuple[AbsenceIntent | None, str]:
-	"""(intent, source): the LLM's reading when configured and sound, else the rules'."""
+def understand(text: str, now: datetime) -> tuple[Reading, str]:
+	"""(reading, source): the LLM's intent when configured and sound, else the rules'; either way the rules'
+	doubts (a question, a doubtful date, ...) say whether it must be confirmed before anything is recorded."""
 	s = frappe.get_cached_doc("Dispatch Settings")
-	if s.llm_base_url and s.llm_model:
+	rules = read_absence_message(text, now)
+	if s.llm_base_url and s.llm_model and "question" not in rules.doubts:
 		intent = llm_intent(
-			text, today, s.llm_base_url, s.get_password("llm_api_key", raise_exception=False), s.llm_model
+			text,
+			now.date(),
+			s.llm_base_url,
+			s.get_password("llm_api_key", raise_exception=False),
+			s.llm_model,
 		)
 		if intent is not None:
-			return intent, "llm"
-	return parse_absence_message(text, today), "rules"
+			return Reading(intent, rules.doubts if intent.action == "set" else ()), "llm"
+	return rules, "rules"

@@ -195,3 +195,64 @@ def save_from_planning(technician: str, values: dict, actor: Actor | None) -> di
 		source="Board",
 		actor=actor,
 	)
+
+
+# ------------------------------------------------------------------ readings that wait for OUI/YES
+
+
+def hold(technician: str, intent, message: str, doubts, now) -> str:
+	"""A reading with doubts: kept as a Pending absence (read by nothing) until the technician answers OUI/YES
+	within CONFIRM_MINUTES; an earlier pending one of theirs is superseded."""
+	from datetime import timedelta
+
+	from gigafibre_dispatch.engine.absence_sms import CONFIRM_MINUTES
+
+	for name in frappe.get_all(
+		DOCTYPE, filters={"technician": technician, "status": "Pending"}, pluck="name"
+	):
+		frappe.db.set_value(DOCTYPE, name, "status", "Expired")
+	doc = frappe.get_doc(
+		{
+			"doctype": DOCTYPE,
+			"technician": technician,
+			"from_date": intent.from_date,
+			"until_date": intent.until_date,
+			"start_time": intent.start_time.strftime("%H:%M") if intent.start_time else None,
+			"end_time": intent.end_time.strftime("%H:%M") if intent.end_time else None,
+			"reason": intent.reason or "Absent",
+			"source": "SMS",
+			"message": message,
+			"status": "Pending",
+			"confirm_by": now + timedelta(minutes=CONFIRM_MINUTES),
+			"doubts": ", ".join(doubts)[:140],
+		}
+	)
+	doc.flags.from_service = True
+	doc.insert(ignore_permissions=True)
+	return doc.name
+
+
+def confirm(technician: str, now, actor: Actor | None = None, reader: str | None = None) -> dict | None:
+	"""OUI/YES: the technician's pending reading becomes their absence (its jobs handled as for any); None when
+	nothing waits (never sent, answered already, or past its CONFIRM_MINUTES)."""
+	name = frappe.db.get_value(
+		DOCTYPE,
+		{"technician": technician, "status": "Pending", "confirm_by": (">=", now)},
+		"name",
+		order_by="creation desc",
+	)
+	if not name:
+		return None
+	doc = frappe.get_doc(DOCTYPE, name)
+	doc.status = "Active"
+	doc.flags.from_service = True
+	doc.save(ignore_permissions=True)
+	return after_record(doc, actor, reader)
+
+
+def forget(technician: str) -> bool:
+	"""NON/NO: the pending reading is dropped. True when there was one."""
+	names = frappe.get_all(DOCTYPE, filters={"technician": technician, "status": "Pending"}, pluck="name")
+	for name in names:
+		frappe.db.set_value(DOCTYPE, name, "status", "Cancelled")
+	return bool(names)

@@ -233,3 +233,13 @@ def publish(doc, action: str, summary: dict) -> None:
 		},
 		after_commit=True,
 	)
+
+
+def expire_pending() -> int:
+	"""Every minute (scheduler): readings nobody confirmed in time are Expired (they never counted)."""
+	names = frappe.get_all(
+		DOCTYPE, filters={"status": "Pending", "confirm_by": ("<", now_datetime())}, pluck="name"
+	)
+	for name in names:
+		frappe.db.set_value(DOCTYPE, name, "status", "Expired", update_modified=False)
+	return len(names)

@@ -408,6 +408,65 @@ class TestAbsenceWebhook(AbsenceSmsCase):
 			self.use_llm(None)
 
 
+class TestAbsenceConfirmation(AbsenceSmsCase):
+	"""A reading that is not certain records nothing: the reply reads it back and asks OUI/YES; the answer decides."""
+
+	def pending(self) -> list:
+		frappe.db.rollback()
+		return frappe.get_all(
+			"Dispatch Absence",
+			filters={"technician": self.tech, "status": "Pending"},
+			fields=["name", "reason", "from_date", "confirm_by", "doubts", "message"],
+		)
+
+	def test_a_doubtful_reading_waits_for_oui(self):
+		response = self.sms("malade demain probablement")
+		self.assertEqual(response.status_code, 200, response.text)
+		self.assertIn("J'ai compris : absence (Malade)", response.text)
+		self.assertIn("OUI", response.text)
+		self.assertIsNone(self.current())  # nothing counts yet
+		(held,) = self.pending()
+		self.assertEqual((held.reason, getdate(held.from_date)), ("Malade", getdate(add_days(nowdate(), 1))))
+		self.assertIn("uncertain", held.doubts)
+		yes = self.sms("OUI")
+		self.assertIn("Absence enregistrée (Malade)", yes.text)
+		self.assertEqual(self.absence().absence_from, getdate(add_days(nowdate(), 1)))
+		self.assertEqual(self.pending(), [])
+		again = self.sms("oui")  # answered already: nothing waits, nothing changes
+		self.assertIn("Aucune demande", again.text)
+		self.assertEqual(
+			frappe.db.count("Dispatch Absence", {"technician": self.tech, "status": "Active"}), 1
+		)
+
+	def test_a_question_records_nothing_until_confirmed_and_non_forgets_it(self):
+		response = self.sms("je peux-tu prendre congé le 31?")
+		self.assertEqual(response.status_code, 200, response.text)
+		self.assertIn("J'ai compris", response.text)
+		self.assertIsNone(self.current())
+		self.assertEqual(len(self.pending()), 1)
+		no = self.sms("non")
+		self.assertIn("rien n'a été enregistré", no.text)
+		self.assertEqual(self.pending(), [])
+		self.assertIsNone(self.current())
+		self.assertEqual(
+			frappe.db.count("Dispatch Absence", {"technician": self.tech, "status": "Active"}), 0
+		)
+
+	def test_an_unconfirmed_reading_expires(self):
+		from gigafibre_dispatch.scheduling.absence import expire_pending
+
+		self.sms("csst demain")
+		(held,) = self.pending()
+		frappe.db.set_value("Dispatch Absence", held.name, "confirm_by", add_days(now_datetime(), -1))
+		frappe.db.commit()
+		late = self.sms("OUI")
+		self.assertIn("Aucune demande", late.text)
+		self.assertIsNone(self.current())
+		self.assertEqual(expire_pending(), 1)
+		frappe.db.commit()
+		self.assertEqual(frappe.db.get_value("Dispatch Absence", held.name, "status"), "Expired")
+
+
 class TestAbsenceTakesCareOfTheJobs(AbsenceSmsCase):
 	"""An absence texted by a technician with jobs booked in it: Automatic mode moves each one (another qualified
 	technician, else the tray with its reason) with one transition per job; Review mode leaves a proposal."""

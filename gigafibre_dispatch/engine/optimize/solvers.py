@@ -263,6 +263,9 @@ class OrToolsSolver:
 		)
 		if time_limit_s is None:  # deterministic: a bounded number of solutions instead of a clock
 			params.solution_limit = 20 * (V + T)
+			# The large-neighbourhood sub-searches stop on a clock of their own (0.1 s by default): a loaded
+			# machine would cut them elsewhere. Their own bounds end them long before this.
+			params.lns_time_limit.FromSeconds(60)
 		else:
 			params.time_limit.FromMilliseconds(max(50, int(time_limit_s * 1000)))
 		solution = routing.SolveWithParameters(params)

@@ -58,6 +58,7 @@ class DispatchJob(Document):
 	triage = _command_method("triage")
 	schedule_propose = _command_method("schedule_propose")
 	schedule_confirm = _command_method("schedule_confirm")
+	schedule_book = _command_method("schedule_book")
 	schedule_release = _command_method("schedule_release")
 	assignment_dispatch = _command_method("assignment_dispatch")
 	tech_check_in = _command_method("tech_check_in")
