@@ -52,6 +52,27 @@ async function get(method, params = {}, p = page) {
 }
 const job_of = async (job) => (await get("gigafibre_dispatch.api.lifecycle.get_job", { job })).body.data;
 const timeline_of = async (job) => (await get("gigafibre_dispatch.api.lifecycle.get_timeline", { job })).body.data.timeline.map((e) => e.command);
+// A text from a technician's phone to the webhook, signed as Twilio signs it (the site's Twilio token set for the run).
+let twilio_token = null;
+async function twilio_sms(phone, body) {
+	const csrf = await page.evaluate(() => frappe.csrf_token);
+	if (!twilio_token) {
+		twilio_token = `e2e-twilio-${Date.now()}`;
+		const put = await page.request.put(`${BASE}/api/resource/Dispatch Settings/Dispatch Settings`, { headers: { "X-Frappe-CSRF-Token": csrf }, data: { twilio_auth_token: twilio_token } });
+		if (!put.ok()) throw new Error(`settings ${put.status()}`);
+	}
+	const settings = (await get("frappe.client.get_value", { doctype: "Dispatch Settings", fieldname: "public_base_url" })).body.message;
+	const path = "/api/method/gigafibre_dispatch.api.sms.inbound";
+	const url = (settings.public_base_url ? settings.public_base_url.replace(/\/$/, "") : BASE) + path;
+	const params = { From: phone, To: "+14382313838", Body: body, MessageSid: `SM${randomUUID().replace(/-/g, "")}` };
+	const signed = url + Object.keys(params).sort().map((k) => k + params[k]).join("");
+	const signature = createHmac("sha1", twilio_token).update(Buffer.from(signed, "utf-8")).digest("base64");
+	const twilio = await http.newContext(); // Twilio has no Desk session (and so no CSRF token)
+	const response = await twilio.post(`${BASE}${path}`, { form: params, headers: { "X-Twilio-Signature": signature } });
+	const text = await response.text();
+	await twilio.dispose();
+	return { ok: () => response.ok(), status: () => response.status(), text };
+}
 const store = (p = page) => p.evaluate(() => {
 	const s = window.gigafibre_dispatch_board.store;
 	return { date: s.date, view: s.view, resources: s.resources.length, tray: s.tray.map((u) => u.job), total: s.data && s.data.unassigned_total };
@@ -890,21 +911,9 @@ await step("+ WO: three best technicians, a slot, booked through the commands", 
 });
 
 await step("absence SMS (webhook) → toast and band", async () => {
-	const csrf = await page.evaluate(() => frappe.csrf_token);
-	const token = `e2e-twilio-${Date.now()}`;
-	const put = await page.request.put(`${BASE}/api/resource/Dispatch Settings/Dispatch Settings`, { headers: { "X-Frappe-CSRF-Token": csrf }, data: { twilio_auth_token: token } });
-	if (!put.ok()) throw new Error(`settings ${put.status()}`);
-	const settings = (await get("frappe.client.get_value", { doctype: "Dispatch Settings", fieldname: "public_base_url" })).body.message;
-	const path = "/api/method/gigafibre_dispatch.api.sms.inbound";
-	const url = (settings.public_base_url ? settings.public_base_url.replace(/\/$/, "") : BASE) + path;
 	const tech = (await get("frappe.client.get_value", { doctype: "Dispatch Technician", filters: JSON.stringify({ name: ABSENT_TECH }), fieldname: JSON.stringify(["phone", "technician_name"]) })).body.message;
-	const params = { From: tech.phone, To: "+14382313838", Body: "Bonjour, je suis malade aujourd'hui", MessageSid: `SM${randomUUID().replace(/-/g, "")}` };
-	const signed = url + Object.keys(params).sort().map((k) => k + params[k]).join("");
-	const signature = createHmac("sha1", token).update(Buffer.from(signed, "utf-8")).digest("base64");
 	const t0 = Date.now();
-	const twilio = await http.newContext(); // Twilio has no Desk session (and so no CSRF token)
-	const response = await twilio.post(`${BASE}${path}`, { form: params, headers: { "X-Twilio-Signature": signature } });
-	await twilio.dispose();
+	const response = await twilio_sms(tech.phone, "Bonjour, je suis malade aujourd'hui");
 	const toast = await page
 		.waitForFunction((who) => Array.from(document.querySelectorAll("#alert-container .alert")).some((a) => a.innerText.includes(who)), tech.technician_name, { timeout: 5000 })
 		.then(() => Date.now() - t0)
@@ -996,6 +1005,57 @@ await step("publish one technician → two SMS logs", async () => {
 	}, 10000);
 	const kinds = logs ? logs.map((l) => l.kind).sort().join() : "";
 	check("publish: two SMS logs (magic link, calendar)", kinds === "calendar,magic_link", `${logs ? logs.length : 0} new logs: ${kinds}; alerts ${JSON.stringify((await alerts()).slice(-1))}`);
+});
+
+await step("absence in review mode: the board's alert links to the proposal, Apply all moves the job in one transition", async () => {
+	await open_board(page, HOME);
+	const csrf = await page.evaluate(() => frappe.csrf_token);
+	const location = (await get("frappe.client.get_list", { doctype: "Service Location", fields: JSON.stringify(["name"]), limit_page_length: 1 })).body.message[0].name;
+	const made = await page.request.post(`${BASE}/api/method/gigafibre_dispatch.api.scheduling.create_work_order`, {
+		headers: { "X-Frappe-CSRF-Token": csrf },
+		data: { subject: "E2E absence review", service_location: location, priority: "medium", duration_h: 1 },
+	});
+	if (!made.ok()) throw new Error(`work order: ${made.status()} ${await made.text()}`);
+	const job = (await made.json()).message.name;
+	created.push(job);
+	const command = (name, data) =>
+		page.request.post(`${BASE}/api/v2/document/Dispatch%20Job/${encodeURIComponent(job)}/method/${name}`, {
+			headers: { "X-Frappe-CSRF-Token": csrf, "Idempotency-Key": randomUUID() },
+			data,
+		});
+	if ((await job_of(job)).status === "New") await command("triage", { priority: "medium" });
+	const booked_on = await command("schedule_book", { technician: ABSENT_TECH, start: `${HOME} 16:00:00` });
+	if (!booked_on.ok()) throw new Error(`book: ${booked_on.status()} ${await booked_on.text()}`);
+	const before = await timeline_of(job);
+	const tech = (await get("frappe.client.get_value", { doctype: "Dispatch Technician", filters: JSON.stringify({ name: ABSENT_TECH }), fieldname: JSON.stringify(["phone"]) })).body.message;
+	const months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+	const sms = await twilio_sms(tech.phone, `Malade le ${Number(HOME.slice(8, 10))} ${months[Number(HOME.slice(5, 7)) - 1]}`);
+	const link = page.locator("#alert-container [data-role=absence-proposal]").first();
+	const shown = await link.waitFor({ timeout: 8000 }).then(() => true).catch(() => false);
+	await page.screenshot({ path: `${OUT}/absence_review_alert.png` });
+	const unmoved = (await job_of(job)).assigned_technician === ABSENT_TECH; // review: nothing moved yet
+	if (shown) await link.click();
+	await page.waitForURL(/dispatch-optimization/, { timeout: 10000 }).catch(() => null);
+	const apply_all = page.locator(".page-actions .primary-action");
+	await apply_all.waitFor({ timeout: 10000 });
+	await apply_all.click();
+	await page.locator(".modal.show .btn-modal-primary").click();
+	const after = await until(async () => {
+		const j = await job_of(job);
+		return j && j.assigned_technician !== ABSENT_TECH ? j : null;
+	}, 15000);
+	const tl = await timeline_of(job);
+	await page.screenshot({ path: `${OUT}/absence_review_applied.png` });
+	check(
+		"absence review: alert links to the proposal; Apply all moves the job (schedule_book or schedule_release, once)",
+		sms.ok() && shown && unmoved && !!after && tl.length === before.length + 1 && ["schedule_book", "schedule_release"].includes(tl[tl.length - 1]),
+		`sms ${sms.status()}; link ${shown}; unmoved before apply ${unmoved}; job ${after && after.assigned_technician} ${after && after.status}; timeline +${tl.slice(before.length).join(">")}`
+	);
+	// The absence goes: the next run finds the technician free that day.
+	const absence = (await get("frappe.client.get_list", { doctype: "Dispatch Absence", filters: JSON.stringify({ technician: ABSENT_TECH, from_date: HOME, status: "Active" }), fields: JSON.stringify(["name"]) })).body.message;
+	for (const a of absence || []) {
+		await page.request.post(`${BASE}/api/method/frappe.client.set_value`, { headers: { "X-Frappe-CSRF-Token": csrf }, data: { doctype: "Dispatch Absence", name: a.name, fieldname: "status", value: "Cancelled" } });
+	}
 });
 
 await step("Technician-only user refused", async () => {

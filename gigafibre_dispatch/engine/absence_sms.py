@@ -872,12 +872,12 @@ WISHES = {
 THANKS = "Merci de nous avoir avisés."
 
 
-def _fr_date(d: date, with_year: bool = False) -> str:
+def fr_date(d: date, with_year: bool = False) -> str:
 	day = "1er" if d.day == 1 else str(d.day)
 	return f"{FR_DAYS[d.weekday()]} {day} {FR_MONTHS[d.month - 1]}" + (f" {d.year}" if with_year else "")
 
 
-def _fr_time(t: time) -> str:
+def fr_time(t: time) -> str:
 	return f"{t.hour} h" if t.minute == 0 else f"{t.hour} h {t.minute:02d}"
 
 
@@ -911,20 +911,20 @@ def _described(intent: AbsenceIntent) -> str:
 	if first is not None and last is not None:
 		years = first.year != last.year
 		if first == last:
-			sentence += f" le {_fr_date(first)}"
+			sentence += f" le {fr_date(first)}"
 			if start is None and end == NOON:
 				sentence += " (matin)"
 			elif start == NOON and end is None:
 				sentence += " (après-midi)"
 			elif start is not None and end is not None:
-				sentence += f" de {_fr_time(start)} à {_fr_time(end)}"
+				sentence += f" de {fr_time(start)} à {fr_time(end)}"
 			elif start is not None:
-				sentence += f" à partir de {_fr_time(start)}"
+				sentence += f" à partir de {fr_time(start)}"
 			elif end is not None:
-				sentence += f" jusqu'à {_fr_time(end)}"
+				sentence += f" jusqu'à {fr_time(end)}"
 		else:
-			sentence += f" du {_fr_date(first, years)}" + (f" (dès {_fr_time(start)})" if start else "")
-			sentence += f" au {_fr_date(last, years)}" + (f" (jusqu'à {_fr_time(end)})" if end else "")
+			sentence += f" du {fr_date(first, years)}" + (f" (dès {fr_time(start)})" if start else "")
+			sentence += f" au {fr_date(last, years)}" + (f" (jusqu'à {fr_time(end)})" if end else "")
 	return sentence.rstrip(".")
 
 
@@ -934,9 +934,7 @@ NO_ABSENCE = "Aucune absence n'est inscrite à votre nom; rien n'a changé. " + 
 def _fr_period(first: date, last: date) -> str:
 	years = first.year != last.year
 	return (
-		f"le {_fr_date(first)}"
-		if first == last
-		else f"du {_fr_date(first, years)} au {_fr_date(last, years)}"
+		f"le {fr_date(first)}" if first == last else f"du {fr_date(first, years)} au {fr_date(last, years)}"
 	)
 
 
@@ -952,12 +950,12 @@ def cancellation_fr(
 		return f"Absence annulée ({label}, {period}). {THANKS}"
 	if cancellation.outcome == "shorten" and cancellation.until_date is not None:
 		return (
-			f"Absence écourtée ({label}): dernier jour le {_fr_date(cancellation.until_date)}, "
-			f"retour le {_fr_date(cancellation.back).rstrip('.')}. Bon retour!"
+			f"Absence écourtée ({label}): dernier jour le {fr_date(cancellation.until_date)}, "
+			f"retour le {fr_date(cancellation.back).rstrip('.')}. Bon retour!"
 		)
 	if cancellation.outcome == "already" and absence_from is not None:
 		period = _fr_period(absence_from, absence_until or absence_from)
-		back = _fr_date(cancellation.back)
+		back = fr_date(cancellation.back)
 		return f"Votre absence ({label}, {period}) se termine avant le {back}; rien n'a changé."
 	return NO_ABSENCE
 

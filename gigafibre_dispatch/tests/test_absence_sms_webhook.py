@@ -5,7 +5,7 @@ import time
 
 import frappe
 from frappe.tests.test_api import make_request
-from frappe.utils import add_days, get_test_client, get_time, getdate, now_datetime, nowdate
+from frappe.utils import add_days, get_datetime, get_test_client, get_time, getdate, now_datetime, nowdate
 from twilio.request_validator import RequestValidator
 
 from gigafibre_dispatch.tests.lifecycle_utils import LifecycleHttpCase
@@ -42,6 +42,7 @@ class AbsenceSmsCase(LifecycleHttpCase):
 	def tearDownClass(cls):
 		frappe.db.rollback()
 		frappe.db.delete("Dispatch SMS Log", {"kind": "inbound", "to_number": ("like", "%555%01%")})
+		frappe.db.delete("Dispatch SMS Log", {"kind": "customer", "to_number": "514-555-0000"})
 		s = frappe.get_single("Dispatch Settings")
 		s.twilio_auth_token = None
 		s.public_base_url = None
@@ -560,6 +561,21 @@ class TestAbsenceTakesCareOfTheJobs(AbsenceSmsCase):
 				)
 				self.assertEqual(getdate(row.scheduled_start), getdate(add_days(nowdate(), 1)))
 				self.assertEqual(self.transitions(j), [*before[j], "schedule_book"])  # one transition
+			# The customer of a job whose time changed is told once (the schedule-change message); one kept at its
+			# time with another technician hears nothing.
+			for j, hour in ((a, 9), (b, 13)):
+				start = get_datetime(self.job(j).scheduled_start)
+				texts = frappe.get_all(
+					"Dispatch SMS Log",
+					filters={"kind": "customer", "dedupe_key": ("like", f"schedule:{j}:%")},
+					fields=["to_number", "body"],
+				)
+				if start.hour * 60 + start.minute == hour * 60:
+					self.assertEqual(texts, [], j)
+				else:
+					self.assertEqual(len(texts), 1, j)
+					self.assertEqual(texts[0].to_number, "514-555-0000")
+					self.assertIn(f"{start.hour} h", texts[0].body)
 			row = self.job(nobody)
 			self.assertEqual(
 				(row.status, row.assigned_technician, row.scheduled_start), ("Triaged", None, None)
@@ -587,6 +603,13 @@ class TestAbsenceTakesCareOfTheJobs(AbsenceSmsCase):
 			self.assertEqual(again.status_code, 200)
 			for j in (a, b, nobody):
 				self.assertEqual(len(self.transitions(j)), len(before[j]) + 1, j)
+			for j in (a, b):  # and no second message
+				self.assertLessEqual(
+					frappe.db.count(
+						"Dispatch SMS Log", {"kind": "customer", "dedupe_key": ("like", f"schedule:{j}:%")}
+					),
+					1,
+				)
 		finally:
 			self.handling("Review")
 
