@@ -1036,7 +1036,7 @@ await step("absence in review mode: the board's alert links to the proposal, App
 	const unmoved = (await job_of(job)).assigned_technician === ABSENT_TECH; // review: nothing moved yet
 	if (shown) await link.click();
 	await page.waitForURL(/dispatch-optimization/, { timeout: 10000 }).catch(() => null);
-	const apply_all = page.locator(".page-actions .primary-action");
+	const apply_all = page.locator(".page-actions .primary-action:visible").first(); // the form's (Desk keeps other pages' hidden)
 	await apply_all.waitFor({ timeout: 10000 });
 	await apply_all.click();
 	await page.locator(".modal.show .btn-modal-primary").click();

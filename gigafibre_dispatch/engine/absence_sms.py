@@ -182,10 +182,46 @@ def _language(folded: str) -> str:
 
 # --- rewrites: negations, absent customers, ranges sharing one month ------------------------------
 
+_ARRIVAL = r"(?P<h>[0-2]?\d)(?::(?P<mi>\d{2}))?(?:\s*(?P<ap>am|pm))?\b"
+
+
+def _arrival(m: re.Match) -> str:
+	"""An arrival hour as the reader's clock ("10" and "10am": 10h; "2pm" and a bare 1 to 6: the afternoon)."""
+	hour = int(m["h"])
+	if m["ap"] == "pm" and hour < 12 or not m["ap"] and 1 <= hour <= 6:
+		hour += 12
+	return f"{hour}h{m['mi'] or ''}"
+
+
 # What technicians write for what the reader knows, one rewrite a row: joual "pis" for "et"; "today or
 # tomorrow" (not sure which) for both days.
 REWRITES = (
 	(re.compile(r"\bpis\b"), "et"),
+	# short forms (C24): "vac"/"vacs"/"vacay" ("fds" and "weekend" need the send time: `_weekend`)
+	(re.compile(r"\bvac(?:s|ay|ances)?\b"), "vacances"),
+	# English ordinals: "from the 9th through the 11th" reads as "from 9 through 11"
+	(re.compile(r"\b(from|through|thru|to|until|till|til)\s+the\s+(?=\d)"), r"\1 "),
+	(re.compile(r"\b([0-3]?\d)(?:st|nd|rd|th)\b"), r"\1"),
+	# a planned late start (C18) is an absence until the arrival time: "je commence a 10h demain", "in late
+	# monday, till 10", "won't be in until 9:30"
+	(
+		re.compile(
+			r"\b(?:je\s+|j\s+)?(?:commence(?:rai)?|arrive(?:rai)?|rentre(?:rai)?)\s+(?:seulement\s+|juste\s+)?"
+			r"(?:vers\s+|a\s+|pour\s+)(?=\d{1,2}\s*(?:h|:))"
+		),
+		"absent jusqu a ",
+	),
+	(
+		re.compile(
+			r"\b(?:i\s+ll\s+be\s+|be\s+|i\s+m\s+|im\s+|coming\s+)?in\s+late\b(?P<rest>.*?)"
+			r"\b(?:till|until|til|at|around|by)\s+" + _ARRIVAL
+		),
+		lambda m: f"absent{m['rest']} jusqu a {_arrival(m)}",
+	),
+	(
+		re.compile(r"\b(?:won\s+t|wont|will\s+not)\s+be\s+in\s+(?:until|till|til|before)\s+" + _ARRIVAL),
+		lambda m: f"absent jusqu a {_arrival(m)}",
+	),
 	(
 		re.compile(
 			r"\b(aujourd\s+hui|aujourdhui|auj|ajd|today)\s+(?:ou|or)\s+(demain|dem|dmain|tomorrow|tmrw|tmr)\b"
@@ -250,6 +286,7 @@ _OFF = (
 	r"|cette"
 	r"|ce|cet|la|until|till|til|jusqu|" + _alt(WEEKDAYS) + r")\b)"
 	r"|\b(?:today|tomm?orr?ow|tmrw|demain|aujourd\s+hui|aujourdhui|auj|ajd|" + _alt(WEEKDAYS) + r")\s+off\b"
+	r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\s+off\b"  # "weekend off" once the weekend is dates
 )
 REASONS = (  # most specific first
 	(
@@ -273,6 +310,16 @@ REASONS = (  # most specific first
 	("Vacances", r"\b(?:vacances?|vacations?|holidays?)\b"),
 	("Congé", r"\b(?:conges?|pto|personal\s+day|journee\s+personnelle|ferie)\b|" + _OFF),
 	("Absent", r"\b(?:absente?s?|absences?|absant)\b"),
+	# what technicians write with no absence word (C19): a day taken, a procedure, a duty, a family event
+	(
+		"Absent",
+		r"\b(?:je\s+|j\s+)?(?:prends|prend|prendre)\s+(?:ma|la)\s+journee\b"
+		r"|\b(?:operation|operee?|chirurgie|surgery|colo|coloscopie|colonoscopy|biopsie|biopsy|endoscopie|irm|mri"
+		r"|funerailles|funeral|enterrement|salon\s+funeraire|jury\s+duty|jure|jury|demenagement|demenage"
+		r"|moving\s+day|wedding|mariage|accouchement)\b"
+		r"|\b(?:chu|je\s+suis|suis|je\s+serai|serai)\s+pas\s+la\b"
+		r"|\b(?:i\s+m|im|i\s+am|i\s+ll\s+be|i\s+will\s+be)\s+out\b",
+	),
 )
 _REASONS = tuple((label, re.compile(pattern)) for label, pattern in REASONS)
 _RETURN_FROM = re.compile(
@@ -416,6 +463,7 @@ class _Scanner:
 		self.today = today
 		self.atoms: list[_Atom] = []
 		self.days: int | None = None
+		self.today_counts = False  # today's weekday name means today (sent before noon)
 		month = _month_re(language)
 		abbr = WEEKDAY_ABBR[language]
 		self.months = MONTHS_EN if language == "en" else MONTHS
@@ -570,11 +618,11 @@ class _Scanner:
 		self._add(m, saturday, self.today + timedelta(days=6 - self.today.weekday()))
 
 	def _weekday(self, m: re.Match) -> None:
-		first = _next_weekday(self.today, self.weekdays[m["wd"]], this=bool(m["this"]))
+		first = _next_weekday(self.today, self.weekdays[m["wd"]], this=bool(m["this"]) or self.today_counts)
 		self._add(m, first, group="wd", weekday=not m["this"])
 
 	def _weekday_pair(self, m: re.Match) -> None:
-		first = _next_weekday(self.today, self.weekdays[m["wd"]])
+		first = _next_weekday(self.today, self.weekdays[m["wd"]], this=self.today_counts)
 		last = first + timedelta(days=(self.weekdays[m["wd2"]] - first.weekday()) % 7)
 		self._add(m, first, last, group="wd")
 
@@ -776,14 +824,58 @@ _ASKING = re.compile(
 )
 
 
+def _dmy(d: date) -> str:
+	return f"{d.day}/{d.month}/{d.year}"
+
+
+_WEEKEND = re.compile(
+	r"\b(?:(?:la|ma|cette|cte|ce|the|this|le)\s+)?(?:fds|fin\s+de\s+semaine|week\s*-?\s*end)\b"
+)
+
+
+def _weekend(text: str, today: date, morning: bool) -> str:
+	""" "fds", "fin de semaine", "weekend" (C13): the Saturday and Sunday on or after today; sent on a Sunday
+	morning, today only; on a Sunday afternoon, the next ones. Written as dates the scanner reads."""
+	if not _WEEKEND.search(text):
+		return text
+	if today.weekday() == 6 and morning:
+		days = f"le {_dmy(today)}"
+	else:
+		saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+		days = f"du {_dmy(saturday)} au {_dmy(saturday + timedelta(days=1))}"
+	return _WEEKEND.sub(days, text, count=1)
+
+
+_WEEK_OF = re.compile(
+	r"\b(?:(?:la|cette)\s+)?semaine\s+du\s+(?P<d>[0-3]?\d)(?:er|e)?(?:\s+(?P<m>[a-z]+))?\b"
+	r"|\b(?:the\s+)?week\s+of\s+(?:the\s+)?(?:(?P<m2>[a-z]+)\s+)?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?"
+	r"(?:\s+(?P<m3>[a-z]+))?\b"
+)
+
+
+def _week_of(text: str, today: date, language: str) -> str:
+	""" "la semaine du 21", "the week of the 21st" (C11): Monday to Friday of the week (Sunday to Saturday) holding
+	that date (a day number: the next such date; with a month: this year's unless past)."""
+	m = _WEEK_OF.search(text)
+	if not m:
+		return text
+	months = MONTHS_EN if language == "en" else MONTHS
+	day = int(m["d"] or m["d2"])
+	month = next((months[w] for w in (m["m"], m["m2"], m["m3"]) if w and w in months), None)
+	d = _month_day(today, month, day) if month else _day_only(today, day)
+	sunday = d - timedelta(days=(d.weekday() + 1) % 7)
+	span = f"du {_dmy(sunday + timedelta(days=1))} au {_dmy(sunday + timedelta(days=5))}"
+	return text[: m.start()] + span + text[m.end() :]
+
+
 def is_question(text: str) -> bool:
 	"""The message asks rather than tells."""
 	return "?" in (text or "") or bool(_ASKING.search(_fold(text or "")))
 
 
-def parse_absence_message(text: str, today: date) -> AbsenceIntent | None:
+def parse_absence_message(text: str, today: date, morning: bool = False) -> AbsenceIntent | None:
 	"""None when the message is not understood or asks a question (the shell then replies politely and changes
-	nothing)."""
+	nothing). `morning`: sent before noon, so today's weekday name means today ("vendredi" sent Friday at 9)."""
 	if is_question(text):
 		return None
 	folded = _fold(_strip_signature(text or ""))
@@ -792,6 +884,10 @@ def parse_absence_message(text: str, today: date) -> AbsenceIntent | None:
 	language = _language(folded)
 	for pattern, replacement in REWRITES:
 		folded = pattern.sub(replacement, folded)
+	try:
+		folded = _week_of(_weekend(folded, today, morning), today, language)
+	except _Invalid:
+		return None
 	folded = _NOT_HERE.sub(" ", folded)
 	folded = _NEGATED.sub(" absent ", folded)
 	folded = _share_month(re.sub(r"\s+", " ", folded).strip(), language)
@@ -813,6 +909,7 @@ def parse_absence_message(text: str, today: date) -> AbsenceIntent | None:
 		return None
 
 	scanner = _Scanner(text, today, language)
+	scanner.today_counts = morning
 	try:
 		atoms = scanner.scan()
 		returning, return_marker = None, None
@@ -1028,6 +1125,8 @@ GUESSES: tuple[tuple[str, re.Pattern, str], ...] = (
 	("either_or", re.compile(r"\s+(?:ou|or)\s+(?:le\s+|the\s+)?" + _ALTERNATIVE + r"\b"), " "),
 	# "csst demain": an absence whose reason the rules do not know, asked
 	("unknown_word", re.compile(r"\b(?:csst|ooo|rtt)\b"), "absent"),
+	# "next weekend off": the coming weekend, asked (or the one after?)
+	("next_weekend", re.compile(r"\bnext\s+(?=week\s*-?\s*end\b)"), ""),
 )
 
 
@@ -1040,17 +1139,17 @@ def _unask(text: str) -> str:
 def read_absence_message(text: str, sent: datetime) -> Reading:
 	"""The reading of an SMS sent at `sent` (the technician's local time), with its doubts (see DOUBT_RULES and
 	below): a question, late at night "tomorrow" (which day?), a weekday that does not match its day number."""
-	today = sent.date()
+	today, morning = sent.date(), sent.hour < 12
 	if is_question(text):
-		return Reading(parse_absence_message(_unask(text), today), ("question",))
-	intent = parse_absence_message(text, today)
+		return Reading(parse_absence_message(_unask(text), today, morning), ("question",))
+	intent = parse_absence_message(text, today, morning)
 	folded = _fold(_strip_signature(text or ""))
 	doubts = []
 	if intent is None:
 		# Not understood as written, but one reading is likely: it is asked, never recorded as is.
 		for code, pattern, replacement in GUESSES:
 			if pattern.search(folded):
-				intent = parse_absence_message(pattern.sub(replacement, folded, count=1), today)
+				intent = parse_absence_message(pattern.sub(replacement, folded, count=1), today, morning)
 				if intent is not None:
 					doubts.append(code)
 					break
@@ -1061,6 +1160,12 @@ def read_absence_message(text: str, sent: datetime) -> Reading:
 		doubts.append("late_night_tomorrow")  # 01:00 "demain": the day that just started, or the next?
 	if library_disagrees(text, sent, intent):
 		doubts.append("dates_disagree")
+	if sent.weekday() < 5 and _NEXT_WEEKEND.search(folded):
+		doubts.append("next_weekend")  # sent on a weekday: this coming one, or the one after?
+	if sent.hour >= 17 and any(int(d) == today.day for d in _BARE_DAY.findall(folded)):
+		doubts.append("same_day_late")  # "le 31" sent the 31st at 20:00: today, or next month?
+	if _ongoing(folded, today):
+		doubts.append("ongoing_range")  # "du 28 au 2" sent the 29th: this one, or next month's?
 	for m in _DAY_NUMBER_AFTER_WEEKDAY.finditer(folded):
 		day = int(m["day"])
 		named = WEEKDAYS[m["weekday"]]
@@ -1070,6 +1175,35 @@ def read_absence_message(text: str, sent: datetime) -> Reading:
 			doubts.append("weekday_mismatch")  # "vendredi le 19" when the 19th is a Thursday
 			break
 	return Reading(intent, tuple(dict.fromkeys(doubts)))
+
+
+_NEXT_WEEKEND = re.compile(
+	r"\bnext\s+week\s*-?\s*end\b|\b(?:fds|fin\s+de\s+semaine|week\s*-?\s*end)\s+prochaine?\b"
+)
+_BARE_DAY = re.compile(r"\b(?:le|the|on)\s+([0-3]?\d)(?:er|e|st|nd|rd|th)?\b(?!\s*(?:/|:|h\b|h\d|[a-z]{3,}))")
+_DAY_RANGE = re.compile(
+	r"\b(?:du\s+|from\s+(?:the\s+)?)?([0-3]?\d)(?:er|e|st|nd|rd|th)?\s*(?:au|to|through|thru|-|a)\s*"
+	r"(?:le\s+|the\s+)?([0-3]?\d)(?:er|e|st|nd|rd|th)?\b(?!\s*(?:/|:|h\b|h\d|(?:" + _alt(MONTHS_EN) + r")\b))"
+)
+
+
+def _ongoing(folded: str, today: date) -> bool:
+	"""A day-number range that runs now (begun this month or last): today's, or the next one?"""
+	for m in _DAY_RANGE.finditer(folded):
+		first, last = int(m[1]), int(m[2])
+		for back in (0, 1):
+			year, month = today.year, today.month - back
+			if month == 0:
+				year, month = year - 1, 12
+			try:
+				start = date(year, month, first)
+				end_year, end_month = (year, month) if last >= first else _add_month(start)
+				end = date(end_year, end_month, last)
+			except ValueError:
+				continue
+			if start < today <= end:
+				return True
+	return False
 
 
 def library_dates(text: str, sent: datetime) -> list[date]:

@@ -16,6 +16,17 @@ PUBLIC = "https://dispatch.example.ca"
 AUTH_TOKEN = "twilio-auth-token-for-tests"
 
 
+FR_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+	"novembre", "décembre")  # fmt: skip
+
+
+def tomorrow_named(language: str) -> str:
+	"""Tomorrow with its month named ("8 décembre", "December 8"): read the same at any hour ("demain" sent at
+	night asks which day is meant)."""
+	d = getdate(add_days(nowdate(), 1))
+	return f"{d.day} {FR_MONTHS[d.month - 1]}" if language == "fr" else f"{d:%B} {d.day}"
+
+
 class AbsenceSmsCase(LifecycleHttpCase):
 	"""A technician with a phone, Twilio configured; helpers to text and to read their absences."""
 
@@ -379,7 +390,7 @@ class TestAbsenceWebhook(AbsenceSmsCase):
 				self.assertEqual(len(llm.requests), 1)
 			with LlmStandIn({}, status=500) as down:
 				self.use_llm(down.url)
-				self.assertEqual(self.sms("sick tomorrow").status_code, 200)
+				self.assertEqual(self.sms(f"sick on {tomorrow_named('en')}").status_code, 200)
 				row = self.absence()
 				self.assertEqual(
 					(row.absence_reason, getdate(row.absence_from)),
@@ -543,7 +554,7 @@ class TestAbsenceTakesCareOfTheJobs(AbsenceSmsCase):
 			)
 			frappe.db.commit()
 			before = {j: self.transitions(j) for j in (a, b, nobody, later)}
-			response = self.sms("malade demain")
+			response = self.sms(f"malade le {tomorrow_named('fr')}")
 			self.assertEqual(response.status_code, 200, response.text)
 			self.assertIn("Malade", response.text)
 			self.assertIn("3 travail(aux)", response.text)
@@ -591,7 +602,7 @@ class TestAbsenceTakesCareOfTheJobs(AbsenceSmsCase):
 			)
 			self.assertEqual(len(absence), 1)
 			self.assertTrue(absence[0].optimization)
-			self.assertEqual(absence[0].message, "malade demain")
+			self.assertEqual(absence[0].message, f"malade le {tomorrow_named('fr')}")
 			released = frappe.get_all(
 				"Dispatch Optimization Release",
 				filters={"parent": absence[0].optimization},
@@ -599,7 +610,7 @@ class TestAbsenceTakesCareOfTheJobs(AbsenceSmsCase):
 			)
 			self.assertEqual([(r.job, r.reason) for r in released], [(nobody, "unavailable")])
 			# Twilio retrying the same message: the jobs are not moved again.
-			again = self.sms("malade demain")
+			again = self.sms(f"malade le {tomorrow_named('fr')}")
 			self.assertEqual(again.status_code, 200)
 			for j in (a, b, nobody):
 				self.assertEqual(len(self.transitions(j)), len(before[j]) + 1, j)
@@ -617,7 +628,7 @@ class TestAbsenceTakesCareOfTheJobs(AbsenceSmsCase):
 		self.handling("Review")
 		a = self.booked_tomorrow(9)
 		before = self.transitions(a)
-		response = self.sms("sick tomorrow")
+		response = self.sms(f"sick on {tomorrow_named('en')}")
 		self.assertEqual(response.status_code, 200, response.text)
 		self.assertIn("la répartition les réassigne", response.text)
 		self.assertEqual(self.job(a).assigned_technician, self.tech)
