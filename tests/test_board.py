@@ -172,7 +172,15 @@ def test_travel_between_consecutive_geocoded_jobs_same_day(board):
 
 def test_unassigned_tray(board):
 	assert board["unassigned"] == [
-		{"job": "J4", "title": "Tray", "duration_h": 2, "priority": "low", "status": "New", "start": None},
+		{
+			"job": "J4",
+			"title": "Tray",
+			"duration_h": 2,
+			"priority": "low",
+			"status": "New",
+			"start": None,
+			"released": None,
+		},
 		{
 			"job": "J6",
 			"title": "No time yet",
@@ -180,6 +188,7 @@ def test_unassigned_tray(board):
 			"priority": "medium",
 			"status": "New",
 			"start": None,
+			"released": None,
 		},
 		{
 			"job": "J8",
@@ -188,8 +197,15 @@ def test_unassigned_tray(board):
 			"priority": "medium",
 			"status": "New",
 			"start": iso(MON, 9),
+			"released": None,
 		},
 	]
+
+
+def test_a_job_sent_back_to_the_tray_says_why():
+	back = JobInfo("JB", title="Back", status="Triaged", release_reason="its technician is absent")
+	built = build_board(TECHS, [back], MON, SUN)
+	assert [u["released"] for u in built["unassigned"]] == ["its technician is absent"]
 
 
 def test_cancelled_never_drawn(board):

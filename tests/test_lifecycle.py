@@ -157,8 +157,13 @@ def test_schedule_release_back_to_triaged():
 		d = run("schedule_release", DISPATCHER, job(status), {"reason": "Client indisponible"})
 		assert isinstance(d, Decision), d
 		assert d.to_state == "Triaged"
-		assert d.updates == {"assigned_technician": None, "scheduled_start": None}
-	assert run("schedule_release", DISPATCHER, job("Scheduled"), {}).to_state == "Triaged"
+		assert d.updates == {
+			"assigned_technician": None,
+			"scheduled_start": None,
+			"release_reason": "Client indisponible",  # the board flags the job in the tray with it
+		}
+	bare = run("schedule_release", DISPATCHER, job("Scheduled"), {})
+	assert bare.to_state == "Triaged" and bare.updates["release_reason"] is None
 	for status in ("New", "Triaged", "Dispatched", "In Progress", "Completed", "Cancelled"):
 		assert run("schedule_release", DISPATCHER, job(status), {}).dimension == "state", status
 	assert run("schedule_release", TECH, job("Scheduled"), {}).dimension == "role"

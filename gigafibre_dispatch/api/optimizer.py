@@ -10,6 +10,7 @@ from frappe.utils import cint
 
 from gigafibre_dispatch.lifecycle.actor import current_actor
 from gigafibre_dispatch.lifecycle.optimize import apply as apply_proposal
+from gigafibre_dispatch.lifecycle.optimize import dismiss as dismiss_proposal
 from gigafibre_dispatch.roles import dispatcher_only
 from gigafibre_dispatch.scheduling import args
 from gigafibre_dispatch.scheduling import optimize as service
@@ -51,3 +52,10 @@ def get_proposal(name: str) -> dict:
 def apply(name: str, moves: str | list | None = None) -> dict:
 	"""Apply every pending move, or the moves of the given jobs (a list or JSON list of job names)."""
 	return apply_proposal(name, args.parse_names(moves), current_actor())
+
+
+@frappe.whitelist(methods=["POST"])
+@dispatcher_only
+def dismiss(name: str) -> dict:
+	"""Set a proposal aside without applying anything of it."""
+	return dismiss_proposal(name)

@@ -89,9 +89,9 @@ MONTHS = {
 MONTHS_EN = {**MONTHS, "mar": 3}  # "mar" is mardi in French texts, March in English ones
 WEEKDAYS = {
 	"lundi": 0, "monday": 0,
-	"mardi": 1, "tuesday": 1,
-	"mercredi": 2, "mecredi": 2, "wednesday": 2,
-	"jeudi": 3, "thursday": 3,
+	"mardi": 1, "tuesday": 1, "tuseday": 1, "tueday": 1,
+	"mercredi": 2, "mecredi": 2, "wednesday": 2, "wendsday": 2, "wensday": 2, "wednsday": 2, "wedensday": 2,
+	"jeudi": 3, "thursday": 3, "thurday": 3, "thrusday": 3, "thursay": 3,
 	"vendredi": 4, "friday": 4,
 	"samedi": 5, "saturday": 5,
 	"dimanche": 6, "sunday": 6,
@@ -196,6 +196,16 @@ def _arrival(m: re.Match) -> str:
 # What technicians write for what the reader knows, one rewrite a row: joual "pis" for "et"; "today or
 # tomorrow" (not sure which) for both days.
 REWRITES = (
+	# not the technician (C22): "sick of this rain", "le modem est malade", "power is off on the street"
+	(re.compile(r"\bsick\s+(?:and\s+tired\s+)?of\b"), " "),
+	(
+		re.compile(
+			r"\b(?:modem|routeur|router|borne|ont|chien|dog|camion|truck|char|van|laptop|tablette|cell|phone"
+			r"|power|courant|electricite|internet|signal|lights?|breaker|disjoncteur)s?\s+(?:est|is|are|sont|was"
+			r"|etait)?\s*(?:malade|sick|off)\b"
+		),
+		" ",
+	),
 	(re.compile(r"\bpis\b"), "et"),
 	# short forms (C24): "vac"/"vacs"/"vacay" ("fds" and "weekend" need the send time: `_weekend`)
 	(re.compile(r"\bvac(?:s|ay|ances)?\b"), "vacances"),
@@ -536,12 +546,13 @@ class _Scanner:
 				self._weekday,
 			),
 			(
-				rf"\b(?:de|du|from)\s+(?P<wd>{_alt(abbr)})\s*(?:a|au|to|-)\s*(?P<wd2>{_alt(abbr)})\b",
+				rf"\b(?:de|du|from|off)\s+(?P<wd>{_alt(abbr)})\s*(?:a|au|to|thru|through|till|until|-)\s*"
+				rf"(?P<wd2>{_alt(abbr)})\b",
 				self._weekday_pair,
 			),
 			(
 				r"\b(?:(?P<this>ce|this)|du|au|jusqu\s+a|jusqu\s+au|until|till|to|from|on|le|next|et|and"
-				r"|absente?|off"
+				r"|absente?|off|thru|through|wedding|mariage|funeral|surgery|duty"
 				rf"|malade|sick)\s+(?P<wd>{_alt(abbr)})\b(?!-)",
 				self._weekday,
 			),
@@ -828,6 +839,20 @@ def _dmy(d: date) -> str:
 	return f"{d.day}/{d.month}/{d.year}"
 
 
+_IN_EIGHT = re.compile(
+	r"\b(?P<wd>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\s+en\s+(?:8|huit)\b"
+)
+
+
+def _in_eight(text: str, today: date, morning: bool) -> str:
+	""" "mardi en 8" (Quebec, C5): that weekday a week later than "mardi"."""
+	m = _IN_EIGHT.search(text)
+	if not m:
+		return text
+	day = _next_weekday(today, WEEKDAYS[m["wd"]], this=morning) + timedelta(days=7)
+	return text[: m.start()] + f"le {_dmy(day)}" + text[m.end() :]
+
+
 _WEEKEND = re.compile(
 	r"\b(?:(?:la|ma|cette|cte|ce|the|this|le)\s+)?(?:fds|fin\s+de\s+semaine|week\s*-?\s*end)\b"
 )
@@ -885,7 +910,7 @@ def parse_absence_message(text: str, today: date, morning: bool = False) -> Abse
 	for pattern, replacement in REWRITES:
 		folded = pattern.sub(replacement, folded)
 	try:
-		folded = _week_of(_weekend(folded, today, morning), today, language)
+		folded = _week_of(_weekend(_in_eight(folded, today, morning), today, morning), today, language)
 	except _Invalid:
 		return None
 	folded = _NOT_HERE.sub(" ", folded)
@@ -1110,6 +1135,20 @@ DOUBT_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
 			+ "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 			+ r"|\d{1,2})\b",
 		),
+		# a self-correction or a contradiction: "off demain, non attends, mercredi", "actually I'll be in monday"
+		(
+			"self_correction",
+			r"\b(?:non\s+attends?|no\s+wait|wait\s+no|je\s+veux\s+dire|i\s+mean|correction|oups|oops|scratch\s+that)\b"
+			r"|\b(?:je\s+serai\s+la|i\s+ll\s+be\s+in|i\s+will\s+be\s+in)\b",
+		),
+		# "jusqu'à mercredi", "till wed": is that day off too, or the day back? (unless "inclus" / "back")
+		(
+			"until_which",
+			r"\b(?:till|til|until|jusqu\s+a|jusqu\s+au|jusqua|jusquau)\s+(?:(?:le|the|this|next|ce)\s+)?(?:"
+			+ "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+			+ r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)\b"
+			r"(?!.*\b(?:inclus|inclusivement|inclusive|included|back|retour)\b)",
+		),
 		# a cancel word in a message read as a new absence ("pas demain finalement")
 		("cancel_word", _CANCEL_VERB + r"|\bfinalement\b|\bnever\s*mind\b|\bnvm\b|\bafter\s+all\b"),
 	)
@@ -1158,6 +1197,25 @@ def read_absence_message(text: str, sent: datetime) -> Reading:
 	doubts += [code for code, pattern in DOUBT_RULES if pattern.search(folded)]
 	if sent.hour < 5 and _TOMORROW.search(folded):
 		doubts.append("late_night_tomorrow")  # 01:00 "demain": the day that just started, or the next?
+	if sent.hour >= 17 and intent.from_date == today and not _TODAY_WORD.search(folded):
+		# C4: an absence with no day named, sent in the evening, is for tomorrow
+		first = today + timedelta(days=1)
+		intent = AbsenceIntent(
+			intent.action,
+			intent.reason,
+			first,
+			max(intent.until_date, first),
+			intent.start_time,
+			intent.end_time,
+			intent.language,
+		)
+	if (
+		intent.reason == "Rendez-vous"
+		and intent.start_time is None
+		and intent.end_time is None
+		and not _WHOLE_DAY.search(folded)
+	):
+		doubts.append("bare_appointment")  # "rdv demain": part of the day, or all of it?
 	if library_disagrees(text, sent, intent):
 		doubts.append("dates_disagree")
 	if sent.weekday() < 5 and _NEXT_WEEKEND.search(folded):
@@ -1177,6 +1235,14 @@ def read_absence_message(text: str, sent: datetime) -> Reading:
 	return Reading(intent, tuple(dict.fromkeys(doubts)))
 
 
+_TODAY_WORD = re.compile(
+	r"\b(?:aujourd\s+hui|aujourdhui|auj|ajd|today|tdy|ce\s+soir|tonight|maintenant|now|right\s+now|a\s+matin"
+	r"|this\s+(?:morning|afternoon|evening))\b"
+)
+_WHOLE_DAY = re.compile(
+	r"\b(?:off|absente?|pas\s+dispo(?:nible)?|toute\s+la\s+journee|all\s+day|whole\s+day|full\s+day"
+	r"|journee|day\s+off|not\s+available|unavailable)\b"
+)
 _NEXT_WEEKEND = re.compile(
 	r"\bnext\s+week\s*-?\s*end\b|\b(?:fds|fin\s+de\s+semaine|week\s*-?\s*end)\s+prochaine?\b"
 )

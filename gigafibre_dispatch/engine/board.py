@@ -53,6 +53,7 @@ def build_board(
 					"priority": j.priority,
 					"status": j.status,
 					"start": _iso(j.start) if j.start else None,
+					"released": j.release_reason,
 				}
 			)
 			continue

@@ -487,6 +487,7 @@ def _schedule_propose(command, job, payload, env) -> Decision:
 	updates = {
 		"assigned_technician": payload["technician"],
 		"scheduled_start": env.parse_datetime(payload["start"]),
+		"release_reason": None,
 	}
 	if payload.get("duration_h") is not None:
 		updates["duration_h"] = payload["duration_h"]
@@ -494,8 +495,17 @@ def _schedule_propose(command, job, payload, env) -> Decision:
 
 
 def _schedule_release(command, job, payload, env) -> Decision:
-	# Back to the tray: no technician, no time (the end follows the start in the document).
-	return _decision(command, job, {"assigned_technician": None, "scheduled_start": None})
+	# Back to the tray: no technician, no time (the end follows the start in the document), and why (the board
+	# flags a job an absence or a re-optimization sent back).
+	return _decision(
+		command,
+		job,
+		{
+			"assigned_technician": None,
+			"scheduled_start": None,
+			"release_reason": payload.get("reason") or None,
+		},
+	)
 
 
 def _assignment_dispatch(command, job, payload, env) -> Decision:

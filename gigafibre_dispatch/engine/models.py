@@ -67,6 +67,7 @@ class JobInfo:
 	title: str = ""
 	pinned: bool = False  # placed by hand: the optimizer never moves it
 	requested_date: date | None = None  # the customer's date: placing it later counts as lateness
+	release_reason: str | None = None  # why it went back to the tray (the board flags it)
 
 	@property
 	def end(self) -> datetime | None:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 import frappe
 import requests
 
-from gigafibre_dispatch.engine.absence_sms import AbsenceIntent, Reading, read_absence_message
+from gigafibre_dispatch.engine.absence_sms import DOUBT_RULES, AbsenceIntent, Reading, read_absence_message
 
 REASONS = ("Malade", "Vacances", "Formation", "Rendez-vous", "Congé", "Absent")
 PROMPT = (
@@ -87,5 +87,8 @@ def understand(text: str, now: datetime) -> tuple[Reading, str]:
 			s.llm_model,
 		)
 		if intent is not None:
-			return Reading(intent, rules.doubts if intent.action == "set" else ()), "llm"
+			# The model's dates are its own: only the doubts about the words (DOUBT_RULES) carry over.
+			words = {code for code, _ in DOUBT_RULES}
+			doubts = tuple(d for d in rules.doubts if d in words) if intent.action == "set" else ()
+			return Reading(intent, doubts), "llm"
 	return rules, "rules"

@@ -115,6 +115,22 @@ def apply(name: str, jobs: list[str] | None, actor: Actor | None) -> dict:
 	}
 
 
+def dismiss(name: str) -> dict:
+	"""The dispatcher sets a proposal aside: nothing of it is applied, and it can no longer be (its rows stay as
+	the record of what was proposed)."""
+	status = frappe.db.get_value(DOCTYPE, name, "status", for_update=True)
+	if status is None:
+		frappe.throw(_("Dispatch Optimization {0} does not exist").format(name), frappe.DoesNotExistError)
+	if status not in ("Ready", "Partly Applied", "Failed"):
+		frappe.throw(_("Only a ready proposal can be dismissed (this one is {0})").format(_(status)))
+	doc = frappe.get_doc(DOCTYPE, name)
+	doc.status = "Dismissed"
+	doc.flags.from_service = True
+	doc.save(ignore_permissions=True)
+	publish(doc)
+	return {"name": doc.name, "status": doc.status}
+
+
 def _stale_release(release, row) -> str | None:
 	if row is None:
 		return _("The job no longer exists")

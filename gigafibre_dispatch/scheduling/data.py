@@ -45,6 +45,7 @@ BOARD_JOB_FIELDS = (
 	"longitude",
 	"continuous",
 	"template_id",
+	"release_reason",
 )
 JOB_FIELDS = (
 	*BOARD_JOB_FIELDS,
@@ -240,6 +241,7 @@ def _job_from_row(r, tags=None, assistants=None) -> JobInfo:
 		title=r.get("subject") or "",
 		pinned=bool(r.get("pinned")),
 		requested_date=getdate(r.requested_date) if r.get("requested_date") else None,
+		release_reason=r.get("release_reason") or None,
 	)
 
 

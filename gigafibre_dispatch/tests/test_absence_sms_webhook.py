@@ -592,6 +592,9 @@ class TestAbsenceTakesCareOfTheJobs(AbsenceSmsCase):
 				(row.status, row.assigned_technician, row.scheduled_start), ("Triaged", None, None)
 			)
 			self.assertEqual(self.transitions(nobody), [*before[nobody], "schedule_release"])
+			self.assertTrue(
+				frappe.db.get_value("Dispatch Job", nobody, "release_reason")
+			)  # flagged in the tray
 			# A job outside the absence stays where it is.
 			self.assertEqual(self.job(later).assigned_technician, self.tech)
 			self.assertEqual(self.transitions(later), before[later])

@@ -25,6 +25,7 @@ LIFECYCLE_FIELDS = (
 	"change_reason",
 	"completion_rejections",
 	"cancel_reason",
+	"release_reason",
 	"sales_invoice",
 	"actual_start",
 	"actual_end",

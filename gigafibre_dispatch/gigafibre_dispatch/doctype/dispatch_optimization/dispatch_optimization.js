@@ -57,6 +57,13 @@ frappe.ui.form.on("Dispatch Optimization", {
 			frm.page.set_primary_action(__("Apply all"), () => frappe.confirm(question, () => apply(frm, null)));
 			frm.add_custom_button(__("Apply selected"), () => pick_moves(frm, open, released));
 		}
+		if (["Ready", "Partly Applied", "Failed"].includes(frm.doc.status)) {
+			frm.add_custom_button(__("Dismiss"), () =>
+				frappe.confirm(__("Set this proposal aside without applying it?"), () =>
+					frappe.call({ method: `${OPTIMIZER_API}.dismiss`, args: { name: frm.doc.name } }).then(() => frm.reload_doc())
+				)
+			);
+		}
 		frm.add_custom_button(__("Open the board"), () => frappe.set_route("dispatch-board"));
 	},
 });
