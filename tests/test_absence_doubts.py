@@ -134,7 +134,9 @@ def test_every_rule_has_a_case_above():
 	}
 
 
-@pytest.mark.parametrize("text", ["im sick of this rain lol", "le modem est malade lol", "power is off on the street"])
+@pytest.mark.parametrize(
+	"text", ["im sick of this rain lol", "le modem est malade lol", "power is off on the street"]
+)
 def test_what_is_not_the_technician_records_nothing(text):
 	assert read_absence_message(text, MON).intent is None, text
 
