@@ -898,9 +898,9 @@ def is_question(text: str) -> bool:
 	return "?" in (text or "") or bool(_ASKING.search(_fold(text or "")))
 
 
-def parse_absence_message(text: str, today: date, morning: bool = False) -> AbsenceIntent | None:
+def parse_absence_message(text: str, today: date, before_noon: bool = False) -> AbsenceIntent | None:
 	"""None when the message is not understood or asks a question (the shell then replies politely and changes
-	nothing). `morning`: sent before noon, so today's weekday name means today ("vendredi" sent Friday at 9)."""
+	nothing). `before_noon`: sent before noon, so today's weekday name means today ("vendredi" sent Friday at 9)."""
 	if is_question(text):
 		return None
 	folded = _fold(_strip_signature(text or ""))
@@ -910,7 +910,9 @@ def parse_absence_message(text: str, today: date, morning: bool = False) -> Abse
 	for pattern, replacement in REWRITES:
 		folded = pattern.sub(replacement, folded)
 	try:
-		folded = _week_of(_weekend(_in_eight(folded, today, morning), today, morning), today, language)
+		folded = _week_of(
+			_weekend(_in_eight(folded, today, before_noon), today, before_noon), today, language
+		)
 	except _Invalid:
 		return None
 	folded = _NOT_HERE.sub(" ", folded)
@@ -934,7 +936,7 @@ def parse_absence_message(text: str, today: date, morning: bool = False) -> Abse
 		return None
 
 	scanner = _Scanner(text, today, language)
-	scanner.today_counts = morning
+	scanner.today_counts = before_noon
 	try:
 		atoms = scanner.scan()
 		returning, return_marker = None, None
@@ -956,6 +958,10 @@ def parse_absence_message(text: str, today: date, morning: bool = False) -> Abse
 	morning, afternoon = bool(_MORNING.search(half_day)), bool(_AFTERNOON.search(half_day))
 	if start_time is None and end_time is None and morning != afternoon:
 		start_time, end_time = (None, NOON) if morning else (NOON, None)
+	if returning is not None and returning.weekday and returning.first <= from_date:
+		# "sick, back on Monday" sent on a Monday: the return is a later Monday than the first day away
+		day = returning.first + timedelta(days=7)
+		returning = _Atom(returning.start, returning.end, day, day, True)
 	if returning is not None and (from_date == until_date or until_date == today):
 		if returning.first > from_date:
 			until_date = returning.first - timedelta(days=1)
@@ -1308,7 +1314,8 @@ _DURATION = re.compile(r"(?:pour\s+|for\s+)?\d+\s*(?:jours?|days?|semaines?|week
 def library_disagrees(text: str, sent: datetime, intent: AbsenceIntent) -> bool:
 	"""The library names dates, and neither end of the rules' reading is among them."""
 	found = library_dates(text, sent)
-	return bool(found) and intent.from_date not in found and intent.until_date not in found
+	agree = {intent.from_date, intent.until_date, intent.until_date + timedelta(days=1)}  # or the day back
+	return bool(found) and not agree.intersection(found)
 
 
 _YES = re.compile(
