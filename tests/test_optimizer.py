@@ -510,3 +510,37 @@ def test_every_release_is_justified_and_the_checker_agrees(seed):
 		assert rel.reason in ("displaced", "displaced_priority", "unavailable")
 		assert rel.reason != "displaced" or rel.count > 0
 	assert judged(r, p) == []
+
+
+def test_over_capacity_range_is_planned_as_a_whole_and_keeps_every_rule(monkeypatch):
+	"""Several days with more work than capacity: one routing problem over the range chooses the day of each job;
+	every placement still passes the independent checker."""
+	from gigafibre_dispatch.engine.optimize import plan
+
+	techs, jobs = instance(23, n_techs=3, n_jobs=60, days=3, material=True)
+	r = req(techs, jobs, days=3, time_limit_s=2.0, min_gap_min=10)
+	placed_by_it = []
+	real = plan._whole_range
+
+	def spy(st_, pl, *rest):
+		before = len(pl.placed)
+		real(st_, pl, *rest)
+		placed_by_it.append(len(pl.placed) - before)
+
+	monkeypatch.setattr(plan, "_whole_range", spy)
+	r.greedy_floor = False  # the whole-range plan itself, not greedy's
+	whole = optimize(r)
+	assert placed_by_it and placed_by_it[0] > 0
+	assert judged(r, whole) == []
+
+
+def test_a_range_that_fits_is_planned_day_by_day():
+	from gigafibre_dispatch.engine.optimize import plan
+
+	techs, jobs = instance(5, n_techs=4, n_jobs=6, days=3)
+	st_ = plan.State(req(techs, jobs, days=3))
+	pl = plan.Planner(st_)
+	before = dict(pl.placed)
+	refs = [r for r in st_.movable if not r.job.continuous]
+	plan._whole_range(st_, pl, refs, {r.job.id: {} for r in refs}, plan.SOLVERS["vroom"](), 10**9, st_.req)
+	assert pl.placed == before  # nothing placed: the day-by-day pass does it

@@ -27,6 +27,7 @@ from .state import BIG, JobRef, State
 from .timeline import FAR, Item, Timeline
 
 DEFAULT_SOLVER = "vroom"
+WIDE = 200_000  # tasks × vehicles from which the whole-range problem gets the solver's lighter exploration
 # Booked statuses a re-optimization may send back to the tray (the schedule_release command's).
 RELEASABLE = COMMANDS["schedule_release"].from_states
 ASSIST_STEP_MIN = 5
@@ -342,6 +343,8 @@ def _vehicles(pl: Planner, d: int, min_dur: int) -> list[Vehicle]:
 	inside it; the day's spare cap shared between its stretches by working minutes."""
 	out = []
 	for ti in sorted(pl.days[d]):
+		if pl.st.techs[ti].resource_type == "material":
+			continue  # a material resource never takes a job: it only goes beside one
 		tl = pl.days[d][ti]
 		spare = tl.cap - tl.used
 		if spare < min_dur:
@@ -516,6 +519,8 @@ def _optimize_once(req: OptimizeRequest, solver: Solver, t0: float) -> tuple[Pro
 	w = req.weights
 	work_days = [d for d in range(st.ndays) if pl.days[d]]
 	budget_end = t0 + req.time_limit_s * 0.85
+	if len(work_days) > 1:  # over capacity: which day takes which job is decided for the whole range at once
+		_whole_range(st, pl, regular, soft, solver, budget_end, req)
 	for k, d in enumerate(work_days):
 		pending = [r for r in regular if r.job.id not in pl.placed]
 		if not pending:
@@ -567,3 +572,43 @@ def _optimize_once(req: OptimizeRequest, solver: Solver, t0: float) -> tuple[Pro
 		floor.seconds = _time.perf_counter() - t0
 		return floor, invalid
 	return out, invalid
+
+
+def _whole_range(st, pl, regular, soft, solver, budget_end, req) -> None:
+	"""Over several days with more work than capacity: every day's stretches and every ready job (no predecessor
+	still to place, no assistant) in one routing problem, so the solver also chooses the day. Day by day, each day
+	would take the jobs due first and leave the next days a worse mix. When everything may fit, it does nothing:
+	the day-by-day pass (due dates first) does as well, faster. What it places is checked like any route."""
+	pending = [r for r in regular if r.job.id not in pl.placed and not r.assists]
+	if not pending:
+		return
+	min_dur = min(r.dur for r in pending)
+	vehicles = [v for d in range(st.ndays) if pl.days[d] for v in _vehicles(pl, d, min_dur)]
+	ready, tasks = [], []
+	horizon = st.ndays * 1440
+	for ref in pending:
+		release = st.release_of(ref, pl.placed)
+		if release is None or ref.job.depends_on:
+			continue
+		latest = min(st.deadline_of(ref), horizon) - ref.dur
+		if latest < release:
+			continue
+		ready.append(ref)
+		tasks.append(Task(ref.loc, ref.dur, release, latest, frozenset(ref.techs), 0, soft[ref.job.id]))
+	if not tasks or not vehicles:
+		return
+	capacity = sum(min(v.end - v.start, v.cap) for v in vehicles)
+	if sum(t.service for t in tasks) <= 0.8 * capacity:  # a fifth of working time goes to driving, roughly
+		return
+	w = req.weights
+	problem = RoutingProblem(
+		st.mat, vehicles, tasks, w.travel, w.overtime, w.balance, max(0, int(req.min_gap_min))
+	)
+	# VROOM: a lighter exploration when the problem is large (hundreds of vehicles times thousands of jobs)
+	wide = getattr(solver, "wide", solver) if len(tasks) * len(vehicles) > WIDE else solver
+	left = max(0.5, (budget_end - _time.perf_counter()) * 0.7)
+	routes = wide.solve(problem, None if req.deterministic else left, req.seed)
+	_apply(pl, problem, routes, ready)
+	for d in range(st.ndays):
+		if pl.days[d]:
+			pl.sanitize(d)

@@ -74,9 +74,14 @@ class VroomSolver:
 	name = "vroom"
 	priority_before_count = True  # VROOM maximises the priority sum before the number of jobs
 
-	def __init__(self, exploration_level: int = 3, threads: int = 2):
+	def __init__(self, exploration_level: int = 3, threads: int = 2, wide_level: int = 0):
 		self.exploration_level = exploration_level
 		self.threads = threads
+		self.wide_level = wide_level  # for a whole multi-day range at once (hundreds of vehicles)
+
+	@property
+	def wide(self) -> "VroomSolver":
+		return VroomSolver(self.wide_level, self.threads, self.wide_level)
 
 	def solve(self, problem: RoutingProblem, time_limit_s: float | None, seed: int) -> Routes:
 		from datetime import timedelta
