@@ -246,6 +246,31 @@ await step("load: rows = active resources, all six segment kinds", async () => {
 	}
 	kinds.sort();
 	check("load: six segment kinds in the week", ["absence", "assist", "ghost", "job", "shift", "travel"].every((k) => kinds.includes(k)), kinds.join(","));
+	// Absences in the week view cover exactly the days their bands touch (an end at midnight is exclusive).
+	const absences = await page.evaluate(async () => {
+		const s = window.gigafibre_dispatch_board.store;
+		const i = s.resources.findIndex((r) => r.segments.some((g) => g.type === "absence"));
+		if (i < 0) return null;
+		const row = s.resources[i];
+		const scroller = document.querySelector(".gdb-week");
+		scroller.scrollTop = Math.max(0, i * 54 - 40); // WeekView ROW_H
+		await new Promise((r) => setTimeout(r, 300));
+		const expected = new Set();
+		for (const g of row.segments.filter((x) => x.type === "absence")) {
+			const last = new Date(new Date(`${g.end}Z`).getTime() - 1000).toISOString().slice(0, 10);
+			for (let d = g.start.slice(0, 10); d <= last; d = new Date(new Date(`${d}T00:00:00Z`).getTime() + 86400000).toISOString().slice(0, 10)) expected.add(d);
+		}
+		const cells = Array.from(document.querySelectorAll(`.gdb-week-row[data-tech="${row.id}"] .gdb-week-cell`));
+		const shown = cells.filter((c) => c.querySelector(".gdb-chip.absence")).map((c) => c.dataset.day);
+		const inWeek = cells.map((c) => c.dataset.day).filter((d) => expected.has(d));
+		scroller.scrollTop = 0;
+		return { tech: row.id, shown, expected: inWeek };
+	});
+	check(
+		"week view: an absence is drawn on the days it covers, not the day after",
+		!!absences && absences.shown.length > 0 && absences.shown.join() === absences.expected.join(),
+		JSON.stringify(absences)
+	);
 	// Wednesday of the demo week draws five of them in the day view (all but the weekend ghost).
 	const wed = kinds.length ? await page.evaluate(() => {
 		for (const r of window.gigafibre_dispatch_board.store.data.resources) for (const s of r.segments) if (s.type === "travel") return s.start.slice(0, 10);
