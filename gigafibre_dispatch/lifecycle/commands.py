@@ -458,6 +458,10 @@ def _updates(decision, row, payload: dict) -> dict:
 	if "count_completion_rejection" in decision.effects:
 		updates["completion_rejections"] = cint(row.completion_rejections) + 1
 		obs.count_completion_rejection()
+	if "assigned_technician" in updates and not updates["assigned_technician"]:
+		updates["technician_name"] = (
+			None  # fetched from the technician: no technician, no name (a partial write)
+		)
 	updates["status"] = decision.to_state
 	return updates
 

@@ -196,6 +196,8 @@ class TestBoardApi(LifecycleHttpCase):
 		self.assertEqual(released.status_code, 200, released.text)
 		row = self.row(job)
 		self.assertEqual((row.status, row.assigned_technician, row.scheduled_start), ("Triaged", None, None))
+		# The panel reads the stored name: it goes with the technician (issue 19: it showed the old one).
+		self.assertIsNone(frappe.db.get_value("Dispatch Job", job, "technician_name"))
 		self.assertEqual(self.commands(job)[-1], "schedule_release")
 		frappe.db.rollback()
 		event = frappe.get_all(
