@@ -839,9 +839,7 @@ def _dmy(d: date) -> str:
 	return f"{d.day}/{d.month}/{d.year}"
 
 
-_IN_EIGHT = re.compile(
-	r"\b(?P<wd>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\s+en\s+(?:8|huit)\b"
-)
+_IN_EIGHT = re.compile(r"\b(?P<wd>" + _alt(WEEKDAYS) + r")\s+en\s+(?:8|huit)\b")
 
 
 def _in_eight(text: str, today: date, morning: bool) -> str:
@@ -1106,9 +1104,7 @@ class Reading:
 
 _TOMORROW = re.compile(r"\b(?:demain|dem|dmain|dmn|tomorrow|tomorow|tmrw|tmr|2morrow)\b")
 _DAY_NUMBER_AFTER_WEEKDAY = re.compile(
-	r"\b(?P<weekday>"
-	+ "|".join(sorted(WEEKDAYS, key=len, reverse=True))
-	+ r")\s+(?:le\s+|the\s+)?(?P<day>\d{1,2})"
+	r"\b(?P<weekday>" + _alt(WEEKDAYS) + r")\s+(?:le\s+|the\s+)?(?P<day>\d{1,2})"
 	r"(?:er|e|st|nd|rd|th)?\b(?!\s*(?:h|:|am|pm))"
 )
 # Each rule: (code, pattern on the folded text). Table-driven: a new doubt is one row (and a test case).
@@ -1135,11 +1131,7 @@ DOUBT_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
 		# "jeudi ou vendredi", "monday or tuesday": which one?
 		(
 			"either_or",
-			r"\b(?:"
-			+ "|".join(sorted(WEEKDAYS, key=len, reverse=True))
-			+ r"|\d{1,2})\s+(?:ou|or)\s+(?:"
-			+ "|".join(sorted(WEEKDAYS, key=len, reverse=True))
-			+ r"|\d{1,2})\b",
+			r"\b(?:" + _alt(WEEKDAYS) + r"|\d{1,2})\s+(?:ou|or)\s+(?:" + _alt(WEEKDAYS) + r"|\d{1,2})\b",
 		),
 		# a self-correction or a contradiction: "off demain, non attends, mercredi", "actually I'll be in monday"
 		(
@@ -1151,8 +1143,8 @@ DOUBT_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
 		(
 			"until_which",
 			r"\b(?:till|til|until|jusqu\s+a|jusqu\s+au|jusqua|jusquau)\s+(?:(?:le|the|this|next|ce)\s+)?(?:"
-			+ "|".join(sorted(WEEKDAYS, key=len, reverse=True))
-			+ r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)\b"
+			+ _alt({**WEEKDAYS, **WEEKDAY_ABBR["fr"], **WEEKDAY_ABBR["en"]})
+			+ r")\b"
 			r"(?!.*\b(?:inclus|inclusivement|inclusive|included|back|retour)\b)",
 		),
 		# a cancel word in a message read as a new absence ("pas demain finalement")
@@ -1161,9 +1153,7 @@ DOUBT_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
 )
 
 
-_ALTERNATIVE = (
-	r"(?:" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r"|demain|\d{1,2}(?:er|e|st|nd|rd|th)?)"
-)
+_ALTERNATIVE = r"(?:" + _alt(WEEKDAYS) + r"|demain|\d{1,2}(?:er|e|st|nd|rd|th)?)"
 # When the rules read nothing: (doubt, pattern, rewrite) giving the likely reading, which is then asked.
 GUESSES: tuple[tuple[str, re.Pattern, str], ...] = (
 	# "malade jeudi ou vendredi": the first one, asked

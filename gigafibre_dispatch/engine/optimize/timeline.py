@@ -14,7 +14,6 @@ from bisect import insort
 from dataclasses import dataclass
 
 from ..drive import drive_end
-from ..intervals import merge, subtract
 
 FAR = 10**9  # no time: a drive that does not fit in the day's windows
 
@@ -178,22 +177,6 @@ class Timeline:
 		return all(self.after(e, int(mat[pl, loc]) + gap_in) <= start for e, pl in before) and all(
 			self.after(end, int(mat[loc, nl]) + gap_out) <= ns for ns, nl in after
 		)
-
-	def pieces(self) -> list[tuple[int, int, int, int]]:
-		"""Free stretches of working time: (start, end, place before, place after)."""
-		items = self.items
-		busy = merge((it.start, it.end) for it in items)
-		out: list[tuple[int, int, int, int]] = []
-		for a, b in subtract(self.windows, busy):
-			prev_loc, next_loc = self.home, self.home
-			for it in items:
-				if it.end <= a:
-					prev_loc = it.loc
-				elif it.start >= b:
-					next_loc = it.loc
-					break
-			out.append((a, b, prev_loc, next_loc))
-		return out
 
 	def stretches(self) -> list[tuple[int, int, int, int, bool, bool, list[tuple[int, int]]]]:
 		"""The day between what occupies it: (start, end, place before, place after, after an item, before an
