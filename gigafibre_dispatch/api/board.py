@@ -14,7 +14,7 @@ from gigafibre_dispatch.engine import geo
 from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.engine.lifecycle import COMMANDS, allowed_actions
 from gigafibre_dispatch.engine.states import CLOSED_STATES
-from gigafibre_dispatch.lifecycle.absence import save_from_planning
+from gigafibre_dispatch.lifecycle.absence import save_planning as save_planning_of
 from gigafibre_dispatch.lifecycle.actor import current_actor
 from gigafibre_dispatch.lifecycle.commands import book, job_state, run_internal
 from gigafibre_dispatch.roles import dispatcher_only
@@ -358,36 +358,27 @@ def save_planning(
 	"""Planning mode: a technician's weekly schedule and extra shifts, each given part replaced and validated by the
 	record itself, and the absence the dialog shows (new, changed, or cancelled when blank; its jobs handled as
 	for any absence). Bad ranges, an end before its start: refused, nothing saved."""
-	doc = frappe.get_doc("Dispatch Technician", args.get_technician_name(technician))
-	doc.check_permission("write")
-	if weekly_schedule is not None:
-		doc.weekly_schedule = weekly_schedule.strip() or None
+	rows = None
 	if extra_shifts is not None:
 		rows = frappe.parse_json(extra_shifts) if isinstance(extra_shifts, str) else extra_shifts
 		if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
 			frappe.throw(_("Extra shifts must be a list of {date, start, end}"), DispatchValidationError)
-		doc.set(
-			"extra_shifts",
-			[
-				{
-					"shift_date": args.parse_date(r.get("shift_date"), "Shift Date"),
-					"start_time": r.get("start_time"),
-					"end_time": r.get("end_time"),
-					"note": r.get("note"),
-				}
-				for r in rows
-			],
-		)
+		rows = [
+			{
+				"shift_date": args.parse_date(r.get("shift_date"), "Shift Date"),
+				"start_time": r.get("start_time"),
+				"end_time": r.get("end_time"),
+				"note": r.get("note"),
+			}
+			for r in rows
+		]
 	values = None
 	if absence is not None:
 		values = frappe.parse_json(absence) if isinstance(absence, str) else absence
 		if not isinstance(values, dict) or set(values) - set(ABSENCE_KEYS):
 			frappe.throw(_("Unknown absence fields"), DispatchValidationError)
-	doc.save()
-	if values is not None:
-		save_from_planning(doc.name, values, current_actor())
-	frappe.publish_realtime(
-		"dispatch:technician_updated", {"technician": doc.name, "by": frappe.session.user}, after_commit=True
+	doc = save_planning_of(
+		args.get_technician_name(technician), weekly_schedule, rows, values, current_actor()
 	)
 	return {
 		"technician": doc.name,

@@ -98,14 +98,12 @@ def after_record(doc, actor: Actor | None = None, reader: str | None = None) -> 
 
 
 def handle_affected(doc, actor: Actor) -> dict:
-	jobs = affected_jobs(doc)
+	affected = affected_jobs(doc)
+	jobs = [name for name, _ in affected]
 	summary = {"affected": len(jobs), "moved": 0, "released": 0, "kept": 0, "proposal": None, "mode": mode()}
 	if not jobs:
 		return summary
-	starts = [
-		getdate(s)
-		for s in frappe.get_all("Dispatch Job", filters={"name": ("in", jobs)}, pluck="scheduled_start")
-	]
+	starts = [start.date() for _, start in affected]
 	date_from = max(min(starts), now_datetime().date())
 	date_to = min(max(starts), add_days(date_from, optimize.MAX_DAYS - 1))
 	# The proposal reads the jobs as its requester: a texted absence has none (Twilio's request is a guest's), so
@@ -256,3 +254,22 @@ def forget(technician: str) -> bool:
 	for name in names:
 		frappe.db.set_value(DOCTYPE, name, "status", "Cancelled")
 	return bool(names)
+
+
+def save_planning(technician: str, weekly_schedule: str | None, extra_shifts, absence: dict | None, actor):
+	"""The board's planning dialog: the weekly schedule and the extra shifts (each given part replaced, checked by the
+	technician record, under the caller's write permission), then the absence it shows (`save_from_planning`); the
+	boards told. Returns the technician record."""
+	doc = frappe.get_doc("Dispatch Technician", technician)
+	doc.check_permission("write")
+	if weekly_schedule is not None:
+		doc.weekly_schedule = weekly_schedule.strip() or None
+	if extra_shifts is not None:
+		doc.set("extra_shifts", extra_shifts)
+	doc.save()
+	if absence is not None:
+		save_from_planning(doc.name, absence, actor)
+	frappe.publish_realtime(
+		"dispatch:technician_updated", {"technician": doc.name, "by": frappe.session.user}, after_commit=True
+	)
+	return doc

@@ -11,6 +11,7 @@ the other rows are applied.
 """
 
 import uuid
+from functools import partial
 
 import frappe
 from frappe import _
@@ -61,7 +62,7 @@ def apply(name: str, jobs: list[str] | None, actor: Actor | None) -> dict:
 		for r in frappe.get_all(
 			"Dispatch Job",
 			filters={"name": ("in", names or [""])},
-			fields=["name", "status", "modified", "assigned_technician", "scheduled_start"],
+			fields=["name", "status", "priority", "modified", "assigned_technician", "scheduled_start"],
 		)
 	}
 	techs = technician_versions(sorted({m.to_technician for m in todo}))
@@ -74,13 +75,13 @@ def apply(name: str, jobs: list[str] | None, actor: Actor | None) -> dict:
 		if reason:
 			m.apply_status, m.apply_reason = "skipped", reason
 			continue
-		error = _run(name, m, actor, book_move)
+		error = _run(name, m, actor, partial(book_move, row=current[m.job]))
 		if error:
 			refused.append(m)
 		m.apply_status, m.apply_reason = ("skipped", error) if error else ("applied", None)
 	# A move refused because another move still held its place (re-optimizing swaps jobs): one more try.
 	for m in refused:
-		if not _run(name, m, actor, book_move):
+		if not _run(name, m, actor, partial(book_move, row=current[m.job])):
 			m.apply_status, m.apply_reason = "applied", None
 	# The customer of a booked job whose time changed hears it once (the schedule-change message).
 	for m in todo:
@@ -168,9 +169,10 @@ def _run(proposal: str, row, actor: Actor | None, step) -> str | None:
 	return None
 
 
-def book_move(proposal: str, move, actor: Actor | None) -> None:
-	"""One `schedule_book` (a New job triaged first with its own priority): one transition and one audit event."""
-	row = frappe.db.get_value("Dispatch Job", move.job, ["status", "priority"], as_dict=True)
+def book_move(proposal: str, move, actor: Actor | None, row=None) -> None:
+	"""One `schedule_book` (a New job triaged first with its own priority): one transition and one audit event.
+	`row`: the job's status and priority when the caller read them already."""
+	row = row or frappe.db.get_value("Dispatch Job", move.job, ["status", "priority"], as_dict=True)
 	steps = []
 	if row and row.status == "New":
 		steps.append(("triage", {"priority": row.priority or "medium"}))

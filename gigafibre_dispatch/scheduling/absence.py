@@ -168,12 +168,13 @@ def rows_changed(names: list[str]) -> list:
 
 
 def _event(technician: str, row, values: dict) -> None:
+	"""The `tech-absence` realtime event for one absence record, to every open board."""
 	frappe.publish_realtime(
 		EVENT,
 		{
 			"absence": row.name,
 			"technician": technician,
-			"technician_name": frappe.db.get_value("Dispatch Technician", technician, "technician_name"),
+			"technician_name": frappe.get_cached_value("Dispatch Technician", technician, "technician_name"),
 			"reason": row.reason,
 			**values,
 		},
@@ -184,8 +185,8 @@ def _event(technician: str, row, values: dict) -> None:
 # ------------------------------------------------------------------ the jobs an absence overlaps
 
 
-def affected_jobs(doc, now: datetime | None = None) -> list[str]:
-	"""Booked jobs of the technician (not started) overlapping the absence, from now on."""
+def affected_jobs(doc, now: datetime | None = None) -> list[tuple[str, datetime]]:
+	"""Booked jobs of the technician (not started) overlapping the absence, from now on: (name, start)."""
 	now = now or now_datetime()
 	absence = as_engine(doc)
 	first, last = absence.from_date, absence.last_date
@@ -210,20 +211,16 @@ def affected_jobs(doc, now: datetime | None = None) -> list[str]:
 		if end <= now:
 			continue
 		if any(a < end and start < b for a, b in bands):
-			out.append(r.name)
+			out.append((r.name, start))
 	return out
 
 
 def publish(doc, action: str, summary: dict) -> None:
-	frappe.publish_realtime(
-		EVENT,
+	_event(
+		doc.technician,
+		doc,
 		{
-			"absence": doc.name,
-			"technician": doc.technician,
-			"technician_name": doc.get("technician_name")
-			or frappe.db.get_value("Dispatch Technician", doc.technician, "technician_name"),
 			"action": action,
-			"reason": doc.reason,
 			"from": str(getdate(doc.from_date)),
 			"until": str(getdate(doc.until_date or doc.from_date)),
 			"status": doc.get("status") or "Active",
@@ -231,7 +228,6 @@ def publish(doc, action: str, summary: dict) -> None:
 			"affected": summary.get("affected", 0),
 			"source": summary.get("reader") or doc.get("source"),
 		},
-		after_commit=True,
 	)
 
 
@@ -240,6 +236,6 @@ def expire_pending() -> int:
 	names = frappe.get_all(
 		DOCTYPE, filters={"status": "Pending", "confirm_by": ("<", now_datetime())}, pluck="name"
 	)
-	for name in names:
-		frappe.db.set_value(DOCTYPE, name, "status", "Expired", update_modified=False)
+	if names:
+		frappe.db.set_value(DOCTYPE, {"name": ("in", names)}, "status", "Expired", update_modified=False)
 	return len(names)
