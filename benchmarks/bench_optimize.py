@@ -46,6 +46,7 @@ INSTANCES = {
 	"large": (200, 1000, 1, {}),
 	"week": (50, 1000, 5, {}),
 	"fortnight": (50, 4000, 14, {}),
+	"crowd": (100, 1500, 1, {}),  # one day, about twice over capacity, a hundred technicians
 }
 DEFAULT_LIMIT_S = 30.0  # Dispatch Settings' optimizer_time_limit_s default: the app runs with it
 QUICK_LIMIT_S = 2.0
@@ -252,7 +253,9 @@ def worker(name: str, planner: str, seconds: float) -> dict:
 		proposal = optimize(req)
 	else:  # the reference: the library at its most thorough (VROOM's top exploration level)
 		proposal = optimize(
-			req, VroomSolver(exploration_level=5, wide_level=5) if planner == "vroom" else OrToolsSolver()
+			req,
+			VroomSolver(exploration_level=5, wide_level=5) if planner == "vroom" else OrToolsSolver(),
+			zone_size=None,  # the whole problem at once: no decomposition of the app's
 		)
 	secs = time.perf_counter() - t
 	after = apply(jobs, proposal)

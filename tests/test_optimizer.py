@@ -542,5 +542,114 @@ def test_a_range_that_fits_is_planned_day_by_day():
 	pl = plan.Planner(st_)
 	before = dict(pl.placed)
 	refs = [r for r in st_.movable if not r.job.continuous]
-	plan._whole_range(st_, pl, refs, {r.job.id: {} for r in refs}, plan.SOLVERS["vroom"](), 10**9, st_.req)
+	plan._whole_range(
+		st_, pl, refs, {r.job.id: {} for r in refs}, plan.SOLVERS["vroom"](), 10**9, st_.req, plan.ZONE_SIZE
+	)
 	assert pl.placed == before  # nothing placed: the day-by-day pass does it
+
+
+def _zone_problem(seed, n_techs=12, n_tasks=80, same_home=False):
+	import numpy as np
+
+	rng = random.Random(seed)
+	homes = [(0.0, 0.0) if same_home else (rng.random() * 60, rng.random() * 60) for _ in range(n_techs)]
+	places = homes + [(rng.random() * 60, rng.random() * 60) for _ in range(n_tasks)]
+	mat = np.array(
+		[[int(abs(a[0] - b[0]) + abs(a[1] - b[1])) for b in places] for a in places], dtype=np.int32
+	)
+	vehicles = [
+		Vehicle(t, d * 1440 + 480, d * 1440 + 1020, t, t, 480) for d in range(3) for t in range(n_techs)
+	]
+	tasks = []
+	for i in range(n_tasks):
+		allowed = frozenset(rng.sample(range(n_techs), rng.randint(0, 3)))
+		tasks.append(Task(n_techs + i, 60, 0, 4000, allowed))
+	return RoutingProblem(mat, vehicles, tasks), homes
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_zones_partition_the_technicians_and_send_each_job_where_someone_may_do_it(seed):
+	from gigafibre_dispatch.engine.optimize.zones import zone_split
+
+	problem, homes = _zone_problem(seed)
+	zones = zone_split(problem, 500)
+	assert len(zones) > 1
+	seen_v = [i for vis, _ in zones for i in vis]
+	assert sorted(seen_v) == list(range(len(problem.vehicles)))  # every stretch in exactly one zone
+	seen_t = [i for _, tis in zones for i in tis]
+	assert len(seen_t) == len(set(seen_t))
+	# Each job with somebody allowed is in a zone; the jobs nobody may do are in none.
+	assert set(seen_t) == {i for i, t in enumerate(problem.tasks) if t.techs}
+	techs_of = [{problem.vehicles[i].tech for i in vis} for vis, _ in zones]
+	for z, (_, tis) in enumerate(zones):
+		for i in tis:
+			task = problem.tasks[i]
+			assert task.techs & techs_of[z]  # someone in its zone may do it...
+			closest = min(task.techs, key=lambda t: (int(problem.mat[t, task.loc]), t))
+			assert closest in techs_of[z]  # ...the closest one allowed
+	sizes = sorted(len(t) for t in techs_of)
+	assert sizes[-1] - sizes[0] <= 1 or sizes[-1] <= -(-len(homes) // len(zones))  # zones of equal crews
+	# Technicians in one zone live nearer to each other than to the whole crew on average.
+	inside = [problem.mat[a, b] for t in techs_of for a in t for b in t if a != b]
+	everyone = [problem.mat[a, b] for a in range(len(homes)) for b in range(len(homes)) if a != b]
+	assert sum(inside) / len(inside) < sum(everyone) / len(everyone)
+
+
+def test_a_small_problem_or_no_zone_size_is_one_zone_and_a_shared_home_does_not_break_it():
+	from gigafibre_dispatch.engine.optimize.zones import zone_split
+
+	problem, _ = _zone_problem(4)
+	whole = [(list(range(len(problem.vehicles))), list(range(len(problem.tasks))))]
+	assert zone_split(problem, None) == whole
+	assert zone_split(problem, 10**9) == whole
+	shared, _ = _zone_problem(5, same_home=True)
+	zones = zone_split(shared, 500)
+	assert sorted(i for vis, _ in zones for i in vis) == list(range(len(shared.vehicles)))
+
+
+def test_a_large_range_solved_zone_by_zone_keeps_every_rule(monkeypatch):
+	"""Over capacity over several days, split into zones (a tiny zone size forces it): every placement passes the
+	independent checker and the zones together place jobs."""
+	from gigafibre_dispatch.engine.optimize import plan
+
+	techs, jobs = instance(29, n_techs=8, n_jobs=170, days=3, material=True)
+	for t in techs[::2]:
+		t.week = {d: [(time(8), time(12)), (time(12, 45), time(17))] for d in range(5)}
+	r = req(techs, jobs, days=3, time_limit_s=3.0, min_gap_min=15, greedy_floor=False)
+	counts = []
+	real = plan.zone_split
+
+	def spy(problem, size):
+		zones = real(problem, size)
+		counts.append(len(zones))
+		return zones
+
+	monkeypatch.setattr(plan, "zone_split", spy)
+	p = optimize(r, zone_size=400)
+	assert counts and max(counts) > 1
+	assert p.kpis_after.placed > 0
+	assert judged(r, p) == []
+
+
+def test_one_day_over_capacity_goes_zone_by_zone_and_a_day_that_fits_does_not(monkeypatch):
+	from gigafibre_dispatch.engine.optimize import plan
+
+	sizes = []
+	real = plan.zone_split
+
+	def spy(problem, size):
+		zones = real(problem, size)
+		sizes.append((size, len(zones)))
+		return zones
+
+	monkeypatch.setattr(plan, "zone_split", spy)
+	techs, jobs = instance(31, n_techs=8, n_jobs=90, material=True)
+	r = req(techs, jobs, time_limit_s=2.0, min_gap_min=10, greedy_floor=False)
+	p = optimize(r, zone_size=100)
+	assert sizes and sizes[0][0] == 100 * plan.DAY_ZONE_FACTOR and sizes[0][1] > 1
+	assert p.kpis_after.placed > 0 and p.unplaced  # over capacity: some jobs stay in the tray
+	assert judged(r, p) == []
+	sizes.clear()
+	techs, jobs = instance(31, n_techs=8, n_jobs=6)
+	optimize(req(techs, jobs, time_limit_s=1.0, greedy_floor=False), zone_size=100)
+	assert sizes and all(size is None and n == 1 for size, n in sizes)

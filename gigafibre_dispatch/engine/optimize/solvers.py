@@ -77,7 +77,7 @@ class VroomSolver:
 	def __init__(self, exploration_level: int = 3, threads: int = 2, wide_level: int = 0):
 		self.exploration_level = exploration_level
 		self.threads = threads
-		self.wide_level = wide_level  # for a whole multi-day range at once (hundreds of vehicles)
+		self.wide_level = wide_level  # for the zones of a large problem (many small problems: it converges)
 
 	@property
 	def wide(self) -> "VroomSolver":
