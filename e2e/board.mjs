@@ -1010,7 +1010,11 @@ await step("planning: absence band resized, weekly schedule edited, both saved b
 	await go_home();
 });
 
-await step("publish one technician → two SMS logs", async () => {
+await step("publish one technician → two SMS logs, its Scheduled jobs dispatched and marked", async () => {
+	const from = (await store()).date;
+	const scheduled_of = async (status) =>
+		(await get("frappe.client.get_list", { doctype: "Dispatch Job", filters: JSON.stringify({ assigned_technician: TECH, status, scheduled_start: [">=", `${from} 00:00:00`] }), fields: JSON.stringify(["name", "published"]), limit_page_length: 500 })).body.message;
+	const to_dispatch = (await scheduled_of("Scheduled")).map((j) => j.name);
 	const t0 = (await get("frappe.client.get_list", { doctype: "Dispatch SMS Log", filters: JSON.stringify({ technician: TECH }), fields: JSON.stringify(["count(name) as n"]) })).body.message[0].n;
 	await page.locator(`.gdb-row[data-tech="${TECH}"] .gdb-name`).click({ button: "right" });
 	await page.locator("[data-role=context-menu] [data-menu=publish]").click();
@@ -1030,6 +1034,28 @@ await step("publish one technician → two SMS logs", async () => {
 	}, 10000);
 	const kinds = logs ? logs.map((l) => l.kind).sort().join() : "";
 	check("publish: two SMS logs (magic link, calendar)", kinds === "calendar,magic_link", `${logs ? logs.length : 0} new logs: ${kinds}; alerts ${JSON.stringify((await alerts()).slice(-1))}`);
+	// The technician can act on them: Dispatched (one transition each), published, marked on the board.
+	const dispatched = (await scheduled_of("Dispatched")).filter((j) => j.published).map((j) => j.name);
+	const said = await until(async () => {
+		const box = page.locator(".modal.show .msgprint, .modal.show .modal-body").first();
+		const text = (await box.isVisible().catch(() => false)) ? await box.innerText() : "";
+		const alert = (await alerts()).join(" ");
+		return /\d+/.test(text + alert) && (text + alert).includes(String(to_dispatch.length)) ? text + alert : null;
+	}, 8000);
+	await page.keyboard.press("Escape");
+	await page.waitForTimeout(800);
+	let shown = 0;
+	let marked = 0;
+	for (const j of to_dispatch) {
+		shown += await page.locator(`.gdb-job[data-job="${j}"]`).count();
+		marked += await page.locator(`.gdb-job[data-job="${j}"] [data-role=published]`).count();
+	}
+	await page.screenshot({ path: `${OUT}/published.png` });
+	check(
+		"publish: the technician's Scheduled jobs are Dispatched, published and marked; the answer counts them",
+		to_dispatch.length > 0 && to_dispatch.every((j) => dispatched.includes(j)) && (await scheduled_of("Scheduled")).length === 0 && !!said && shown > 0 && marked === shown,
+		`to dispatch ${JSON.stringify(to_dispatch)}; dispatched ${JSON.stringify(dispatched)}; said ${JSON.stringify(said)}; ${marked} of ${shown} blocks marked`
+	);
 });
 
 await step("absence in review mode: the board's alert links to the proposal, Apply all moves the job in one transition", async () => {

@@ -213,3 +213,25 @@ def test_no_drive_rule_without_a_routing_provider_or_coordinates():
 		== []
 	)
 	assert codes(drop_at(at(MON, 10), [placed("A", at(MON, 9), X)], place=(None, None))) == []
+
+
+@pytest.mark.parametrize(
+	"start, reason, code",
+	[
+		(at(MON, 9), None, "start_in_past"),  # an hour before now
+		(datetime(2007, 11, 26, 9), None, "start_in_past"),  # a slip in the year
+		(at(MON, 9), "   ", "start_in_past"),  # a blank reason is no reason
+		(at(MON, 9), "Done on Monday morning, recorded now", None),  # after the fact, said why
+		(at(MON, 9, 45), None, None),  # the current quarter-hour is not the past
+		(datetime(2028, 11, 20, 9), None, None),  # two years ahead, a Monday: still planning
+		(datetime(2029, 11, 26, 9), None, "start_too_far"),  # 2029 for 2026
+	],
+)
+def test_a_start_in_the_past_needs_a_reason_and_a_far_year_is_refused(start, reason, code):
+	now = at(MON, 10)
+	check = check_drop(JobInfo("J"), TechInfo("T"), start, now=now, past_reason=reason)
+	assert (check.allowed, check.code) == (code is None, code)
+
+
+def test_without_now_the_clock_is_not_checked():
+	assert check_drop(JobInfo("J"), TechInfo("T"), datetime(2007, 11, 26, 9)).allowed

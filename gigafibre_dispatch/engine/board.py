@@ -72,6 +72,7 @@ def build_board(
 					"status": j.status,
 					"priority": j.priority,
 					"continuous": j.continuous,
+					"published": j.published,
 				}
 			)
 		for a in j.assistants:

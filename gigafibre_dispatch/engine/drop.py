@@ -11,6 +11,9 @@ from .intervals import overlaps
 from .models import JobInfo, TechInfo
 from .states import DONE_STATES, INACTIVE_STATES
 
+PAST_GRACE = timedelta(minutes=30)  # a drop on the current quarter-hour is not "the past"
+MAX_AHEAD = timedelta(days=731)  # further than two years: a typing slip in the year
+
 
 @dataclass(slots=True)
 class DropCheck:
@@ -34,14 +37,21 @@ def check_drop(
 	holidays: frozenset = frozenset(),
 	routing=None,
 	buffer_min: int = 0,
+	now: datetime | None = None,
+	past_reason: str | None = None,
 ) -> DropCheck:
-	"""May `job` go on `tech` at `start`? Refusals (inactive, day off, dependency) and warnings (skill, absence,
-	shift, overlap and, given a routing provider, too little working time to drive from the job before or to the
-	job after, travel buffer included: the optimizer's drive rule)."""
+	"""May `job` go on `tech` at `start`? Refusals (inactive, a start in the past without `past_reason` or more
+	than two years ahead, given `now`; day off, dependency) and warnings (skill, absence, shift, overlap and,
+	given a routing provider, too little working time to drive from the job before or to the job after, travel
+	buffer included: the optimizer's drive rule)."""
 	end = start + timedelta(hours=job.duration_h)
 	hol = tech.holidays_or(holidays)
 	if not tech.active:
 		return DropCheck(False, "tech_inactive", "the technician is inactive")
+	if now is not None and start < now - PAST_GRACE and not (past_reason or "").strip():
+		return DropCheck(False, "start_in_past", f"{start} is before now ({now}) and no reason was given")
+	if now is not None and start > now + MAX_AHEAD:
+		return DropCheck(False, "start_too_far", f"{start} is more than two years ahead")
 	if not job.continuous and not is_working_day(
 		tech.week, tech.extra_shifts, start.date(), hol, default_week
 	):

@@ -128,6 +128,7 @@ schedule_fields = {
 	"start": _f("datetime", True),
 	"duration_h": _f("number"),
 	"note": _f("text"),
+	"past_reason": _f("text"),  # a start in the past is refused without it (a job recorded after the fact)
 }
 
 COMMANDS: dict[str, Command] = {

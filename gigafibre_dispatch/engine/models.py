@@ -68,6 +68,7 @@ class JobInfo:
 	pinned: bool = False  # placed by hand: the optimizer never moves it
 	requested_date: date | None = None  # the customer's date: placing it later counts as lateness
 	release_reason: str | None = None  # why it went back to the tray (the board flags it)
+	published: bool = False  # sent to the technician (their /t page and calendar show it)
 
 	@property
 	def end(self) -> datetime | None:

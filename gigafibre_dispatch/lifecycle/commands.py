@@ -16,13 +16,14 @@ import frappe
 from frappe.utils import cint, get_datetime, now_datetime
 
 from gigafibre_dispatch.engine import lifecycle
+from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.engine.lifecycle import Actor, JobState, PolicyError
 from gigafibre_dispatch.lifecycle import observability as obs
 from gigafibre_dispatch.lifecycle.billing import create_invoice
 from gigafibre_dispatch.lifecycle.errors import CommandRefused
 from gigafibre_dispatch.lifecycle.http import error_message
 from gigafibre_dispatch.scheduling.drop import validate_drop_rules
-from gigafibre_dispatch.utils.errors import DispatchValidationError
+from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_message
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 INTAKE_FIELDS = (
@@ -666,11 +667,14 @@ def _remove_equipment(doc, payload: dict) -> str:
 def _check_drop(doc, payload):
 	if not frappe.db.exists("Dispatch Technician", payload["technician"]):
 		raise CommandRefused(PolicyError("validation", "technician_not_found", "Unknown technician"), 404)
-	result = validate_drop_rules(doc, payload["technician"], get_datetime(payload["start"]))
-	if not result.allowed:
-		raise CommandRefused(
-			PolicyError("validation", result.code, result.reason or result.code, {"reason": result.reason})
+	result = validate_drop_rules(
+		doc, payload["technician"], get_datetime(payload["start"]), payload.get("past_reason")
+	)
+	if not result.allowed:  # the reason translated as the board shows it
+		message = engine_message(
+			EngineError(result.code, result.reason or "", dependency=doc.depends_on or "")
 		)
+		raise CommandRefused(PolicyError("validation", result.code, message, {"reason": result.reason}))
 
 
 def _add_evidence(doc, kind: str, file_url: str, note: str | None, actor: Actor) -> str:

@@ -242,6 +242,7 @@ def _job_from_row(r, tags=None, assistants=None) -> JobInfo:
 		pinned=bool(r.get("pinned")),
 		requested_date=getdate(r.requested_date) if r.get("requested_date") else None,
 		release_reason=r.get("release_reason") or None,
+		published=bool(r.get("published")),
 	)
 
 
@@ -316,6 +317,7 @@ def job_info(doc) -> JobInfo:
 		title=doc.subject or "",
 		pinned=bool(doc.get("pinned")),
 		requested_date=getdate(doc.requested_date) if doc.get("requested_date") else None,
+		published=bool(doc.get("published")),
 	)
 
 

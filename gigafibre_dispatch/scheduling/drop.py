@@ -3,13 +3,15 @@
 from datetime import datetime, time, timedelta
 
 import frappe
+from frappe.utils import now_datetime
 
 from gigafibre_dispatch.engine import drop
 from gigafibre_dispatch.scheduling import data
 
 
-def validate_drop_rules(doc, technician: str, at: datetime) -> drop.DropCheck:
-	"""The engine's drop check for a job document on a technician at a time (board, API and commands)."""
+def validate_drop_rules(doc, technician: str, at: datetime, past_reason: str | None = None) -> drop.DropCheck:
+	"""The engine's drop check for a job document on a technician at a time (board, API and commands); a start
+	in the past is refused unless `past_reason` says why (a job recorded after the fact)."""
 	info = data.job_info(doc)
 	info.start = at
 	day = at.date()
@@ -36,4 +38,6 @@ def validate_drop_rules(doc, technician: str, at: datetime) -> drop.DropCheck:
 		default_week=data.default_shift_week(s),
 		routing=data.routing(s),
 		buffer_min=data.setting_int("travel_buffer_min", 15, s),
+		now=now_datetime(),
+		past_reason=past_reason,
 	)

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import frappe
 from frappe.tests.test_api import make_request
-from frappe.utils import get_datetime
+from frappe.utils import add_days, get_datetime, nowdate
 from frappe.utils.password import update_password
 
 from gigafibre_dispatch.tests.lifecycle_utils import LifecycleHttpCase, login_client
@@ -128,7 +128,7 @@ class TestBoardApi(LifecycleHttpCase):
 	def test_blocked_drop_changes_nothing_and_a_stale_board_is_refused(self):
 		client = self.login(self.dispatcher)
 		job = self.new_job()
-		sunday = self.at(-1, 10)
+		sunday = self.at(6, 10)  # ahead on any day it runs
 		check = self.board(
 			client, "check_drop", {"job": job, "technician": self.tech, "start": sunday}, get=True
 		)
@@ -158,6 +158,52 @@ class TestBoardApi(LifecycleHttpCase):
 		)
 		self.assertEqual(stale.status_code, 409, stale.text)
 		self.assertEqual(self.row(job).assigned_technician, self.tech)
+
+	def test_a_drop_in_the_past_is_refused_in_french_and_a_reason_books_it(self):
+		"""A start in the past (or a slip in the year) is refused with the reason in the user's language and
+		nothing changes; a dispatcher recording a job after the fact books it there by giving the reason."""
+		frappe.db.set_value("User", self.dispatcher, "language", "fr")
+		frappe.db.commit()
+		self.addCleanup(
+			lambda: (frappe.db.set_value("User", self.dispatcher, "language", None), frappe.db.commit())
+		)
+		client = self.login(self.dispatcher)
+		job = self.new_job()
+		yesterday = f"{add_days(nowdate(), -1)} 10:00:00"
+		check = self.board(
+			client, "check_drop", {"job": job, "technician": self.tech, "start": yesterday}, get=True
+		)
+		answer = check.json["message"]
+		self.assertEqual((answer["level"], answer["code"]), ("blocked", "start_in_past"), check.text)
+		self.assertIn("dans le pass", answer["message"])
+		before = self.row(job)
+		for start in (yesterday, "2007-11-26 10:00:00", f"{int(nowdate()[:4]) + 3}-06-15 10:00:00"):
+			refused = self.board(
+				client, "drop", {"job": job, "technician": self.tech, "start": start}, key=str(uuid.uuid4())
+			)
+			self.assertEqual(refused.status_code, 417, refused.text)
+			self.assertRegex(refused.text, "dans le pass|plus de deux ans")
+		self.assertEqual(self.row(job), before)
+		self.assertEqual(self.commands(job), ["intake"])
+		# After the fact, with the reason: booked there (the last working day; a weekend or holiday still refuses).
+		token = self.token("dispatcher")
+		self.assertLess(self.command(job, "triage", {"priority": "medium"}, token=token).status_code, 300)
+		answers = []
+		for back in range(1, 8):
+			start = f"{add_days(nowdate(), -back)} 10:00:00"
+			body = {
+				"technician": self.tech,
+				"start": start,
+				"past_reason": "Fait sur place, saisi après coup",
+			}
+			r = self.command(job, "schedule_book", body, token=token)
+			answers.append((r.status_code, (r.json or {}).get("error", {}).get("code")))
+			if r.status_code < 300:
+				break
+		self.assertLess(answers[-1][0], 300, answers)
+		self.assertTrue(all(code == "non_working_day" for _, code in answers[:-1]), answers)
+		row = self.row(job)
+		self.assertEqual((row.status, get_datetime(row.scheduled_start)), ("Scheduled", get_datetime(start)))
 
 	def test_tag_shortfall_warns_and_books(self):
 		client = self.login(self.dispatcher)

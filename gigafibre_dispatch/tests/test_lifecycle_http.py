@@ -155,7 +155,7 @@ class TestLifecycleCommands(LifecycleHttpCase):
 		job = self.new_job()
 		dispatcher = self.token("dispatcher")
 		self.command(job, "triage", {"priority": "low"}, token=dispatcher)
-		sunday = f"{self.monday - timedelta(days=1)} 09:00:00"
+		sunday = f"{self.monday + timedelta(days=6)} 09:00:00"  # ahead on any day it runs
 		refused = self.command(
 			job, "schedule_propose", {"technician": self.tech, "start": sunday}, token=dispatcher
 		)

@@ -198,6 +198,11 @@ class TwilioCase(TechnicianSideCase):
 		s.save(ignore_permissions=True)
 		frappe.db.commit()
 
+	def drop_logs(self):
+		frappe.db.rollback()
+		frappe.db.delete("Dispatch SMS Log", {"technician": self.tech})
+		frappe.db.commit()
+
 	def logs(self):
 		frappe.db.rollback()
 		return frappe.get_all(
@@ -209,6 +214,44 @@ class TwilioCase(TechnicianSideCase):
 
 
 class TestPublishBySms(TwilioCase):
+	def test_publish_dispatches_scheduled_jobs_once_and_says_that_nothing_was_texted(self):
+		"""Twilio not configured: the jobs still go to the technician (Dispatched, one audited transition each,
+		actionable on /t), and the answer says the SMS were not sent instead of reporting success."""
+		self.addCleanup(self.drop_logs)
+		day = date.fromisoformat(add_days(nowdate(), 3))
+		at = datetime.combine(day, datetime.min.time())
+		scheduled = [self.job(at + timedelta(hours=h), published=0, status="Scheduled") for h in (8, 11)]
+		started = self.job(at + timedelta(hours=14), published=0, status="In Progress")
+
+		def transitions():
+			return frappe.get_all(
+				"Dispatch State Transition",
+				filters={"job": ("in", [*scheduled, started]), "command": "assignment_dispatch"},
+				pluck="job",
+			)
+
+		out = publish.publish_schedule(self.tech, str(day), str(day))
+		frappe.db.commit()
+		self.assertEqual(sorted(out["dispatched"]), sorted(scheduled))
+		self.assertEqual(out["not_dispatched"], [])
+		self.assertFalse(out["sms_configured"])
+		self.assertIn("Twilio", out["warning"])
+		for j in scheduled:
+			self.assertEqual(
+				frappe.db.get_value("Dispatch Job", j, ["status", "published"]), ("Dispatched", 1)
+			)
+		self.assertEqual(
+			frappe.db.get_value("Dispatch Job", started, ["status", "published"]), ("In Progress", 1)
+		)
+		self.assertEqual(sorted(transitions()), sorted(scheduled))
+		self.assertTrue(all(log.status == "queued" for log in self.logs()))  # kept, to resend once configured
+		# Publishing again dispatches nothing more, writes no transition and queues no SMS.
+		again = publish.publish_schedule(self.tech, str(day), str(day))
+		frappe.db.commit()
+		self.assertEqual(again["dispatched"], [])
+		self.assertEqual(sorted(transitions()), sorted(scheduled))
+		self.assertEqual([s["queued"] for s in again["sms"]], [False, False])
+
 	def test_publish_sends_two_sms_once_and_failures_are_visible(self):
 		with TwilioStandIn() as twilio:
 			self.configure(twilio)

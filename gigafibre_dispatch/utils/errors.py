@@ -33,6 +33,8 @@ def _messages() -> dict:
 			"This job depends on {0}, which is neither done nor finished before this start"
 		),
 		"tech_inactive": _("This technician is inactive"),
+		"start_in_past": _("This start is in the past; to book it there anyway, give the reason"),
+		"start_too_far": _("This start is more than two years ahead: check the year"),
 		"invalid_offer_mode": _("Invalid offer: {0}"),
 		"invalid_offer_transition": _("An offer cannot go from this status to that one: {0}"),
 	}

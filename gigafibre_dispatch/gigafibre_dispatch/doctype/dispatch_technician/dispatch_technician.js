@@ -31,14 +31,19 @@ function publish_dialog(frm) {
 				.then(({ message }) => {
 					d.hide();
 					const sent = message.sms.filter((s) => s.queued).length;
-					frappe.msgprint(
-						message.warning ||
-							__("{0} job(s) published; {1} SMS queued ({2} already sent for this schedule).", [
-								message.published.length,
-								sent,
-								message.sms.length - sent,
-							])
-					);
+					const lines = [
+						__("{0} job(s) published, {1} dispatched to the technician.", [
+							message.published.length,
+							message.dispatched.length,
+						]),
+					];
+					if (message.warning) lines.push(message.warning);
+					else lines.push(__("{0} SMS queued ({1} already sent for this schedule).", [sent, message.sms.length - sent]));
+					for (const n of message.not_dispatched) lines.push(`${n.job}: ${n.reason}`);
+					frappe.msgprint({
+						message: lines.map((l) => frappe.utils.escape_html(l)).join("<br>"),
+						indicator: message.warning || message.not_dispatched.length ? "orange" : "green",
+					});
 				});
 		},
 	});
