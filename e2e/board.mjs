@@ -194,6 +194,26 @@ async function hover_on(p, from, tech, hour) {
 	await p.waitForFunction(() => /\b(allowed|warning)\b/.test(document.querySelector(".gdb-floating")?.className || ""), null, { timeout: 8000 });
 }
 
+// A new work order of this run, triaged, and a way to run its lifecycle commands (each with its own key).
+async function triaged_work_order(subject) {
+	const csrf = await page.evaluate(() => frappe.csrf_token);
+	const location = (await get("frappe.client.get_list", { doctype: "Service Location", fields: JSON.stringify(["name"]), limit_page_length: 1 })).body.message[0].name;
+	const made = await page.request.post(`${BASE}/api/method/gigafibre_dispatch.api.scheduling.create_work_order`, {
+		headers: { "X-Frappe-CSRF-Token": csrf },
+		data: { subject, service_location: location, priority: "medium", duration_h: 1 },
+	});
+	if (!made.ok()) throw new Error(`work order: ${made.status()} ${await made.text()}`);
+	const job = (await made.json()).message.name;
+	created.push(job);
+	const command = (name, data) =>
+		page.request.post(`${BASE}/api/v2/document/Dispatch%20Job/${encodeURIComponent(job)}/method/${name}`, {
+			headers: { "X-Frappe-CSRF-Token": csrf, "Idempotency-Key": randomUUID() },
+			data,
+		});
+	if ((await job_of(job)).status === "New") await command("triage", { priority: "medium" });
+	return { job, command };
+}
+
 const alerts = () => page.evaluate(() => Array.from(document.querySelectorAll("#alert-container .alert")).map((a) => a.innerText.trim()));
 
 // ------------------------------------------------------------------------------------------------ steps
@@ -765,6 +785,10 @@ async function job_with_assistant() {
 await step("right panel: remove an assistant (assistant_remove)", async () => {
 	const job = await job_with_assistant();
 	const before = await job_of(job);
+	// The chip names the assistant, not its ID.
+	const other_name = (await get("frappe.client.get_value", { doctype: "Dispatch Technician", filters: JSON.stringify({ name: OTHER }), fieldname: "technician_name" })).body.message.technician_name;
+	const chip_text = (await page.locator(`[data-role=job-panel] [data-role=assistant][data-tech="${OTHER}"]`).innerText()).trim();
+	check("right panel: the assistant's chip shows their name", chip_text.startsWith(other_name) && other_name !== OTHER, `${OTHER}: "${chip_text}" (name "${other_name}")`);
 	const keys = [];
 	const listen = (r) => r.url().includes("/method/assistant_remove") && keys.push(r.headers()["idempotency-key"]);
 	page.on("request", listen);
@@ -789,6 +813,16 @@ await step("right panel: triage tags editor (tag, level, required rows)", async 
 	const job = created.at(-1);
 	const tags = (await get("frappe.client.get_list", { doctype: "Dispatch Tag", fields: JSON.stringify(["name"]), limit_page_length: 2 })).body.message.map((t) => t.name);
 	await page.evaluate((j) => window.gigafibre_dispatch_board.store.select(j), job);
+	await page.locator("[data-role=job-panel] [data-command=triage]").waitFor({ timeout: 8000 });
+	// The command buttons speak the user's language (every command label is in the catalogue).
+	const lang = await page.evaluate(() => frappe.boot.lang);
+	const labels = await page.locator("[data-role=job-panel] [data-command]").allInnerTexts();
+	const english = ["Triage", "Propose Schedule", "Confirm Schedule", "Dispatch to Technician", "Book", "Cancel", "Release Schedule"];
+	check(
+		"right panel: command buttons in the site's language",
+		labels.length > 0 && (lang === "en" || !labels.some((l) => english.includes(l.trim()))),
+		`${lang}: ${JSON.stringify(labels)}`
+	);
 	await page.locator("[data-role=job-panel] [data-command=triage]").click();
 	const dialog = page.locator(".modal.show");
 	await dialog.locator("[data-fieldname=tags] .grid-add-row").waitFor({ timeout: 8000 });
@@ -1060,21 +1094,7 @@ await step("publish one technician → two SMS logs, its Scheduled jobs dispatch
 
 await step("absence in review mode: the board's alert links to the proposal, Apply all moves the job in one transition", async () => {
 	await open_board(page, HOME);
-	const csrf = await page.evaluate(() => frappe.csrf_token);
-	const location = (await get("frappe.client.get_list", { doctype: "Service Location", fields: JSON.stringify(["name"]), limit_page_length: 1 })).body.message[0].name;
-	const made = await page.request.post(`${BASE}/api/method/gigafibre_dispatch.api.scheduling.create_work_order`, {
-		headers: { "X-Frappe-CSRF-Token": csrf },
-		data: { subject: "E2E absence review", service_location: location, priority: "medium", duration_h: 1 },
-	});
-	if (!made.ok()) throw new Error(`work order: ${made.status()} ${await made.text()}`);
-	const job = (await made.json()).message.name;
-	created.push(job);
-	const command = (name, data) =>
-		page.request.post(`${BASE}/api/v2/document/Dispatch%20Job/${encodeURIComponent(job)}/method/${name}`, {
-			headers: { "X-Frappe-CSRF-Token": csrf, "Idempotency-Key": randomUUID() },
-			data,
-		});
-	if ((await job_of(job)).status === "New") await command("triage", { priority: "medium" });
+	const { job, command } = await triaged_work_order("E2E absence review");
 	const booked_on = await command("schedule_book", { technician: ABSENT_TECH, start: `${HOME} 16:00:00` });
 	if (!booked_on.ok()) throw new Error(`book: ${booked_on.status()} ${await booked_on.text()}`);
 	const before = await timeline_of(job);
@@ -1104,9 +1124,31 @@ await step("absence in review mode: the board's alert links to the proposal, App
 	);
 	// The absence goes: the next run finds the technician free that day.
 	const absence = (await get("frappe.client.get_list", { doctype: "Dispatch Absence", filters: JSON.stringify({ technician: ABSENT_TECH, from_date: HOME, status: "Active" }), fields: JSON.stringify(["name"]) })).body.message;
+	const csrf = await page.evaluate(() => frappe.csrf_token);
 	for (const a of absence || []) {
 		await page.request.post(`${BASE}/api/method/frappe.client.set_value`, { headers: { "X-Frappe-CSRF-Token": csrf }, data: { doctype: "Dispatch Absence", name: a.name, fieldname: "status", value: "Cancelled" } });
 	}
+});
+
+await step("day view widens to a job booked at 22:30 (no job hidden outside 06:00-22:00)", async () => {
+	await open_board(page, HOME);
+	const { job, command } = await triaged_work_order("E2E late job");
+	const booked = await command("schedule_book", { technician: TECH, start: `${HOME} 22:30:00` });
+	if (!booked.ok()) throw new Error(`book: ${booked.status()} ${await booked.text()}`);
+	await open_board(page, HOME);
+	await page.locator(`.gdb-row[data-tech="${TECH}"]`).evaluate((el) => el.scrollIntoView({ block: "center", inline: "end" }));
+	const block = page.locator(`.gdb-job[data-job="${job}"]`);
+	const seen = await block.waitFor({ timeout: 8000 }).then(() => true).catch(() => false);
+	const hours = await page.locator(".gdb-hour").allInnerTexts();
+	const flag = seen ? await block.locator("[data-role=conflict]").getAttribute("data-conflicts").catch(() => null) : null;
+	const tip = seen ? await block.getAttribute("title") : "";
+	await page.screenshot({ path: `${OUT}/late_job.png` });
+	check(
+		"day view: a job at 22:30 is drawn, the hours run to 23:00, flagged outside the shift",
+		seen && hours.includes("06:00") && hours.includes("23:00") && (await job_of(job)).scheduled_start.slice(11, 16) === "22:30" && (flag || "").split(" ").includes("outside_shift") && !!tip,
+		`block ${seen}; hours ${hours[0]}…${hours.at(-1)}; conflicts "${flag}"; tip "${tip}"`
+	);
+	await command("schedule_release", { reason: "e2e" });
 });
 
 await step("Technician-only user refused", async () => {

@@ -126,6 +126,8 @@ def test_jobs(board):
 		"status": "New",
 		"priority": "high",
 		"continuous": False,
+		"published": False,
+		"conflicts": [],
 	}
 	assert [s["job"] for s in segments(board, "B", "job")] == ["J7", "J9"]
 	assert segments(board, "B", "job")[0]["continuous"] is True
@@ -261,3 +263,54 @@ def test_bad_range():
 	with pytest.raises(EngineError) as e:
 		build_board(TECHS, [], SUN, MON)
 	assert e.value.code == "invalid_date_range"
+
+
+def test_conflicts_are_flagged_where_the_job_stands():
+	"""Each rule broken once and kept once: an absence, outside the shift, over another job, not started while
+	its start is past; a continuous job is not held to the shift, a started one is not late."""
+	wed = date(2026, 11, 25)
+	techs = [
+		TechInfo("A", "Alice", absence=Absence(TUE, None, time(13), time(15), reason="Dentiste")),
+		TechInfo("B", "Bob"),
+	]
+	jobs = [
+		JobInfo("clean", start=at(TUE, 9), duration_h=1, tech_id="A", status="Scheduled"),
+		JobInfo("absent", start=at(TUE, 14), duration_h=1, tech_id="A", status="Scheduled"),
+		JobInfo(
+			"edge", start=at(TUE, 12, 30), duration_h=0.5, tech_id="A", status="Scheduled"
+		),  # ends at 13:00
+		JobInfo("late_evening", start=at(TUE, 22, 30), duration_h=1, tech_id="A", status="Scheduled"),
+		JobInfo("weekend", start=at(SAT, 10), duration_h=1, tech_id="A", status="Scheduled"),
+		JobInfo(
+			"overnight", start=at(SAT, 10), duration_h=12, tech_id="B", continuous=True, status="Scheduled"
+		),
+		JobInfo("one", start=at(wed, 9), duration_h=2, tech_id="B", status="Scheduled"),
+		JobInfo("two", start=at(wed, 10), duration_h=1, tech_id="B", status="Dispatched"),
+		JobInfo(
+			"after", start=at(wed, 11), duration_h=1, tech_id="B", status="Scheduled"
+		),  # touches, no overlap
+		JobInfo("gone", start=at(wed, 10), duration_h=1, tech_id="B", status="Cancelled"),
+		JobInfo("missed", start=at(MON, 9), duration_h=1, tech_id="B", status="Scheduled"),
+		JobInfo("begun", start=at(MON, 11), duration_h=1, tech_id="B", status="In Progress"),
+	]
+	built = build_board(techs, jobs, MON, SUN, now=at(MON, 10))
+	flags = {
+		s["job"]: s["conflicts"] for r in built["resources"] for s in r["segments"] if s["type"] == "job"
+	}
+	assert flags == {
+		"clean": [],
+		"absent": ["absence"],
+		"edge": [],
+		"late_evening": ["outside_shift"],
+		"weekend": ["outside_shift"],
+		"overnight": [],
+		"one": ["overlap"],
+		"two": ["overlap"],
+		"after": [],
+		"missed": ["past"],
+		"begun": [],
+	}
+	# Without a clock nothing is late.
+	assert "past" not in build_board(techs, jobs, MON, SUN)["resources"][1]["segments"][-1].get(
+		"conflicts", []
+	)

@@ -142,7 +142,18 @@ def get_job_card(job: str) -> dict:
 	doc = args.get_job(job)
 	card = {f: doc.get(f) for f in CARD_FIELDS}
 	card["tags"] = [{"tag": t.tag, "level": t.level, "required": t.required} for t in doc.tags]
-	card["assistants"] = [{"tech_id": a.tech_id, "duration_h": a.duration_h} for a in doc.assistants]
+	names = dict(
+		frappe.get_all(
+			"Dispatch Technician",
+			filters={"name": ("in", [a.tech_id for a in doc.assistants] or [""])},
+			fields=["name", "technician_name"],
+			as_list=True,
+		)
+	)
+	card["assistants"] = [
+		{"tech_id": a.tech_id, "name": names.get(a.tech_id) or a.tech_id, "duration_h": a.duration_h}
+		for a in doc.assistants
+	]
 	card["customer_name"] = (
 		frappe.db.get_value("Customer", doc.customer, "customer_name") if doc.customer else None
 	)

@@ -9,7 +9,7 @@ from .errors import EngineError
 from .geo import OfflineRouting, RoutingProvider
 from .intervals import overlaps
 from .models import JobInfo, TechInfo
-from .states import INACTIVE_STATES
+from .states import INACTIVE_STATES, STARTED_STATES
 
 
 def _iso(d: datetime) -> str:
@@ -26,11 +26,13 @@ def build_board(
 	default_week=None,
 	holidays: frozenset = frozenset(),
 	routing: RoutingProvider | None = None,
+	now: datetime | None = None,
 ) -> dict:
 	"""The timeline of [date_from, date_to] (inclusive): one row of segments per resource, sorted by start, and
 	the unassigned tray. Shifts are drawn before the absence is taken out (the absence is drawn on top);
 	weekly off days are gaps. Travel sits before each job that follows another of the same technician on
-	the same day, both geocoded. Cancelled jobs are left out."""
+	the same day, both geocoded. Cancelled jobs are left out. Each job starting in the range carries its
+	`conflicts` (see `job_conflicts`)."""
 	if date_to < date_from:
 		raise EngineError(
 			"invalid_date_range", "{date_to} is before {date_from}", date_from=date_from, date_to=date_to
@@ -40,6 +42,7 @@ def build_board(
 	end = datetime.combine(date_to + timedelta(days=1), time.min)
 	rows = {t.id: [] for t in techs}
 	own_jobs: dict[str, list[JobInfo]] = defaultdict(list)
+	job_segs: dict[str, dict] = {}
 	unassigned = []
 	for j in jobs:
 		if j.status in INACTIVE_STATES:
@@ -62,19 +65,19 @@ def build_board(
 			continue
 		if j.tech_id in rows:
 			own_jobs[j.tech_id].append(j)
-			rows[j.tech_id].append(
-				{
-					"type": "job",
-					"job": j.id,
-					"title": j.title,
-					"start": _iso(j.start),
-					"end": _iso(j_end),
-					"status": j.status,
-					"priority": j.priority,
-					"continuous": j.continuous,
-					"published": j.published,
-				}
-			)
+			job_segs[j.id] = {
+				"type": "job",
+				"job": j.id,
+				"title": j.title,
+				"start": _iso(j.start),
+				"end": _iso(j_end),
+				"status": j.status,
+				"priority": j.priority,
+				"continuous": j.continuous,
+				"published": j.published,
+				"conflicts": [],
+			}
+			rows[j.tech_id].append(job_segs[j.id])
 		for a in j.assistants:
 			if a.tech_id in rows:
 				a_end = j.start + timedelta(hours=a.duration_h) if a.duration_h else j_end
@@ -106,12 +109,18 @@ def build_board(
 	for t in techs:
 		segs = rows[t.id]
 		hol = t.holidays_or(holidays)
-		for ws, we in shift_windows(t.week, t.extra_shifts, date_from, date_to, hol, default_week):
+		shifts = shift_windows(t.week, t.extra_shifts, date_from, date_to, hol, default_week)
+		for ws, we in shifts:
 			segs.append({"type": "shift", "start": _iso(ws), "end": _iso(we)})
+		away = []
 		for a in t.absences:
 			for a_s, a_e in absence_intervals(a, date_from, date_to):
+				away.append((a_s, a_e))
 				segs.append({"type": "absence", "start": _iso(a_s), "end": _iso(a_e), "reason": a.reason})
 		mine = sorted(own_jobs.get(t.id, ()), key=lambda j: j.start)
+		for j in mine:
+			if start <= j.start < end:
+				job_segs[j.id]["conflicts"] = job_conflicts(j, mine, shifts, away, now)
 		for prev, nxt in zip(mine, mine[1:], strict=False):
 			if prev.start.date() != nxt.start.date() or None in (prev.lat, prev.lon, nxt.lat, nxt.lon):
 				continue
@@ -145,3 +154,28 @@ def build_board(
 		"resources": resources,
 		"unassigned": unassigned,
 	}
+
+
+CONFLICTS = ("absence", "outside_shift", "overlap", "past")
+
+
+def job_conflicts(
+	job: JobInfo, same_tech: Sequence[JobInfo], shifts, absences, now: datetime | None
+) -> list[str]:
+	"""What is wrong with a booked job where it stands, for the board's flag: inside an absence of its technician,
+	not inside one of their shifts (a continuous job excepted), over another of their jobs, or not started while
+	its start is past (`now` given). Codes from CONFLICTS, in that order."""
+	out = []
+	end = job.end
+	if any(overlaps(job.start, end, a, b) for a, b in absences):
+		out.append("absence")
+	if not job.continuous and not any(a <= job.start and end <= b for a, b in shifts):
+		out.append("outside_shift")
+	if any(
+		o.id != job.id and o.status not in INACTIVE_STATES and overlaps(job.start, end, o.start, o.end)
+		for o in same_tech
+	):
+		out.append("overlap")
+	if now is not None and job.start < now and job.status not in STARTED_STATES:
+		out.append("past")
+	return out

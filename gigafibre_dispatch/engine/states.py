@@ -27,6 +27,8 @@ def _phase(*phases: str) -> tuple[str, ...]:
 STATES = tuple(state for state, _phase_, _cancel in STATE_TABLE)
 # Not yet booked: what the cockpit and the alerts call the scheduling backlog.
 BACKLOG_STATES = _phase("backlog")
+# The technician has begun (or finished): a start in the past is no conflict.
+STARTED_STATES = frozenset(_phase("on_site", "done"))
 # The work is done: a dependency on such a job is met.
 DONE_STATES = frozenset(_phase("done"))
 # No longer occupies a technician's time (board, slot search, drop rules, hours booked).

@@ -373,6 +373,7 @@ def _respond(request: _Request, decision, doc, extra: dict) -> CommandResult:
 			"status": doc.status,
 			"command": command,
 			"from_state": decision.from_state or None,
+			"technician": doc.assigned_technician or None,  # the boards patch this row (and the one it left)
 		},
 		after_commit=True,
 	)

@@ -75,6 +75,7 @@ def board_data(
 		ghosts=ghosts(start, end, in_range),
 		default_week=data.default_shift_week(),
 		routing=data.routing(),
+		now=now_datetime(),
 	)
 	board["generated_at"] = iso(now_datetime())
 	return board

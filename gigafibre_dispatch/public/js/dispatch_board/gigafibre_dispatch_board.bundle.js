@@ -83,7 +83,8 @@ class GigafibreDispatchBoard {
 
 	job_updated(data) {
 		forget_checks();
-		this.store.reload_soon(100);
+		if (data && data.job) this.store.patch_job(data.job, data.technician);
+		else this.store.reload_soon(100);
 		if (data && data.job === this.store.selected) this.store.refresh_card();
 	}
 

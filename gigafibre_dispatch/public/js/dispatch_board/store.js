@@ -167,6 +167,38 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 				if (seq === this._seq) this.loading = false;
 			}
 		},
+		// A live change to one job: only the rows it left and the row it is on now are fetched and replaced (with
+		// the tray and the offers); the rest of the board stays as it is. Anything unexpected: the whole board.
+		async patch_job(job, technician) {
+			if (!this.data || this.loading) return this.reload_soon(100);
+			const techs = new Set(technician ? [technician] : []);
+			for (const r of this.data.resources) {
+				if (r.segments.some((s) => s.job === job)) techs.add(r.id);
+			}
+			const shown = new Set(this.data.resources.map((r) => r.id));
+			const rows = [...techs].filter((t) => shown.has(t));
+			if (technician && !shown.has(technician)) return this.reload_soon(100); // a row this board does not have
+			const [from, to] = this.range;
+			const seq = this._seq;
+			try {
+				const data = await api.get("get_board", {
+					date_from: from,
+					date_to: to,
+					resource_type: this.resource_type || undefined,
+					technicians: JSON.stringify(rows.length ? rows : [""]),
+				});
+				if (seq !== this._seq || !this.data) return; // a full load came meanwhile
+				const fresh = new Map(data.resources.map((r) => [r.id, r]));
+				this.data.resources = this.data.resources.map((r) => fresh.get(r.id) || r);
+				this.data.unassigned = data.unassigned;
+				this.data.unassigned_total = data.unassigned_total;
+				Object.assign(this.data.coords || (this.data.coords = {}), data.coords || {});
+				this.offers = { ...this.offers, ...(data.offers || {}) };
+				this.last_patched_at = Date.now();
+			} catch (e) {
+				this.reload_soon(100);
+			}
+		},
 		now_min() {
 			return Date.now() / 60000 + this.clock_offset;
 		},
