@@ -1130,6 +1130,81 @@ await step("absence in review mode: the board's alert links to the proposal, App
 	}
 });
 
+await step("week view: drag a job to another technician and day (time kept), and a tray job onto the week", async () => {
+	const { job, command } = await triaged_work_order("E2E week drag");
+	const booked = await command("schedule_book", { technician: TECH, start: `${HOME} 10:00:00` });
+	if (!booked.ok()) throw new Error(`book: ${booked.status()} ${await booked.text()}`);
+	await open_board(page, HOME);
+	await page.click("[data-view=week]");
+	await settle();
+	// Another weekday of the shown week, after today, on which OTHER has a shift.
+	const target_day = await page.evaluate(([other, home]) => {
+		const s = window.gigafibre_dispatch_board.store;
+		const row = s.data.resources.find((r) => r.id === other);
+		const today = frappe.datetime.get_today();
+		const days = [...new Set(row.segments.filter((g) => g.type === "shift").map((g) => g.start.slice(0, 10)))];
+		return days.filter((d) => d !== home && d > today && !row.segments.some((g) => g.type === "absence" && g.start.slice(0, 10) <= d && g.end.slice(0, 10) >= d)).sort()[0] || null;
+	}, [OTHER, HOME]);
+	if (!target_day) throw new Error(`no other working day of ${OTHER} in the week of ${HOME}`);
+	const chip = page.locator(`.gdb-week-row[data-tech="${TECH}"] .gdb-week-job[data-job="${job}"]`);
+	await page.locator(`.gdb-week-row[data-tech="${TECH}"]`).evaluate((el) => el.scrollIntoView({ block: "center" }));
+	await chip.waitFor({ timeout: 8000 });
+	const cell = page.locator(`.gdb-week-row[data-tech="${OTHER}"] .gdb-week-cell[data-day="${target_day}"]`);
+	await cell.scrollIntoViewIfNeeded();
+	const to = await cell.boundingBox();
+	let lit = false;
+	const { level } = await drag(chip, to.x + to.width / 2, to.y + to.height / 2, {
+		grab_dx: 8,
+		before_release: async () => (lit = await cell.evaluate((el) => el.classList.contains("drop-target"))),
+	});
+	const moved = await until(async () => {
+		const j = await job_of(job);
+		return j && j.assigned_technician === OTHER ? j : null;
+	}, 10000);
+	const tl = await timeline_of(job);
+	await page.screenshot({ path: `${OUT}/week_drag.png` });
+	check(
+		"week view: the job moved to the other technician and day, 10:00 kept, by schedule_propose + schedule_confirm",
+		level !== "blocked" && lit && !!moved && moved.scheduled_start === `${target_day} 10:00:00` && tl.slice(-2).join() === "schedule_propose,schedule_confirm",
+		`level ${level}; lit ${lit}; job ${moved && moved.assigned_technician} ${moved && moved.scheduled_start}; timeline ${tl.slice(-2).join(">")}`
+	);
+	// Back to the tray, then from the tray onto TECH's HOME cell: the technician's first shift hour that day.
+	await command("schedule_release", { reason: "e2e week" });
+	await page.evaluate(() => window.gigafibre_dispatch_board.store.load());
+	await settle();
+	// Scroll the (virtualised) tray to the job, as a dispatcher would.
+	await page.evaluate((j) => {
+		const i = window.gigafibre_dispatch_board.store.tray.findIndex((u) => u.job === j);
+		const list = document.querySelector(".gdb-tray-list");
+		if (i >= 0 && list) list.scrollTop = Math.max(0, i * 52 - 40);
+	}, job);
+	const tray_item = page.locator(`.gdb-tray-item[data-job="${job}"]`).first();
+	const in_tray = await tray_item.waitFor({ timeout: 8000 }).then(() => true).catch(() => false);
+	let from_tray = null;
+	if (in_tray) {
+		const home_cell = page.locator(`.gdb-week-row[data-tech="${TECH}"] .gdb-week-cell[data-day="${HOME}"]`);
+		await home_cell.scrollIntoViewIfNeeded();
+		const c = await home_cell.boundingBox();
+		await drag(tray_item, c.x + c.width / 2, c.y + c.height / 2);
+		from_tray = await until(async () => {
+			const j = await job_of(job);
+			return j && j.assigned_technician === TECH ? j : null;
+		}, 10000);
+	}
+	const first_shift = await page.evaluate(([tech, home]) => {
+		const row = window.gigafibre_dispatch_board.store.data.resources.find((r) => r.id === tech);
+		const shifts = row.segments.filter((g) => g.type === "shift" && g.start.slice(0, 10) === home).map((g) => g.start).sort();
+		return shifts.length ? `${home} ${shifts[0].slice(11, 19)}` : `${home} 08:00:00`;
+	}, [TECH, HOME]);
+	check(
+		"week view: a tray job dropped on a day cell is booked at the technician's first shift hour",
+		in_tray && !!from_tray && from_tray.scheduled_start === first_shift,
+		`in tray ${in_tray}; booked ${from_tray && from_tray.scheduled_start}; expected ${first_shift}`
+	);
+	await page.click("[data-view=day]");
+	await settle();
+});
+
 await step("day view widens to a job booked at 22:30 (no job hidden outside 06:00-22:00)", async () => {
 	await open_board(page, HOME);
 	const { job, command } = await triaged_work_order("E2E late job");

@@ -46,13 +46,13 @@ BOARD_JOB_FIELDS = (
 	"continuous",
 	"template_id",
 	"release_reason",
+	"published",
 )
 JOB_FIELDS = (
 	*BOARD_JOB_FIELDS,
 	"depends_on",
 	"customer",
 	"service_location",
-	"published",
 	"pinned",
 	"requested_date",
 )
