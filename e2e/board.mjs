@@ -214,6 +214,20 @@ async function triaged_work_order(subject) {
 	return { job, command };
 }
 
+// A user of this run (a password, a language, one role) and how to delete it afterwards.
+async function new_user(kind, fields, role) {
+	const email = `board.${kind}.e2e.${Date.now()}@example.com`;
+	const pwd = `E2e-${kind}-pw-1!`;
+	const csrf = await page.evaluate(() => frappe.csrf_token);
+	const made = await page.request.post(`${BASE}/api/resource/User`, {
+		headers: { "X-Frappe-CSRF-Token": csrf },
+		data: { email, send_welcome_email: 0, new_password: pwd, roles: [{ role }], ...fields },
+	});
+	if (!made.ok()) throw new Error(`user ${made.status()} ${await made.text()}`);
+	const drop = () => page.request.delete(`${BASE}/api/resource/User/${encodeURIComponent(email)}`, { headers: { "X-Frappe-CSRF-Token": csrf } });
+	return { email, pwd, drop };
+}
+
 const alerts = () => page.evaluate(() => Array.from(document.querySelectorAll("#alert-container .alert")).map((a) => a.innerText.trim()));
 
 // ------------------------------------------------------------------------------------------------ steps
@@ -1226,16 +1240,35 @@ await step("day view widens to a job booked at 22:30 (no job hidden outside 06:0
 	await command("schedule_release", { reason: "e2e" });
 });
 
+await step("a French dispatcher: command labels, conflicts and a refused past drop in French", async () => {
+	const user = await new_user("fr", { first_name: "Répartitrice", language: "fr" }, "Dispatcher");
+	const fr = await session(user.email, user.pwd);
+	try {
+		await open_board(fr.page, HOME);
+		const job = await fr.page.evaluate(() => (window.gigafibre_dispatch_board.store.tray[0] || {}).job);
+		await fr.page.evaluate((j) => window.gigafibre_dispatch_board.store.select(j), job);
+		await fr.page.locator("[data-role=job-panel] [data-command]").first().waitFor({ timeout: 8000 });
+		const labels = await fr.page.locator("[data-role=job-panel] [data-command]").allInnerTexts();
+		const conflict = await fr.page.evaluate(() => __("Conflict: outside the technician's shift"));
+		const yesterday = await fr.page.evaluate(() => frappe.datetime.add_days(frappe.datetime.get_today(), -1));
+		const past = await get("gigafibre_dispatch.api.board.check_drop", { job, technician: TECH, start: `${yesterday} 10:00:00` }, fr.page);
+		await fr.page.screenshot({ path: `${OUT}/panel_fr.png` });
+		const english = ["Triage", "Propose Schedule", "Confirm Schedule", "Dispatch to Technician", "Cancel", "Release Schedule"];
+		const msg = (past.body.message || {}).message || "";
+		check(
+			"French: panel commands, conflict text and a refused past drop speak French",
+			labels.length > 0 && !labels.some((l) => english.includes(l.trim())) && /Conflit/.test(conflict) && past.body.message.level === "blocked" && /passé/.test(msg),
+			`labels ${JSON.stringify(labels)}; conflict "${conflict}"; past drop ${past.status} "${msg}"`
+		);
+	} finally {
+		await fr.context.close();
+		await user.drop();
+	}
+});
+
 await step("Technician-only user refused", async () => {
-	const email = `board.tech.e2e.${Date.now()}@example.com`;
-	const pwd = "Tech-e2e-pw-1!";
-	const csrf = await page.evaluate(() => frappe.csrf_token);
-	const created = await page.request.post(`${BASE}/api/resource/User`, {
-		headers: { "X-Frappe-CSRF-Token": csrf },
-		data: { email, first_name: "Tech e2e", send_welcome_email: 0, new_password: pwd, roles: [{ role: "Technician" }] },
-	});
-	if (!created.ok()) throw new Error(`user ${created.status()}`);
-	const tech = await session(email, pwd);
+	const user = await new_user("tech", { first_name: "Tech e2e" }, "Technician");
+	const tech = await session(user.email, user.pwd);
 	await tech.page.goto(`${BASE}/app/dispatch-board`);
 	await tech.page.waitForTimeout(3000);
 	const mounted = await tech.page.locator(".gdb-root").count();
@@ -1243,7 +1276,7 @@ await step("Technician-only user refused", async () => {
 	await tech.page.screenshot({ path: `${OUT}/technician_refused.png` });
 	check("Technician-only: page not mounted, data refused", mounted === 0 && data.status === 403, `board mounted ${mounted}; get_board ${data.status}`);
 	await tech.context.close();
-	await page.request.delete(`${BASE}/api/resource/User/${encodeURIComponent(email)}`, { headers: { "X-Frappe-CSRF-Token": csrf } });
+	await user.drop();
 });
 
 // Clean up through the lifecycle: the jobs this run made are cancelled (jobs that left New are never deleted).

@@ -19,6 +19,7 @@ from gigafibre_dispatch.lifecycle.commands import CommandRefused, execute
 from gigafibre_dispatch.lifecycle.http import json_response, policy_exception, refusal
 from gigafibre_dispatch.portal.context import actor_for, job_in_view, require_access
 from gigafibre_dispatch.portal.links import link_ttl_hours, portal_url, secret
+from gigafibre_dispatch.portal.offers import answer
 
 PORTAL_COMMANDS = (
 	"tech_check_in",
@@ -86,6 +87,24 @@ def upload(token: str, job: str, filename: str, data_url: str) -> Response:
 		}
 	).insert(ignore_permissions=True)
 	return json_response(200, {"data": {"file_url": file.file_url}})
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+def offer(token: str, offer: str, accept: bool | int | str) -> Response:
+	"""Accept or decline an offer listed on the technician's page (a link to one job answers none)."""
+	acc = require_access(token)
+	if acc.job:
+		raise refusal("portal", PolicyError("scope", "job_link", "This link opens one job only"))
+	accepted = str(accept).strip().lower() in ("1", "true", "yes", "oui")
+	try:
+		result = answer(acc.tech, str(offer or ""), accepted)
+	except frappe.PermissionError:
+		frappe.clear_messages()
+		raise refusal("portal", PolicyError("scope", "not_your_offer", "This offer is not for you")) from None
+	except frappe.ValidationError as e:
+		frappe.clear_messages()
+		raise refusal("portal", PolicyError("validation", "offer_closed", str(e)), 409) from None
+	return json_response(200, {"data": result})
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])

@@ -39,6 +39,8 @@ def messages() -> dict[str, str]:
 		"Site out of scope": _("Site out of scope"),
 		"This job is not assigned to you": _("This job is not assigned to you"),
 		"Unknown command": _("Unknown command"),
+		"This offer is not for you": _("This offer is not for you"),
+		"This link opens one job only": _("This link opens one job only"),
 		"The request body must be a JSON object": _("The request body must be a JSON object"),
 		"Unknown fields: {fields}": _("Unknown fields: {fields}"),
 		"Missing fields: {fields}": _("Missing fields: {fields}"),

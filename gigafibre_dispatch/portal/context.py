@@ -13,6 +13,7 @@ from gigafibre_dispatch.engine.states import STATES
 from gigafibre_dispatch.lifecycle.commands import job_state
 from gigafibre_dispatch.lifecycle.http import refusal
 from gigafibre_dispatch.portal.links import publish_window
+from gigafibre_dispatch.portal.offers import offers_for
 
 STATUS_FR = {
 	"New": "Nouvelle",
@@ -137,6 +138,7 @@ def page_context(token: str, job: str | None) -> dict:
 		"state": "ok",
 		"tech_name": acc.tech_name,
 		"jobs": jobs,
+		"offers": [] if acc.job else offers_for(acc.tech),
 		"token": token,
 		"single": bool(acc.job),
 		"status_fr": STATUS_FR,

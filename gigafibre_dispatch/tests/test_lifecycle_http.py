@@ -102,7 +102,16 @@ class TestLifecycleCommands(LifecycleHttpCase):
 					if data["event"] == "dispatch:job_updated" and data["message"]["job"] == job:
 						events.append(data["message"])
 			self.assertEqual(
-				events, [{"job": job, "status": "Triaged", "command": "triage", "from_state": "New"}]
+				events,
+				[
+					{
+						"job": job,
+						"status": "Triaged",
+						"command": "triage",
+						"from_state": "New",
+						"technician": None,
+					}
+				],
 			)
 		finally:
 			pubsub.close()

@@ -10,10 +10,18 @@ from gigafibre_dispatch.api import offers
 from gigafibre_dispatch.engine.lifecycle import Actor
 from gigafibre_dispatch.gigafibre_dispatch.doctype.dispatch_offer.dispatch_offer import expire_offers
 from gigafibre_dispatch.lifecycle.commands import execute
-from gigafibre_dispatch.tests.utils import DispatchTestCase, at, make_job, make_tech, make_user, next_monday
+from gigafibre_dispatch.tests.utils import (
+	DispatchTestCase,
+	at,
+	make_job,
+	make_tag,
+	make_tech,
+	make_user,
+	next_monday,
+)
 
 
-class TestOffers(DispatchTestCase):
+class OffersCase(DispatchTestCase):
 	def setUp(self):
 		super().setUp()
 		self.users = [make_user(f"zz.offer.{i}@example.com", ["Technician"]) for i in range(3)]
@@ -35,6 +43,8 @@ class TestOffers(DispatchTestCase):
 		finally:
 			frappe.set_user("Administrator")
 
+
+class TestOffers(OffersCase):
 	def test_broadcast_first_acceptance_wins_and_books_the_job(self):
 		out = offers.create_offer(self.job, "broadcast", pricing_preset="urgent")
 		self.assertEqual(out["amount"], 50 + 95 * 2)
@@ -89,3 +99,65 @@ class TestOffers(DispatchTestCase):
 			self.assertRaises(frappe.PermissionError, offers.create_offer, self.job, "broadcast")
 		finally:
 			frappe.set_user("Administrator")
+
+
+class TestOffersOnTheTechnicianPage(OffersCase):
+	"""/t/<token>: the open offers a technician may take are listed, and answered there through the lifecycle."""
+
+	def token(self, i: int, job: str | None = None) -> str:
+		from gigafibre_dispatch.portal.links import magic_link_for
+
+		return magic_link_for(self.techs[i], job).rsplit("/t/", 1)[1]
+
+	def answer(self, i: int, offer: str, accept: bool, job: str | None = None):
+		"""POST api.portal.offer as the page does: (status, body) of the answer or the refusal."""
+		from gigafibre_dispatch.api import portal
+		from gigafibre_dispatch.lifecycle.http import PolicyHTTPException
+
+		try:
+			response = portal.offer(self.token(i, job), offer, int(accept))
+		except PolicyHTTPException as refused:
+			response = refused.get_response()
+		return response.status_code, frappe.parse_json(response.get_data(as_text=True))
+
+	def listed(self, i: int) -> list[str]:
+		from gigafibre_dispatch.portal.context import page_context
+
+		return [o["offer"] for o in page_context(self.token(i), None)["offers"]]
+
+	def test_listed_for_whom_it_is_and_answered_from_the_page(self):
+		targeted = offers.create_offer(self.job, "targeted", candidates=[self.techs[1]])["offer"]
+		self.assertEqual((self.listed(0), self.listed(1)), ([], [targeted]))
+		# Someone else's offer: refused, nothing changes.
+		status, body = self.answer(0, targeted, True)
+		self.assertEqual((status, body["error"]["code"]), (403, "not_your_offer"))
+		self.assertEqual(frappe.db.get_value("Dispatch Offer", targeted, "status"), "open")
+		# A link to one job answers no offer.
+		status, body = self.answer(1, targeted, True, job=self.job)
+		self.assertEqual((status, body["error"]["code"]), (403, "job_link"))
+		# The technician it is for accepts: the job is booked to them through the lifecycle.
+		status, body = self.answer(1, targeted, True)
+		self.assertEqual((status, body["data"]["status"]), (200, "accepted"))
+		job = frappe.db.get_value("Dispatch Job", self.job, ["status", "assigned_technician"], as_dict=True)
+		self.assertEqual((job.status, job.assigned_technician), ("Scheduled", self.techs[1]))
+		self.assertEqual(self.listed(1), [])  # no longer open
+		status, body = self.answer(1, targeted, True)  # a second tap after it closed
+		self.assertIn(status, (403, 409))
+		self.assertEqual(frappe.db.get_value("Dispatch Job", self.job, "assigned_technician"), self.techs[1])
+
+	def test_a_broadcast_is_listed_to_the_qualified_and_a_refusal_hides_it(self):
+		tag = make_tag("ZZ offer nacelle")
+		job = frappe.get_doc("Dispatch Job", self.job)
+		job.append("tags", {"tag": tag, "level": 2, "required": 1})
+		job.flags.ignore_lifecycle = True
+		job.save(ignore_permissions=True)
+		for i, level in ((0, 3), (1, 1)):  # the first holds it above the level, the second below
+			tech = frappe.get_doc("Dispatch Technician", self.techs[i])
+			tech.append("tags", {"tag": tag, "level": level})
+			tech.save(ignore_permissions=True)
+		broadcast = offers.create_offer(self.job, "broadcast")["offer"]
+		self.assertEqual((self.listed(0), self.listed(1), self.listed(2)), ([broadcast], [], []))
+		status, body = self.answer(0, broadcast, False)
+		self.assertEqual((status, body["data"]["status"]), (200, "open"))
+		self.assertEqual(self.listed(0), [])  # declined: not shown again
+		self.assertEqual(frappe.db.get_value("Dispatch Job", self.job, "status"), "Triaged")

@@ -478,6 +478,23 @@ class TestStuckSending(TwilioCase):
 
 
 class TestPortal(TechnicianSideCase):
+	def test_stored_values_are_escaped_on_the_page(self):
+		"""A subject, a note or a scanned code is text on /t, never markup (it would run in the page's origin)."""
+		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())
+		attack = '<img src=x onerror="alert(1)">'
+		job = self.job(
+			today + timedelta(hours=15), subject=f"Fibre {attack}", description="<script>alert(2)</script>"
+		)
+		frappe.db.commit()
+		link = magic_link_for(self.tech).rsplit("/", 1)[1]
+		client = get_test_client()
+		for path in (f"/t/{link}", f"/t/{link}?job={job}"):
+			page = make_request(target=client.get, args=(path,))
+			self.assertEqual(page.status_code, 200)
+			self.assertNotIn("<img src=x", page.text)
+			self.assertNotIn("<script>alert", page.text)
+			self.assertIn("Fibre &lt;img", page.text)  # shown as text
+
 	def test_day_page_and_actions_through_the_lifecycle(self):
 		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())
 		mine = self.job(today + timedelta(hours=15), subject="À faire aujourd'hui")

@@ -3,6 +3,23 @@
 (() => {
 	const main = document.querySelector("main[data-token]");
 	const card = document.getElementById("job");
+	// Offers on the list page: accept or decline, one Idempotency-Key per tap kept across its retries.
+	for (const el of document.querySelectorAll(".offer[data-offer]")) {
+		for (const b of el.querySelectorAll("button[data-accept]")) {
+			const key = gigafibre_dispatch.uuid4();
+			b.onclick = async () => {
+				el.querySelectorAll("button").forEach((x) => (x.disabled = true));
+				const r = await fetch("/api/method/gigafibre_dispatch.api.portal.offer", { method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": key }, body: JSON.stringify({ token: main.dataset.token, offer: el.dataset.offer, accept: b.dataset.accept }) });
+				const d = await r.json().catch(() => ({}));
+				const t = document.getElementById("toast");
+				const ok = r.ok && d.data;
+				t.textContent = ok ? (d.data.status === "accepted" ? "Offre acceptée : la tâche sera ici une fois publiée" : "Offre refusée") : (d.error && d.error.message) || "Erreur";
+				t.className = ok ? "ok" : "err";
+				t.style.display = "block";
+				setTimeout(() => location.reload(), 900);
+			};
+		}
+	}
 	if (!main || !card) return;
 	const token = main.dataset.token, job = card.dataset.job;
 	const toast = (msg, ok) => { const t = document.getElementById("toast"); t.textContent = msg; t.className = ok ? "ok" : "err"; t.style.display = "block"; setTimeout(() => t.style.display = "none", 4000); };
