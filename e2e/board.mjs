@@ -1240,6 +1240,67 @@ await step("day view widens to a job booked at 22:30 (no job hidden outside 06:0
 	await command("schedule_release", { reason: "e2e" });
 });
 
+await step("right panel: edit a booked job's details (subject, priority, note) without touching its booking", async () => {
+	const { job, command } = await triaged_work_order("E2E edit me");
+	const booked = await command("schedule_book", { technician: TECH, start: `${HOME} 15:00:00` });
+	if (!booked.ok()) throw new Error(`book: ${booked.status()} ${await booked.text()}`);
+	await open_board(page, HOME);
+	const before = await job_of(job);
+	const history = await timeline_of(job);
+	await page.evaluate((j) => window.gigafibre_dispatch_board.store.select(j), job);
+	await page.locator("[data-role=job-panel] [data-action=edit-job]").click();
+	const d = page.locator(".modal.show");
+	await d.locator('input[data-fieldname="subject"]').waitFor({ timeout: 8000 });
+	await d.locator('input[data-fieldname="subject"]').fill("");
+	await d.locator('input[data-fieldname="subject"]').type("E2E edited: câble coupé", { delay: 10 });
+	await d.locator('select[data-fieldname="priority"]').selectOption("urgent");
+	await d.locator('textarea[data-fieldname="description"]').fill("Sonner deux fois");
+	await d.locator(".modal-footer .btn-primary").click();
+	const after = await until(async () => {
+		const j = await job_of(job);
+		return j && j.subject === "E2E edited: câble coupé" ? j : null;
+	}, 8000);
+	const tl = await timeline_of(job);
+	if (after) after.description = (await get("frappe.client.get_value", { doctype: "Dispatch Job", filters: JSON.stringify({ name: job }), fieldname: "description" })).body.message.description;
+	await page.screenshot({ path: `${OUT}/edit_job.png` });
+	check(
+		"edit: subject, priority and note saved; technician, start, status and history unchanged",
+		!!after && after.priority === "urgent" && after.description === "Sonner deux fois" && after.assigned_technician === before.assigned_technician && after.scheduled_start === before.scheduled_start && after.status === before.status && tl.length === history.length,
+		`${JSON.stringify(after && { s: after.subject, p: after.priority, d: after.description, t: after.assigned_technician, at: after.scheduled_start, st: after.status })}; history ${history.length} → ${tl.length}`
+	);
+	await command("schedule_release", { reason: "e2e" });
+});
+
+await step("find a technician by typing (accents and case ignored), free-for-this-job filter", async () => {
+	await open_board(page, HOME);
+	const other_name = (await get("frappe.client.get_value", { doctype: "Dispatch Technician", filters: JSON.stringify({ name: OTHER }), fieldname: "technician_name" })).body.message.technician_name;
+	const all = (await store()).resources;
+	const typed = other_name.split(" ")[0].normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+	await page.locator("[data-role=search]").click();
+	await page.keyboard.type(typed, { delay: 30 });
+	await page.waitForTimeout(300);
+	const found = await page.locator(".gdb-row").evaluateAll((rows) => rows.map((r) => r.dataset.tech));
+	await page.keyboard.press("Escape");
+	await page.waitForTimeout(300);
+	const back = (await store()).resources;
+	// A tray job selected: the rows with room for it, then everyone again.
+	const job = await page.evaluate(() => window.gigafibre_dispatch_board.store.tray[0].job);
+	await page.evaluate((j) => window.gigafibre_dispatch_board.store.select(j), job);
+	await page.locator("[data-action=free-only]").click();
+	await page.waitForTimeout(300);
+	const free = await page.evaluate(() => ({ size: window.gigafibre_dispatch_board.store.free_for.size, rows: window.gigafibre_dispatch_board.store.resources.length }));
+	const marked = await page.locator(".gdb-row.free").count();
+	const shown = await page.locator(".gdb-row").count();
+	await page.screenshot({ path: `${OUT}/free_for_job.png` });
+	await page.locator("[data-action=free-only]").click();
+	const restored = (await store()).resources;
+	check(
+		"search finds the technician by a plain lowercase name; free-for-job shows only rows with room, all marked",
+		found.includes(OTHER) && found.length < all && back === all && free.rows === free.size && free.size > 0 && marked === shown && restored === all,
+		`"${typed}" → ${JSON.stringify(found)} of ${all}; after Escape ${back}; free ${free.size} (${free.rows} rows, ${marked}/${shown} marked); restored ${restored}`
+	);
+});
+
 await step("a French dispatcher: command labels, conflicts and a refused past drop in French", async () => {
 	const user = await new_user("fr", { first_name: "Répartitrice", language: "fr" }, "Dispatcher");
 	const fr = await session(user.email, user.pwd);

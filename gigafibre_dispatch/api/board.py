@@ -12,7 +12,7 @@ from frappe.utils import get_datetime, now_datetime
 
 from gigafibre_dispatch.engine import geo
 from gigafibre_dispatch.engine.errors import EngineError
-from gigafibre_dispatch.engine.lifecycle import COMMANDS, allowed_actions
+from gigafibre_dispatch.engine.lifecycle import COMMANDS, JOB_TYPES, allowed_actions
 from gigafibre_dispatch.engine.states import CLOSED_STATES
 from gigafibre_dispatch.lifecycle.absence import save_planning as save_planning_of
 from gigafibre_dispatch.lifecycle.actor import current_actor
@@ -21,6 +21,7 @@ from gigafibre_dispatch.roles import dispatcher_only
 from gigafibre_dispatch.scheduling import args
 from gigafibre_dispatch.scheduling import board as board_service
 from gigafibre_dispatch.scheduling.absence import current_and_future
+from gigafibre_dispatch.scheduling.details import edit_details
 from gigafibre_dispatch.scheduling.drop import validate_drop_rules
 from gigafibre_dispatch.scheduling.recurrence import materialize as materialize_ghost
 from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_errors, engine_message
@@ -135,6 +136,23 @@ def _coords(names: set[str]) -> dict:
 	return {r.name: [r.latitude, r.longitude] for r in rows if r.latitude or r.longitude}
 
 
+@frappe.whitelist(methods=["POST"])
+@dispatcher_only
+def edit_job(
+	job: str,
+	values: str | dict | None = None,
+	tags: str | list | None = None,
+	expected_modified: str | None = None,
+) -> dict:
+	"""A job's subject, note, priority, type, place and tags from the right panel (scheduling/details.py)."""
+	doc = args.get_job(job, "write")
+	data = frappe.parse_json(values) if isinstance(values, str) else (values or {})
+	if not isinstance(data, dict) or not all(v is None or isinstance(v, str) for v in data.values()):
+		frappe.throw(_("The values must be an object of texts"), DispatchValidationError)
+	parsed = None if tags is None else args.parse_tags(tags)
+	return edit_details(doc.name, data, parsed, expected_modified)
+
+
 @frappe.whitelist(methods=["GET", "POST"])
 @dispatcher_only
 def get_job_card(job: str) -> dict:
@@ -172,6 +190,8 @@ def get_job_card(job: str) -> dict:
 	actor = current_actor()
 	card["actions"] = allowed_actions(actor, job_state(doc)) if actor else []
 	card["movable"] = doc.status in MOVABLE
+	card["editable"] = doc.status not in CLOSED_STATES and doc.has_permission("write")
+	card["job_types"] = list(JOB_TYPES)
 	if not card["movable"]:
 		card["why_fixed"] = fixed_message(doc.status)
 	return card

@@ -205,6 +205,60 @@ class TestBoardApi(LifecycleHttpCase):
 		row = self.row(job)
 		self.assertEqual((row.status, get_datetime(row.scheduled_start)), ("Scheduled", get_datetime(start)))
 
+	def test_edit_details_from_the_panel_keeps_the_booking_and_refuses_the_rest(self):
+		client = self.login(self.dispatcher)
+		job = self.new_job()
+		self.board(
+			client,
+			"drop",
+			{"job": job, "technician": self.tech, "start": self.at(0, 9)},
+			key=str(uuid.uuid4()),
+		)
+		frappe.db.rollback()
+		booked = self.row(job)
+		history = self.commands(job)
+		modified = str(frappe.db.get_value("Dispatch Job", job, "modified"))
+
+		def edit(values, tags=None, expected=None, who=client):
+			body = {"job": job, "values": values, "expected_modified": expected or modified}
+			if tags is not None:
+				body["tags"] = tags
+			return self.board(who, "edit_job", body)
+
+		ok = edit(
+			{"subject": "Fibre coupée — rue Ontario", "priority": "urgent", "description": "Code porte 1234"},
+			tags=[{"tag": self.tag, "level": 2, "required": True}],
+		)
+		self.assertEqual(ok.status_code, 200, ok.text)
+		self.assertEqual(
+			sorted(ok.json["message"]["changed"]), ["description", "priority", "subject", "tags"]
+		)
+		frappe.db.rollback()
+		doc = frappe.get_doc("Dispatch Job", job)
+		self.assertEqual(
+			(doc.subject, doc.priority, doc.description),
+			("Fibre coupée — rue Ontario", "urgent", "Code porte 1234"),
+		)
+		self.assertEqual([(t.tag, t.level, t.required) for t in doc.tags], [(self.tag, 2, 1)])
+		self.assertEqual(self.row(job), booked)  # who, when, how long and the status: untouched
+		self.assertEqual(self.commands(job), history)  # no command ran
+		after = str(doc.modified)
+		# Refused, and nothing changes: a stale dialog, a lifecycle field, a bad level, a blank subject, a technician.
+		for response in (
+			edit({"subject": "Plus tard"}, expected=modified),
+			edit({"assigned_technician": self.other_tech}, expected=after),
+			edit({"status": "Completed"}, expected=after),
+			edit({}, tags=[{"tag": self.tag, "level": 9}], expected=after),
+			edit({"subject": "  "}, expected=after),
+			edit({"subject": ["not", "text"]}, expected=after),
+			edit({"subject": "Moi"}, expected=after, who=self.login(self.tech_user)),
+		):
+			self.assertIn(response.status_code, (403, 409, 417), response.text)
+		frappe.db.rollback()
+		self.assertEqual(str(frappe.db.get_value("Dispatch Job", job, "modified")), after)
+		self.assertEqual(frappe.db.get_value("Dispatch Job", job, "subject"), "Fibre coupée — rue Ontario")
+		self.assertEqual(self.row(job), booked)
+
 	def test_tag_shortfall_warns_and_books(self):
 		client = self.login(self.dispatcher)
 		job = self.new_job(tags=[{"tag": self.tag, "level": 4, "required": True}])

@@ -5,6 +5,12 @@ import { api, uuid4 } from "./api";
 import { add_days, day_min, monday_of, to_min, from_min, route_date, today_site } from "./time";
 
 const SAVED = "gigafibre_dispatch_board:v1";
+// Case and accents ignored: "amelie" finds Amélie.
+const fold = (text) =>
+	String(text || "")
+		.normalize("NFD")
+		.replace(/[\u0300-\u036f]/g, "")
+		.toLowerCase();
 const PRIORITY_RANK = { urgent: 0, high: 1, medium: 2, low: 3 };
 
 // The tag filter: [{tag, level}] (technicians holding the tag at that level or above); an older saved filter held
@@ -51,6 +57,8 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 			last_loaded_at: 0,
 			in_flight: {},
 			offers: {}, // job -> {offer, status}: live offer chips
+			search: "", // technicians whose name or ID holds this text (accents and case ignored)
+			free_only: false, // only the technicians free for the selected job
 			placing: null, // the job whose location the next map click places (geofix)
 			map_rev: 0, // bumped when markers move in place (geofix, live GPS) so the map redraws
 		};
@@ -70,9 +78,41 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 		},
 		resources(state) {
 			if (!state.data) return [];
+			const q = fold(state.search.trim());
+			const free = state.free_only ? this.free_for : null;
 			return state.data.resources.filter(
-				(r) => !state.categories.length || state.categories.includes(r.category || "")
+				(r) =>
+					(!state.categories.length || state.categories.includes(r.category || "")) &&
+					(!q || fold(`${r.name} ${r.id}`).includes(q)) &&
+					(!free || free.has(r.id))
 			);
+		},
+		// Who has room for the selected job in the shown range: a stretch of a shift at least as long as the job,
+		// clear of their jobs, assists and absences (the job itself not counted where it stands). null: no job
+		// selected. The drop rules still decide on the drop; this only points at the likely rows.
+		free_for(state) {
+			const job = state.selected && this.job_index[state.selected];
+			if (!job || !state.data) return null;
+			const dur = job.type === "tray" ? Math.round((job.duration_h || 1) * 60) : to_min(job.end) - to_min(job.start);
+			const out = new Set();
+			for (const r of state.data.resources) {
+				if (r.resource_type === "material") continue;
+				const busy = r.segments
+					.filter((s) => ["job", "assist", "absence"].includes(s.type) && s.job !== job.job)
+					.map((s) => [to_min(s.start), to_min(s.end)]);
+				const room = r.segments.some((s) => {
+					if (s.type !== "shift") return false;
+					let t = to_min(s.start);
+					const end = to_min(s.end);
+					for (const [a, b] of busy.filter(([a, b]) => b > t && a < end).sort((x, y) => x[0] - y[0])) {
+						if (a - t >= dur) return true;
+						t = Math.max(t, b);
+					}
+					return end - t >= dur;
+				});
+				if (room) out.add(r.id);
+			}
+			return out;
 		},
 		all_categories(state) {
 			if (!state.data) return [];
