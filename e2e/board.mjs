@@ -705,6 +705,22 @@ await step("map markers", async () => {
 	});
 	await page.screenshot({ path: `${OUT}/map.png` });
 	check("map: one marker per geocoded job", drawn === expected && drawn > 0, `${drawn} markers, ${expected} geocoded jobs`);
+	// Every human technician with a known place is on the map, said how (live GPS, last/first job, home); the
+	// tiles' state is said when they are not set or do not load.
+	const where = await page.locator(".gdb-marker-tech [data-where]").evaluateAll((els) => els.map((e) => [e.dataset.tech, e.dataset.where]));
+	const humans = await page.evaluate(() => {
+		const st = window.gigafibre_dispatch_board.store;
+		const c = st.data.coords || {};
+		const gps = st.data.positions || {};
+		return st.resources.filter((r) => r.resource_type !== "material" && (r.home || gps[r.id] || r.segments.some((s) => s.type === "job" && c[s.job]))).map((r) => r.id);
+	});
+	const tile_url = await page.evaluate(() => window.gigafibre_dispatch_board.store.data.tile_url);
+	const tiles_said = await page.locator("[data-role=tiles-state]").count();
+	check(
+		"map: every technician with a known place drawn and marked (GPS / job / home); tiles' state said when missing",
+		humans.length > 0 && humans.every((id) => where.some(([t]) => t === id)) && where.every(([, w]) => ["gps", "job", "home"].includes(w)) && (tile_url ? true : tiles_said === 1),
+		`${where.length} technician markers for ${humans.length} technicians (${[...new Set(where.map((w) => w[1]))].join(",")}); tile url ${tile_url || "none"}, said ${tiles_said}`
+	);
 	await page.click("[data-action=map]");
 });
 
@@ -1269,6 +1285,69 @@ await step("right panel: edit a booked job's details (subject, priority, note) w
 		`${JSON.stringify(after && { s: after.subject, p: after.priority, d: after.description, t: after.assigned_technician, at: after.scheduled_start, st: after.status })}; history ${history.length} → ${tl.length}`
 	);
 	await command("schedule_release", { reason: "e2e" });
+});
+
+await step("offer a job with no start from the tray; a technician accepts it on /t; the pool shows it live", async () => {
+	const { job } = await triaged_work_order("E2E offer me");
+	await open_board(page, HOME);
+	await page.evaluate((j) => {
+		const i = window.gigafibre_dispatch_board.store.tray.findIndex((u) => u.job === j);
+		const list = document.querySelector(".gdb-tray-list");
+		if (i >= 0 && list) list.scrollTop = Math.max(0, i * 52 - 40);
+	}, job);
+	const item = page.locator(`.gdb-tray-item[data-job="${job}"]`);
+	await item.waitFor({ timeout: 8000 });
+	await item.click({ button: "right" });
+	await page.locator("[data-role=context-menu] [data-menu=offer]").click();
+	const d = page.locator(".modal.show");
+	await d.locator('input[data-fieldname="start"]').waitFor({ timeout: 8000 });
+	const at = await page.evaluate((iso) => frappe.datetime.str_to_user(iso), `${HOME} 14:00:00`);
+	await d.locator('input[data-fieldname="start"]').fill(at);
+	await d.locator(".modal-title").click();
+	await page.waitForTimeout(300);
+	await d.locator(".modal-footer .btn-primary").click();
+	const offer = await until(async () => {
+		const rows = (await get("frappe.client.get_list", { doctype: "Dispatch Offer", filters: JSON.stringify({ job }), fields: JSON.stringify(["name", "status", "start"]) })).body.message;
+		return rows && rows.length ? rows[0] : null;
+	}, 8000);
+	await page.locator("[data-action=offers]").click();
+	const listed = await page.locator(`[data-role=offer-pool] [data-offer="${offer && offer.name}"]`).count();
+	await page.locator("[data-action=offers]").click();
+	// The technician's page, phone-sized: the offer is there; Accepter books the job to them at 14:00.
+	const link = (await get("gigafibre_dispatch.api.publish.magic_link", { technician: OTHER })).body.message;
+	const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+	const t = await phone.newPage();
+	await t.goto(`${BASE}/t/${String(link).split("/t/").pop()}`);
+	const card = t.locator(`.offer[data-offer="${offer && offer.name}"]`);
+	const shown = await card.waitFor({ timeout: 8000 }).then(() => true).catch(() => false);
+	if (shown) await card.locator("button[data-accept='1']").click();
+	const booked = await until(async () => {
+		const j = await job_of(job);
+		return j && j.assigned_technician === OTHER ? j : null;
+	}, 10000);
+	await t.screenshot({ path: `${OUT}/offer_on_t.png` });
+	await phone.close();
+	const live = await until(async () => (await page.evaluate((j) => (window.gigafibre_dispatch_board.store.offers[j] || {}).status, job)) === "accepted", 8000);
+	await page.screenshot({ path: `${OUT}/offer_pool.png` });
+	check(
+		"offer: made from the tray at a start, listed in the pool, accepted on /t, the job booked there, the board told",
+		!!offer && offer.start === `${HOME} 14:00:00` && listed === 1 && shown && !!booked && booked.scheduled_start === `${HOME} 14:00:00` && booked.status === "Scheduled" && live,
+		`offer ${JSON.stringify(offer)}; pool ${listed}; on /t ${shown}; job ${booked && booked.assigned_technician} ${booked && booked.scheduled_start}; board live ${live}`
+	);
+});
+
+await step("tray folds away (the timeline widens), stays folded after a reload, and comes back", async () => {
+	await open_board(page, HOME);
+	const before = (await page.locator(".gdb-day").boundingBox()).width;
+	await page.locator("[data-action=tray-collapse]").click();
+	await page.waitForTimeout(300);
+	const folded = (await page.locator(".gdb-day").boundingBox()).width;
+	await open_board(page, HOME);
+	const kept = await page.locator("[data-role=tray-collapsed]").count();
+	await page.locator("[data-action=tray-expand]").click();
+	await page.waitForTimeout(300);
+	const back = await page.locator(".gdb-tray-item").count();
+	check("tray: folds (timeline wider), kept folded after reload, unfolds", folded > before + 100 && kept === 1 && back > 0, `width ${before} → ${folded}; folded after reload ${kept}; items back ${back}`);
 });
 
 await step("find a technician by typing (accents and case ignored), free-for-this-job filter", async () => {

@@ -3,15 +3,12 @@ accept wins, and acceptance books the job through the lifecycle (lifecycle/offer
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime
 
-from gigafibre_dispatch.lifecycle.offers import publish_offer, respond
+from gigafibre_dispatch.lifecycle.offers import create, respond
 from gigafibre_dispatch.permissions import technician_for_user
 from gigafibre_dispatch.roles import dispatcher_only
-from gigafibre_dispatch.scheduling.args import get_job
+from gigafibre_dispatch.scheduling.args import get_job, parse_dt
 from gigafibre_dispatch.utils.errors import DispatchValidationError
-
-BOOKABLE = ("Triaged", "Proposed")
 
 
 @frappe.whitelist(methods=["POST"])
@@ -24,25 +21,23 @@ def create_offer(
 	displacement: float | None = None,
 	hourly_rate: float | None = None,
 	expires_at: str | None = None,
+	start: str | None = None,
 ) -> dict:
+	"""Offer a job not yet booked, at `start` or its own planned start (lifecycle/offers.create)."""
 	doc = get_job(job)
-	if doc.status not in BOOKABLE or not doc.scheduled_start:
-		frappe.throw(_("Only a triaged job with a planned start can be offered"), DispatchValidationError)
 	names = frappe.parse_json(candidates) if isinstance(candidates, str) else (candidates or [])
-	offer = frappe.get_doc(
-		{
-			"doctype": "Dispatch Offer",
-			"job": doc.name,
-			"mode": mode,
-			"pricing_preset": pricing_preset,
-			"displacement": displacement,
-			"hourly_rate": hourly_rate,
-			"expires_at": get_datetime(expires_at) if expires_at else None,
-			"candidates": [{"technician": t} for t in names],
-		}
-	).insert()
-	publish_offer(offer.name, offer.status, doc.name)
-	return {"offer": offer.name, "amount": offer.amount, "status": offer.status}
+	if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+		frappe.throw(_("Candidates must be a list of technicians"), DispatchValidationError)
+	return create(
+		doc.name,
+		mode,
+		names,
+		parse_dt(start, "Start") if start else None,
+		pricing_preset,
+		displacement,
+		hourly_rate,
+		parse_dt(expires_at, "Expires at") if expires_at else None,
+	)
 
 
 def _as_technician(offer: str, accept: bool) -> dict:

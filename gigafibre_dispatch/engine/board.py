@@ -145,6 +145,7 @@ def build_board(
 				"resource_type": t.resource_type,
 				"category": t.category,
 				"tags": dict(t.tags),
+				"home": [t.lat, t.lon] if t.lat is not None and t.lon is not None else None,
 				"segments": segs,
 			}
 		)

@@ -10,6 +10,50 @@ from gigafibre_dispatch.lifecycle.commands import book
 from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_errors
 
 OPEN = ("open", "pending")
+# An offer is for a triaged job not yet booked (its priority set, the price follows from its duration).
+OFFERABLE = ("Triaged", "Proposed")
+
+
+def create(
+	job: str,
+	mode: str,
+	candidates: list[str],
+	start,
+	pricing_preset: str = "standard",
+	displacement: float | None = None,
+	hourly_rate: float | None = None,
+	expires_at=None,
+) -> dict:
+	"""Offer a job not yet booked at `start` (the job's own planned start when None). The start must lie ahead;
+	the drop rules run when a technician accepts (the booking)."""
+	row = frappe.db.get_value("Dispatch Job", job, ["status", "scheduled_start"], as_dict=True)
+	if row.status not in OFFERABLE:
+		frappe.throw(
+			_("Only a triaged job not yet booked can be offered (this one is {0})").format(_(row.status)),
+			DispatchValidationError,
+		)
+	start = start or row.scheduled_start
+	if not start:
+		frappe.throw(_("Give the start the offer books the job at"), DispatchValidationError)
+	if get_datetime(start) <= now_datetime():
+		frappe.throw(_("An offer's start must be ahead of now"), DispatchValidationError)
+	if expires_at and get_datetime(expires_at) >= get_datetime(start):
+		frappe.throw(_("The offer must expire before the job starts"), DispatchValidationError)
+	offer = frappe.get_doc(
+		{
+			"doctype": "Dispatch Offer",
+			"job": job,
+			"mode": mode,
+			"start": start,
+			"pricing_preset": pricing_preset,
+			"displacement": displacement,
+			"hourly_rate": hourly_rate,
+			"expires_at": expires_at,
+			"candidates": [{"technician": t} for t in candidates],
+		}
+	).insert()
+	publish_offer(offer.name, offer.status, job)
+	return {"offer": offer.name, "amount": offer.amount, "status": offer.status, "start": str(offer.start)}
 
 
 def offer_actor(technician: str) -> Actor:
@@ -43,7 +87,7 @@ def respond(offer_name: str, technician: str, accept: bool) -> dict:
 		offer.status = "accepted"
 		offer.accepted_by = technician
 		offer.accepted_at = now_datetime()
-		start = frappe.db.get_value("Dispatch Job", offer.job, "scheduled_start")
+		start = offer.start or frappe.db.get_value("Dispatch Job", offer.job, "scheduled_start")
 		book(offer.job, technician, start, offer_actor(technician))
 	elif offer.mode == "targeted" or (
 		offer.mode == "pool" and all(c.response == "Declined" for c in offer.candidates)

@@ -100,6 +100,46 @@ class TestOffers(OffersCase):
 		finally:
 			frappe.set_user("Administrator")
 
+	def test_a_job_without_a_start_is_offered_at_a_start_and_booked_there(self):
+		unplanned = make_job("No start yet", duration_h=1)
+		execute(
+			"triage",
+			unplanned.name,
+			{"priority": "medium"},
+			actor=Actor("zz-offers", frozenset({"dispatcher"})),
+			idempotency_key=str(uuid.uuid4()),
+		)
+		at_ten = at(next_monday(), 10)
+		self.assertRaises(
+			frappe.ValidationError, offers.create_offer, unplanned.name, "broadcast"
+		)  # no start
+		past = str(now_datetime() - timedelta(hours=1))
+		self.assertRaises(
+			frappe.ValidationError, offers.create_offer, unplanned.name, "broadcast", start=past
+		)
+		late = str(at_ten + timedelta(hours=1))
+		self.assertRaises(
+			frappe.ValidationError,
+			offers.create_offer,
+			unplanned.name,
+			"broadcast",
+			expires_at=late,
+			start=str(at_ten),
+		)
+		self.assertFalse(frappe.get_all("Dispatch Offer", filters={"job": unplanned.name}))  # nothing made
+		out = offers.create_offer(unplanned.name, "targeted", candidates=[self.techs[2]], start=str(at_ten))
+		self.assertEqual(frappe.db.get_value("Dispatch Offer", out["offer"], "start"), at_ten)
+		self.assertIsNone(
+			frappe.db.get_value("Dispatch Job", unplanned.name, "scheduled_start")
+		)  # not booked yet
+		self.assertEqual(self.as_tech(2, offers.accept_offer, out["offer"])["status"], "accepted")
+		job = frappe.db.get_value(
+			"Dispatch Job", unplanned.name, ["status", "assigned_technician", "scheduled_start"], as_dict=True
+		)
+		self.assertEqual(
+			(job.status, job.assigned_technician, job.scheduled_start), ("Scheduled", self.techs[2], at_ten)
+		)
+
 
 class TestOffersOnTheTechnicianPage(OffersCase):
 	"""/t/<token>: the open offers a technician may take are listed, and answered there through the lifecycle."""

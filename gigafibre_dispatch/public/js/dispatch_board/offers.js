@@ -3,6 +3,7 @@
 import { api } from "./api";
 
 export function create_offer(store, job) {
+	const known = store.job_index[job] || {};
 	const d = new frappe.ui.Dialog({
 		title: __("Offer {0}", [job]),
 		fields: [
@@ -39,6 +40,14 @@ export function create_offer(store, job) {
 			},
 			{ fieldname: "displacement", fieldtype: "Currency", label: __("Displacement"), depends_on: "eval:doc.pricing_preset === 'custom'" },
 			{ fieldname: "hourly_rate", fieldtype: "Currency", label: __("Hourly rate"), depends_on: "eval:doc.pricing_preset === 'custom'" },
+			{
+				fieldname: "start",
+				fieldtype: "Datetime",
+				label: __("Start"),
+				description: __("When the offer books the job"),
+				reqd: 1,
+				default: known.start ? known.start.replace("T", " ") : `${store.date} 08:00:00`,
+			},
 			{ fieldname: "expires_at", fieldtype: "Datetime", label: __("Expires at") },
 		],
 		primary_action_label: __("Offer"),
@@ -52,6 +61,7 @@ export function create_offer(store, job) {
 					displacement: values.displacement || undefined,
 					hourly_rate: values.hourly_rate || undefined,
 					expires_at: values.expires_at || undefined,
+					start: values.start,
 				});
 				d.hide();
 				store.offers[job] = { offer: r.offer, status: r.status };

@@ -40,6 +40,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 			categories: s.categories || [],
 			tags: tag_filter(s.tags),
 			tray_sort: s.tray_sort || "priority",
+			tray_collapsed: !!s.tray_collapsed,
 			show_map: !!s.show_map,
 			planning: false,
 			data: null,
@@ -152,6 +153,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 					categories: this.categories,
 					tags: this.tags,
 					tray_sort: this.tray_sort,
+					tray_collapsed: this.tray_collapsed,
 					show_map: this.show_map,
 				})
 			);
