@@ -26,15 +26,18 @@ class OffersCase(DispatchTestCase):
 		super().setUp()
 		self.users = [make_user(f"zz.offer.{i}@example.com", ["Technician"]) for i in range(3)]
 		self.techs = [make_tech(f"Offer tech {i}", user=u) for i, u in enumerate(self.users)]
-		job = make_job("Offered", start=at(next_monday(), 9), duration_h=2)
+		self.job = self.triaged(make_job("Offered", start=at(next_monday(), 9), duration_h=2), "high")
+
+	@staticmethod
+	def triaged(job, priority: str) -> str:
 		execute(
 			"triage",
 			job.name,
-			{"priority": "high"},
+			{"priority": priority},
 			actor=Actor("zz-offers", frozenset({"dispatcher"})),
 			idempotency_key=str(uuid.uuid4()),
 		)
-		self.job = job.name
+		return job.name
 
 	def as_tech(self, i: int, fn, *args):
 		frappe.set_user(self.users[i])
@@ -101,14 +104,7 @@ class TestOffers(OffersCase):
 			frappe.set_user("Administrator")
 
 	def test_a_job_without_a_start_is_offered_at_a_start_and_booked_there(self):
-		unplanned = make_job("No start yet", duration_h=1)
-		execute(
-			"triage",
-			unplanned.name,
-			{"priority": "medium"},
-			actor=Actor("zz-offers", frozenset({"dispatcher"})),
-			idempotency_key=str(uuid.uuid4()),
-		)
+		unplanned = frappe._dict(name=self.triaged(make_job("No start yet", duration_h=1), "medium"))
 		at_ten = at(next_monday(), 10)
 		self.assertRaises(
 			frappe.ValidationError, offers.create_offer, unplanned.name, "broadcast"
