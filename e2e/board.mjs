@@ -1320,6 +1320,7 @@ await step("offer a job with no start from the tray; a technician accepts it on 
 	await t.goto(`${BASE}/t/${String(link).split("/t/").pop()}`);
 	const card = t.locator(`.offer[data-offer="${offer && offer.name}"]`);
 	const shown = await card.waitFor({ timeout: 8000 }).then(() => true).catch(() => false);
+	const card_text = shown ? await card.innerText() : "";
 	if (shown) await card.locator("button[data-accept='1']").click();
 	const booked = await until(async () => {
 		const j = await job_of(job);
@@ -1331,8 +1332,8 @@ await step("offer a job with no start from the tray; a technician accepts it on 
 	await page.screenshot({ path: `${OUT}/offer_pool.png` });
 	check(
 		"offer: made from the tray at a start, listed in the pool, accepted on /t, the job booked there, the board told",
-		!!offer && offer.start === `${HOME} 14:00:00` && listed === 1 && shown && !!booked && booked.scheduled_start === `${HOME} 14:00:00` && booked.status === "Scheduled" && live,
-		`offer ${JSON.stringify(offer)}; pool ${listed}; on /t ${shown}; job ${booked && booked.assigned_technician} ${booked && booked.scheduled_start}; board live ${live}`
+		!!offer && offer.start === `${HOME} 14:00:00` && listed === 1 && shown && card_text.includes("14:00") && !!booked && booked.scheduled_start === `${HOME} 14:00:00` && booked.status === "Scheduled" && live,
+		`offer ${JSON.stringify(offer)}; pool ${listed}; on /t ${shown} ${JSON.stringify(card_text)}; job ${booked && booked.assigned_technician} ${booked && booked.scheduled_start}; board live ${live}`
 	);
 });
 
@@ -1348,6 +1349,37 @@ await step("tray folds away (the timeline widens), stays folded after a reload, 
 	await page.waitForTimeout(300);
 	const back = await page.locator(".gdb-tray-item").count();
 	check("tray: folds (timeline wider), kept folded after reload, unfolds", folded > before + 100 && kept === 1 && back > 0, `width ${before} → ${folded}; folded after reload ${kept}; items back ${back}`);
+});
+
+await step("type to dispatch: a typed line is read (job, technician, day, time) and Enter books it", async () => {
+	const { job } = await triaged_work_order("E2E typed");
+	await open_board(page, HOME);
+	const name = (await get("frappe.client.get_value", { doctype: "Dispatch Technician", filters: JSON.stringify({ name: OTHER }), fieldname: "technician_name" })).body.message.technician_name;
+	const line = `${job.toLowerCase()} pour ${name} le ${Number(HOME.slice(8, 10))}/${HOME.slice(5, 7)} à 11h`;
+	// A line in doubt (no time) books nothing on Enter.
+	await page.locator("[data-role=type-dispatch]").click();
+	await page.keyboard.type(`${job} ${name} demain`, { delay: 10 });
+	const doubt = await page.locator("[data-role=typed-reading] [data-doubt=no_time]").waitFor({ timeout: 8000 }).then(() => true).catch(() => false);
+	await page.keyboard.press("Enter");
+	await page.waitForTimeout(800);
+	const untouched = !(await job_of(job)).assigned_technician;
+	await page.locator("[data-role=type-dispatch]").fill("");
+	await page.keyboard.type(line, { delay: 15 });
+	const reading = page.locator("[data-role=typed-reading][data-certain='1']");
+	const read_ok = await reading.waitFor({ timeout: 8000 }).then(() => true).catch(() => false);
+	const shown = read_ok ? await reading.innerText() : await page.locator("[data-role=typed-reading]").innerText().catch(() => "");
+	await page.screenshot({ path: `${OUT}/typed.png` });
+	await page.keyboard.press("Enter");
+	const booked = await until(async () => {
+		const j = await job_of(job);
+		return j && j.assigned_technician === OTHER ? j : null;
+	}, 10000);
+	const tl = await timeline_of(job);
+	check(
+		"type to dispatch: a line in doubt books nothing; read whole, Enter books it through the drop",
+		doubt && untouched && read_ok && !!booked && booked.scheduled_start === `${HOME} 11:00:00` && tl.slice(-2).join() === "schedule_propose,schedule_confirm",
+		`doubt ${doubt}, untouched ${untouched}; "${line}" → ${JSON.stringify(shown)}; job ${booked && booked.assigned_technician} ${booked && booked.scheduled_start}; ${tl.slice(-2).join(">")}`
+	);
 });
 
 await step("find a technician by typing (accents and case ignored), free-for-this-job filter", async () => {

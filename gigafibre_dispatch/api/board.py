@@ -23,6 +23,7 @@ from gigafibre_dispatch.scheduling import board as board_service
 from gigafibre_dispatch.scheduling.absence import current_and_future
 from gigafibre_dispatch.scheduling.details import edit_details
 from gigafibre_dispatch.scheduling.drop import validate_drop_rules
+from gigafibre_dispatch.scheduling.quick import read_line as read_typed_line
 from gigafibre_dispatch.scheduling.recurrence import materialize as materialize_ghost
 from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_errors, engine_message
 
@@ -134,6 +135,15 @@ def _coords(names: set[str]) -> dict:
 		fields=["name", "latitude", "longitude"],
 	)
 	return {r.name: [r.latitude, r.longitude] for r in rows if r.latitude or r.longitude}
+
+
+@frappe.whitelist(methods=["GET"])
+@dispatcher_only
+def read_line(text: str) -> dict:
+	"""Type-to-dispatch: the job, technician and start a typed line names, with its doubts (books nothing)."""
+	if not isinstance(text, str) or len(text) > 300:
+		frappe.throw(_("Type one short line"), DispatchValidationError)
+	return read_typed_line(text)
 
 
 @frappe.whitelist(methods=["POST"])

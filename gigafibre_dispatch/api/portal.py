@@ -5,8 +5,6 @@ actor and the page's Idempotency-Key; the portal never changes a job any other w
 link checks live in the portal package (portal/context.py).
 """
 
-import base64
-
 import frappe
 from frappe.utils import now_datetime
 from werkzeug.wrappers import Response
@@ -20,6 +18,7 @@ from gigafibre_dispatch.lifecycle.http import json_response, policy_exception, r
 from gigafibre_dispatch.portal.context import actor_for, job_in_view, require_access
 from gigafibre_dispatch.portal.links import link_ttl_hours, portal_url, secret
 from gigafibre_dispatch.portal.offers import answer
+from gigafibre_dispatch.portal.uploads import NotAnImage, TooLarge, store_image
 
 PORTAL_COMMANDS = (
 	"tech_check_in",
@@ -30,7 +29,6 @@ PORTAL_COMMANDS = (
 	"equipment_remove",
 	"scan_record",
 )
-MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
 
 def _not_an_image() -> Exception:
@@ -62,31 +60,17 @@ def act(token: str, job: str, command: str, payload: str | dict | None = None) -
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 def upload(token: str, job: str, filename: str, data_url: str) -> Response:
-	"""Store a photo or a drawn signature as a private File of the job; returns its file_url for evidence."""
+	"""Store a photo or a drawn signature as a private File of the job (portal/uploads.py); its file_url."""
 	job = job_in_view(require_access(token), job)
-	header, _sep, encoded = (data_url or "").partition(",")
-	if not header.startswith("data:image/") or ";base64" not in header:
-		raise _not_an_image()
 	try:
-		content = base64.b64decode(encoded, validate=True)
-	except ValueError:
+		url = store_image(job, filename, data_url)
+	except NotAnImage:
 		raise _not_an_image() from None
-	if not content or len(content) > MAX_UPLOAD_BYTES:
+	except TooLarge:
 		raise refusal(
 			"portal", PolicyError("evidence", "file_too_large", "The image is empty or larger than 8 MB")
-		)
-	safe = "".join(c for c in (filename or "photo.png") if c.isalnum() or c in "._-")[:80] or "photo.png"
-	file = frappe.get_doc(
-		{
-			"doctype": "File",
-			"file_name": f"{job}-{safe}",
-			"content": content,
-			"is_private": 1,
-			"attached_to_doctype": "Dispatch Job",
-			"attached_to_name": job,
-		}
-	).insert(ignore_permissions=True)
-	return json_response(200, {"data": {"file_url": file.file_url}})
+		) from None
+	return json_response(200, {"data": {"file_url": url}})
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])

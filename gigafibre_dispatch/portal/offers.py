@@ -21,7 +21,7 @@ def offers_for(technician: str) -> list[dict]:
 	offers = frappe.get_all(
 		"Dispatch Offer",
 		filters={"status": ("in", OPEN)},
-		fields=["name", "job", "mode", "amount", "expires_at", "duration_h"],
+		fields=["name", "job", "mode", "amount", "expires_at", "duration_h", "start"],
 		order_by="creation desc",
 		limit_page_length=200,
 	)
@@ -63,7 +63,7 @@ def offers_for(technician: str) -> list[dict]:
 				"offer": o.name,
 				"job": o.job,
 				"subject": job.subject,
-				"start": job.scheduled_start,
+				"start": o.start or job.scheduled_start,  # when accepting books it
 				"duration_h": o.duration_h or job.duration_h,
 				"amount": o.amount,
 				"expires_at": o.expires_at,

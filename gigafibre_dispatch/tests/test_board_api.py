@@ -259,6 +259,27 @@ class TestBoardApi(LifecycleHttpCase):
 		self.assertEqual(frappe.db.get_value("Dispatch Job", job, "subject"), "Fibre coupée — rue Ontario")
 		self.assertEqual(self.row(job), booked)
 
+	def test_a_typed_line_is_read_and_books_nothing(self):
+		client = self.login(self.dispatcher)
+		job = self.new_job()
+		before = self.row(job)
+		history = self.commands(job)
+		line = f"{job} pour LC tech {self.run_id} le {self.monday.day}/{self.monday.month} à 10h30"
+		answer = self.board(client, "read_line", {"text": line}, get=True)
+		self.assertEqual(answer.status_code, 200, answer.text)
+		got = answer.json["message"]
+		self.assertEqual(
+			(got["job"], got["technician"], got["start"]), (job, self.tech, f"{self.monday}T10:30:00")
+		)
+		self.assertTrue(got["certain"], got)
+		self.assertEqual((got["current_technician"], got["status"]), (None, before.status))
+		doubtful = self.board(client, "read_line", {"text": f"{job} demain"}, get=True).json["message"]
+		self.assertEqual({d["code"] for d in doubtful["doubts"]}, {"no_technician", "no_time"})
+		self.assertFalse(doubtful["certain"])
+		refused = self.board(self.login(self.tech_user), "read_line", {"text": line}, get=True)
+		self.assertEqual(refused.status_code, 403, refused.text)
+		self.assertEqual((self.row(job), self.commands(job)), (before, history))  # reading books nothing
+
 	def test_tag_shortfall_warns_and_books(self):
 		client = self.login(self.dispatcher)
 		job = self.new_job(tags=[{"tag": self.tag, "level": 4, "required": True}])

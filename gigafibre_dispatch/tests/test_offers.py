@@ -125,6 +125,12 @@ class TestOffers(OffersCase):
 		self.assertFalse(frappe.get_all("Dispatch Offer", filters={"job": unplanned.name}))  # nothing made
 		out = offers.create_offer(unplanned.name, "targeted", candidates=[self.techs[2]], start=str(at_ten))
 		self.assertEqual(frappe.db.get_value("Dispatch Offer", out["offer"], "start"), at_ten)
+		from gigafibre_dispatch.portal.offers import offers_for
+
+		listed = offers_for(self.techs[2])
+		self.assertEqual(
+			[(o["offer"], o["start"]) for o in listed], [(out["offer"], at_ten)]
+		)  # its own start
 		self.assertIsNone(
 			frappe.db.get_value("Dispatch Job", unplanned.name, "scheduled_start")
 		)  # not booked yet

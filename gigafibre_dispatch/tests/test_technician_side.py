@@ -660,6 +660,53 @@ class TestPortalEquipment(TechnicianSideCase):
 		frappe.delete_doc("Service Equipment", serial, force=True, ignore_permissions=True)
 		frappe.db.commit()
 
+	def test_an_upload_is_stored_by_what_it_is_under_a_name_the_server_makes(self):
+		import base64
+
+		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())
+		job = self.job(today + timedelta(hours=18), subject="Upload")
+		theirs = self.job(today + timedelta(hours=19), tech=self.other_tech, subject="Not mine")
+		link = magic_link_for(self.tech).rsplit("/", 1)[1]
+		png = (
+			"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+		)
+
+		def files():
+			frappe.db.rollback()
+			return frappe.get_all(
+				"File",
+				filters={"attached_to_doctype": "Dispatch Job", "attached_to_name": ("in", [job, theirs])},
+				fields=["file_name", "is_private", "attached_to_name"],
+			)
+
+		ok = self.portal(
+			"upload",
+			link,
+			{"job": job, "filename": "photo.shtml", "data_url": f"data:image/png;base64,{png}"},
+		)
+		self.assertEqual(ok.status_code, 200, ok.text)
+		stored = files()
+		self.assertEqual(len(stored), 1)
+		self.assertTrue(
+			stored[0].file_name.endswith(".png") and "shtml" not in stored[0].file_name, stored[0].file_name
+		)
+		self.assertEqual((stored[0].is_private, stored[0].attached_to_name), (1, job))
+		page = base64.b64encode(b"<html><script>alert(document.cookie)</script></html>").decode()
+		for body in (
+			{
+				"job": job,
+				"filename": "x.xhtml",
+				"data_url": f"data:image/png;base64,{page}",
+			},  # says PNG, is HTML
+			{"job": job, "filename": "x.html", "data_url": f"data:text/html;base64,{page}"},
+			{"job": job, "filename": "x.png", "data_url": "data:image/png;base64,not base64!"},
+			{"job": job, "filename": "x.png", "data_url": "data:image/png;base64,"},
+			{"job": theirs, "filename": "x.png", "data_url": f"data:image/png;base64,{png}"},  # not their job
+		):
+			refused = self.portal("upload", link, body)
+			self.assertIn(refused.status_code, (400, 403, 404, 413, 422), refused.text)
+		self.assertEqual(len(files()), 1)  # nothing more stored
+
 	def test_vision_provider_and_manual_fallback(self):
 		from gigafibre_dispatch.tests.standins import LlmStandIn
 
