@@ -104,6 +104,18 @@ def _find_technician(folded: str, techs: Sequence[tuple[str, str]]) -> tuple[lis
 	return best, out
 
 
+def _one(out: DispatchReading, found: list[str], what: str, listed: str) -> str | None:
+	"""The one match, else a doubt: none (no_job / no_technician) or several (…_ambiguous, listed)."""
+	if len(found) == 1:
+		return found[0]
+	if found:
+		out.doubts.append(f"{what}_ambiguous")
+		out.details[listed] = found[:5]
+	else:
+		out.doubts.append(f"no_{what}")
+	return None
+
+
 def read_dispatch_line(
 	text: str, now: datetime, jobs: Sequence[tuple[str, str]], techs: Sequence[tuple[str, str]]
 ) -> DispatchReading:
@@ -111,21 +123,9 @@ def read_dispatch_line(
 	out = DispatchReading()
 	folded = _fold(_HASH.sub(r" jobnumber\1 ", text or ""))
 	found, rest = _find_job(folded, jobs)
-	if len(found) == 1:
-		out.job = found[0]
-	elif found:
-		out.doubts.append("job_ambiguous")
-		out.details["jobs"] = found[:5]
-	else:
-		out.doubts.append("no_job")
+	out.job = _one(out, found, "job", "jobs")
 	people, rest = _find_technician(rest, techs)
-	if len(people) == 1:
-		out.technician = people[0]
-	elif people:
-		out.doubts.append("technician_ambiguous")
-		out.details["technicians"] = people[:5]
-	else:
-		out.doubts.append("no_technician")
+	out.technician = _one(out, people, "technician", "technicians")
 	clock: time | None = None
 	for pattern in (_TIME_FROM, _TIME_AT):
 		m = pattern.search(rest)
