@@ -1382,6 +1382,22 @@ await step("type to dispatch: a typed line is read (job, technician, day, time) 
 	);
 });
 
+await step("compact rows: about twice the technicians in the same height, kept after a reload", async () => {
+	await open_board(page, HOME);
+	const height = async () => (await page.locator(".gdb-row").first().boundingBox()).height;
+	const normal = await height();
+	await page.locator("[data-action=compact]").click();
+	await page.waitForTimeout(300);
+	const compact = await height();
+	await open_board(page, HOME);
+	const kept = await height();
+	await page.screenshot({ path: `${OUT}/compact.png` });
+	await page.locator("[data-action=compact]").click();
+	await page.waitForTimeout(300);
+	const back = await height();
+	check("compact: rows about half as tall, kept after reload, back to normal", compact <= normal * 0.6 && kept === compact && back === normal, `row ${normal} px → ${compact} px; after reload ${kept}; back ${back}`);
+});
+
 await step("find a technician by typing (accents and case ignored), free-for-this-job filter", async () => {
 	await open_board(page, HOME);
 	const other_name = (await get("frappe.client.get_value", { doctype: "Dispatch Technician", filters: JSON.stringify({ name: OTHER }), fieldname: "technician_name" })).body.message.technician_name;

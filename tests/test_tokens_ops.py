@@ -125,3 +125,15 @@ def test_alerts_fire_at_threshold_and_name_a_runbook_that_exists():
 			line[3:].strip() for line in (root / path).read_text().splitlines() if line.startswith("## ")
 		]
 		assert anchor in headings, runbook
+
+
+def test_a_token_living_longer_than_the_cap_is_refused():
+	now = int(time.time())
+	ten_years = token(iat=now, exp=now + 10 * 365 * 86400)
+	no_iat_long = token(iat=None, exp=now + 30 * 3600)
+	two_hours = token(iat=now, exp=now + 2 * 3600)
+	for t in (ten_years, no_iat_long):
+		refused = verify_api_token(t, SECRET, max_hours=24)
+		assert isinstance(refused, PolicyError) and refused.code == "token_lifetime_too_long"
+	assert not isinstance(verify_api_token(two_hours, SECRET, max_hours=24), PolicyError)
+	assert not isinstance(verify_api_token(ten_years, SECRET), PolicyError)  # no cap given: none applied

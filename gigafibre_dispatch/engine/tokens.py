@@ -1,5 +1,6 @@
 """API bearer tokens (HS256 JWT) for machine clients: verification and claims → actor."""
 
+import time as _time
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -30,8 +31,10 @@ def verify_api_token(
 	issuer: str | None = None,
 	audience: str | None = None,
 	leeway: int = 0,
+	max_hours: float | None = None,
 ) -> Actor | PolicyError:
-	"""Decode and check a bearer token; the actor it speaks for, or an `auth` policy error."""
+	"""Decode and check a bearer token; the actor it speaks for, or an `auth` policy error. With `max_hours`, a
+	token whose expiry lies more than that after its issue time (`iat`, else now) is refused."""
 	if not secret:
 		return _auth("auth_not_configured", "Bearer authentication is not configured on this site")
 	try:
@@ -64,6 +67,13 @@ def verify_api_token(
 		return _auth("invalid_signature", "Token signature does not verify")
 	except jwt.PyJWTError as e:
 		return _auth("invalid_token", "Invalid token", detail=type(e).__name__)
+	if max_hours:
+		issued = claims.get("iat")
+		start = float(issued) if isinstance(issued, int | float) else _time.time()
+		if float(claims["exp"]) - start > max_hours * 3600:
+			return _auth(
+				"token_lifetime_too_long", "Token lives longer than this site allows", max_hours=max_hours
+			)
 	if not audience and "aud" in claims:
 		# A token minted for another audience (a magic link, say) is never an API token.
 		return _auth("invalid_audience", "Token audience not accepted")

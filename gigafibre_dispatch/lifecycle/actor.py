@@ -85,6 +85,7 @@ def authenticate():
 			now=now_datetime(),
 			issuer=setting("dispatch_jwt_issuer", "jwt_issuer"),
 			audience=setting("dispatch_jwt_audience", "jwt_audience"),
+			max_hours=float(setting("dispatch_token_max_hours", "token_max_hours") or 24),
 		)
 		if isinstance(result, PolicyError):
 			if dispatch:

@@ -60,6 +60,7 @@ def messages() -> dict[str, str]:
 		"Malformed bearer token": _("Malformed bearer token"),
 		"Token algorithm not allowed": _("Token algorithm not allowed"),
 		"Token expired": _("Token expired"),
+		"Token lives longer than this site allows": _("Token lives longer than this site allows"),
 		"Token audience not accepted": _("Token audience not accepted"),
 		"Token issuer not accepted": _("Token issuer not accepted"),
 		"Token lacks a required claim": _("Token lacks a required claim"),

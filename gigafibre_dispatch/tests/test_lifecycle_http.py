@@ -173,6 +173,19 @@ class TestLifecycleCommands(LifecycleHttpCase):
 
 
 class TestLifecyclePolicy(LifecycleHttpCase):
+	def test_a_token_minted_for_years_is_refused_and_changes_nothing(self):
+		job = self.new_job()
+		before, count = self.fresh(job), self.transitions(job)
+		forever = self.token("dispatcher", exp_minutes=10 * 365 * 24 * 60)
+		refused = self.command(job, "triage", {"priority": "low"}, token=forever)
+		self.assert_policy(refused, 401, "auth", "token_lifetime_too_long")
+		after = self.fresh(job)
+		self.assertEqual(
+			(after.status, after.modified, self.transitions(job)), (before.status, before.modified, count)
+		)
+		day = self.token("dispatcher", exp_minutes=12 * 60)  # within the default 24 h
+		self.assertEqual(self.command(job, "triage", {"priority": "low"}, token=day).status_code, 200)
+
 	def assert_unchanged(self, job: str, before: dict, transitions: int):
 		after = self.fresh(job)
 		self.assertEqual((after.status, after.modified), (before.status, before.modified))

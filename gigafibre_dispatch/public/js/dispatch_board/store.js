@@ -41,6 +41,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 			tags: tag_filter(s.tags),
 			tray_sort: s.tray_sort || "priority",
 			tray_collapsed: !!s.tray_collapsed,
+			compact: !!s.compact,
 			show_map: !!s.show_map,
 			planning: false,
 			data: null,
@@ -154,6 +155,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 					tags: this.tags,
 					tray_sort: this.tray_sort,
 					tray_collapsed: this.tray_collapsed,
+					compact: this.compact,
 					show_map: this.show_map,
 				})
 			);
