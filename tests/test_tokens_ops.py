@@ -137,3 +137,34 @@ def test_a_token_living_longer_than_the_cap_is_refused():
 		assert isinstance(refused, PolicyError) and refused.code == "token_lifetime_too_long"
 	assert not isinstance(verify_api_token(two_hours, SECRET, max_hours=24), PolicyError)
 	assert not isinstance(verify_api_token(ten_years, SECRET), PolicyError)  # no cap given: none applied
+
+
+def test_a_magic_link_renews_but_never_past_a_month_after_the_first():
+	from datetime import datetime, timedelta, timezone
+
+	from gigafibre_dispatch.engine.magic import MAX_CHAIN_DAYS, refresh_magic_token, verify_magic_token
+	from gigafibre_dispatch.engine.magic import make_magic_token as make
+
+	secret = "magic-secret-for-tests-0123456789abcdef"
+	# PyJWT checks exp on the real clock: the chain starts now.
+	sent = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+	end = int((sent + timedelta(days=MAX_CHAIN_DAYS)).replace(tzinfo=timezone.utc).timestamp())
+	link = make("T1", secret, now=sent, ttl_hours=72, job="J1", version=2)
+	at, renewals = sent, 0
+	while True:  # renewed every day, as a technician opening the page would
+		at += timedelta(days=1)
+		claims = verify_magic_token(link, secret, now=at)
+		if claims == "expired":  # the last renewal ran to the chain's end, not past it
+			renewed = None
+			break
+		assert isinstance(claims, dict), (at, claims)
+		renewed = refresh_magic_token(claims, secret, now=at, ttl_hours=72)
+		if renewed is None:
+			break
+		renewals += 1
+		new = verify_magic_token(renewed, secret, now=at)
+		same_target = ("T1", "J1", 2, claims["first"])
+		assert (new["sub"], new["job"], new["v"], new["first"]) == same_target
+		assert new["exp"] <= end  # never past a month after the first link
+		link = renewed
+	assert renewals == MAX_CHAIN_DAYS - 1 and at == sent + timedelta(days=MAX_CHAIN_DAYS)

@@ -6,17 +6,15 @@ link checks live in the portal package (portal/context.py).
 """
 
 import frappe
-from frappe.utils import now_datetime
 from werkzeug.wrappers import Response
 
 from gigafibre_dispatch.engine.lifecycle import PolicyError
-from gigafibre_dispatch.engine.magic import refresh_magic_token
 from gigafibre_dispatch.integrations import vision as vision_provider
 from gigafibre_dispatch.lifecycle import observability as obs
 from gigafibre_dispatch.lifecycle.commands import CommandRefused, execute
 from gigafibre_dispatch.lifecycle.http import json_response, policy_exception, refusal
 from gigafibre_dispatch.portal.context import actor_for, job_in_view, require_access
-from gigafibre_dispatch.portal.links import link_ttl_hours, portal_url, secret
+from gigafibre_dispatch.portal.links import renewed_link
 from gigafibre_dispatch.portal.offers import answer
 from gigafibre_dispatch.portal.uploads import NotAnImage, TooLarge, store_image
 
@@ -93,11 +91,17 @@ def offer(token: str, offer: str, accept: bool | int | str) -> Response:
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 def refresh_link(token: str) -> Response:
-	"""A fresh link (new expiry, same target) for a link that is still valid (allow_guest: the link authenticates)."""
-	acc = require_access(token)
-	ttl = link_ttl_hours()
-	fresh = refresh_magic_token(acc.claims, secret("magic_link_secret"), now=now_datetime(), ttl_hours=ttl)
-	return json_response(200, {"data": {"link": portal_url(fresh), "expires_in_hours": ttl}})
+	"""A fresh link (new expiry, same target) for a link that is still valid (allow_guest: the link authenticates);
+	a chain of renewals ends a month after the first link (portal/links.py)."""
+	renewed = renewed_link(require_access(token).claims)
+	if renewed is None:
+		raise refusal(
+			"portal",
+			PolicyError("auth", "link_too_old", "This link is too old to renew: ask dispatch for a new one"),
+			403,
+		)
+	link, hours = renewed
+	return json_response(200, {"data": {"link": link, "expires_in_hours": hours}})
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])

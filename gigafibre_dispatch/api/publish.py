@@ -6,6 +6,7 @@ from frappe import _
 
 from gigafibre_dispatch.integrations import sms
 from gigafibre_dispatch.portal.links import ical_url_for, magic_link_for
+from gigafibre_dispatch.portal.links import revoke_links as revoke
 from gigafibre_dispatch.portal.publish import publish
 from gigafibre_dispatch.roles import dispatcher_only
 from gigafibre_dispatch.scheduling.args import get_technician_name, parse_date_range
@@ -34,6 +35,14 @@ def publish_schedule(technician: str, date_from: str, date_to: str) -> dict:
 	technician = get_technician_name(technician)
 	d_from, d_to = parse_date_range(date_from, date_to)
 	return publish(technician, d_from, d_to)
+
+
+@frappe.whitelist(methods=["POST"])
+@dispatcher_only
+def revoke_links(technician: str) -> dict:
+	"""Every magic link sent to this technician stops working (a leaked one, say); new links work."""
+	technician = get_technician_name(technician)
+	return {"technician": technician, "link_version": revoke(technician)}
 
 
 @frappe.whitelist(methods=["POST"])

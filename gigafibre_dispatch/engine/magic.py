@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import jwt
 
 MAGIC_AUDIENCE = "gigafibre-dispatch-magic-link"
+MAX_CHAIN_DAYS = 30  # a link renewed again and again still ends this long after the first one was sent
 
 
 def _ts(now: datetime) -> int:
@@ -19,9 +20,17 @@ def _ts(now: datetime) -> int:
 
 
 def make_magic_token(
-	tech_id: str, secret: str, *, now: datetime, ttl_hours: int = 72, job: str | None = None, version: int = 0
+	tech_id: str,
+	secret: str,
+	*,
+	now: datetime,
+	ttl_hours: int = 72,
+	job: str | None = None,
+	version: int = 0,
+	first: int | None = None,
 ) -> str:
-	"""A link to one job (`job` given) or to all the technician's published jobs."""
+	"""A link to one job (`job` given) or to all the technician's published jobs; `first`: when the first link of
+	a renewed chain was made (a refresh keeps it)."""
 	iat = _ts(now)
 	claims = {
 		"sub": tech_id,
@@ -31,6 +40,7 @@ def make_magic_token(
 		"scope": "job" if job else "tech",
 		"v": int(version),
 		"jti": uuid.uuid4().hex,
+		"first": int(first if first is not None else iat),
 	}
 	if job:
 		claims["job"] = job
@@ -63,8 +73,22 @@ def verify_magic_token(token: str, secret: str, *, now: datetime) -> dict | str:
 	return claims
 
 
-def refresh_magic_token(claims: dict, secret: str, *, now: datetime, ttl_hours: int = 72) -> str:
-	"""A new link with the same target and version and a fresh expiry."""
+def refresh_magic_token(
+	claims: dict, secret: str, *, now: datetime, ttl_hours: int = 72, max_chain_days: int = MAX_CHAIN_DAYS
+) -> str | None:
+	"""A new link with the same target and version and a fresh expiry, never past `max_chain_days` after the first
+	link of the chain (then None: dispatch sends a new one)."""
+	first = int(claims.get("first") or claims["iat"])
+	end = first + max_chain_days * 86400
+	if _ts(now) >= end:
+		return None
+	ttl = min(ttl_hours, (end - _ts(now)) / 3600)
 	return make_magic_token(
-		claims["sub"], secret, now=now, ttl_hours=ttl_hours, job=claims.get("job"), version=claims.get("v", 0)
+		claims["sub"],
+		secret,
+		now=now,
+		ttl_hours=ttl,
+		job=claims.get("job"),
+		version=claims.get("v", 0),
+		first=first,
 	)

@@ -41,6 +41,9 @@ def messages() -> dict[str, str]:
 		"Unknown command": _("Unknown command"),
 		"This offer is not for you": _("This offer is not for you"),
 		"This link opens one job only": _("This link opens one job only"),
+		"This link is too old to renew: ask dispatch for a new one": _(
+			"This link is too old to renew: ask dispatch for a new one"
+		),
 		"The request body must be a JSON object": _("The request body must be a JSON object"),
 		"Unknown fields: {fields}": _("Unknown fields: {fields}"),
 		"Missing fields: {fields}": _("Missing fields: {fields}"),

@@ -3,11 +3,12 @@
 from datetime import datetime, time, timedelta
 
 import frappe
+import jwt
 from frappe import _
 from frappe.utils import get_url, now_datetime
 
 from gigafibre_dispatch.engine.ical import ical_token
-from gigafibre_dispatch.engine.magic import make_magic_token
+from gigafibre_dispatch.engine.magic import make_magic_token, refresh_magic_token
 
 
 def base_url() -> str:
@@ -42,6 +43,27 @@ def magic_link_for(technician: str, job: str | None = None) -> str:
 		version=version,
 	)
 	return portal_url(token)
+
+
+def renewed_link(claims: dict) -> tuple[str, float] | None:
+	"""A fresh link for a valid one (same target and version), and its hours; None once the chain is older than
+	the engine's bound (engine/magic.py MAX_CHAIN_DAYS): dispatch then sends a new link."""
+	ttl = link_ttl_hours()
+	fresh = refresh_magic_token(claims, secret("magic_link_secret"), now=now_datetime(), ttl_hours=ttl)
+	if fresh is None:
+		return None
+	claims = jwt.decode(fresh, options={"verify_signature": False})  # ours, just signed
+	return portal_url(fresh), round((claims["exp"] - claims["iat"]) / 3600, 2)
+
+
+def revoke_links(technician: str) -> int:
+	"""Every link sent to this technician stops working (their link version moves on); the new version. The next
+	publication or "Copy magic link" makes links that work."""
+	frappe.db.sql(  # one statement: two revocations at once both count
+		"update `tabDispatch Technician` set link_version = ifnull(link_version, 0) + 1, modified = now() where name = %s",
+		technician,
+	)
+	return int(frappe.db.get_value("Dispatch Technician", technician, "link_version"))
 
 
 def ical_url_for(technician: str) -> str:

@@ -41,6 +41,22 @@ class TechnicianSideCase(LifecycleHttpCase):
 		frappe.db.commit()
 		super().tearDownClass()
 
+	def portal(self, method: str, link: str, body: dict | None = None, get: dict | None = None):
+		client = get_test_client()
+		path = f"/api/method/gigafibre_dispatch.api.portal.{method}"
+		if get is not None:
+			from urllib.parse import urlencode
+
+			return make_request(target=client.get, args=(f"{path}?{urlencode({'token': link, **get})}",))
+		return make_request(
+			target=client.post,
+			args=(path,),
+			kwargs={
+				"json": {"token": link, **(body or {})},
+				"headers": {"Idempotency-Key": str(uuid.uuid4())},
+			},
+		)
+
 	def job(self, start: datetime, published: int = 1, **fields) -> str:
 		doc = frappe.get_doc(
 			{
@@ -478,6 +494,47 @@ class TestStuckSending(TwilioCase):
 
 
 class TestPortal(TechnicianSideCase):
+	def test_links_revoked_for_one_technician_and_renewals_bounded(self):
+		from gigafibre_dispatch.api import publish as publish_api
+
+		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())
+		self.job(today + timedelta(hours=15), subject="Révocation")
+		before = frappe.db.get_value("Dispatch Technician", self.tech, "link_version")
+
+		def restore():  # the other tests make links of the original version
+			frappe.db.set_value("Dispatch Technician", self.tech, "link_version", before)
+			frappe.db.commit()
+
+		self.addCleanup(restore)
+		old = magic_link_for(self.tech).rsplit("/", 1)[1]
+		theirs = magic_link_for(self.other_tech).rsplit("/", 1)[1]
+		client = get_test_client()
+		self.assertEqual(make_request(target=client.get, args=(f"/t/{old}",)).status_code, 200)
+		publish_api.revoke_links(self.tech)
+		frappe.db.commit()
+		self.assertEqual(make_request(target=client.get, args=(f"/t/{old}",)).status_code, 401)
+		self.assertEqual(self.portal("refresh_link", old).status_code, 401)  # a revoked link renews nothing
+		self.assertEqual(
+			make_request(target=client.get, args=(f"/t/{theirs}",)).status_code, 200
+		)  # others keep theirs
+		fresh = magic_link_for(self.tech).rsplit("/", 1)[1]
+		self.assertEqual(make_request(target=client.get, args=(f"/t/{fresh}",)).status_code, 200)
+		# A chain of renewals ends a month after its first link.
+		version = frappe.db.get_value("Dispatch Technician", self.tech, "link_version")
+		first = int(
+			(now_datetime() - timedelta(days=31)).replace(tzinfo=timezone.utc).timestamp()
+		)  # as magic.py counts
+		aged = make_magic_token(
+			self.tech, self.magic_secret, now=now_datetime(), version=version, first=first
+		)
+		self.assertEqual(
+			make_request(target=client.get, args=(f"/t/{aged}",)).status_code, 200
+		)  # still valid
+		refused = self.portal("refresh_link", aged)
+		self.assertEqual((refused.status_code, refused.json["error"]["code"]), (403, "link_too_old"))
+		renewed = self.portal("refresh_link", fresh)
+		self.assertEqual(renewed.status_code, 200, renewed.text)
+
 	def test_stored_values_are_escaped_on_the_page(self):
 		"""A subject, a note or a scanned code is text on /t, never markup (it would run in the page's origin)."""
 		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())
@@ -566,22 +623,6 @@ class TestPortal(TechnicianSideCase):
 
 
 class TestPortalEquipment(TechnicianSideCase):
-	def portal(self, method: str, link: str, body: dict | None = None, get: dict | None = None):
-		client = get_test_client()
-		path = f"/api/method/gigafibre_dispatch.api.portal.{method}"
-		if get is not None:
-			from urllib.parse import urlencode
-
-			return make_request(target=client.get, args=(f"{path}?{urlencode({'token': link, **get})}",))
-		return make_request(
-			target=client.post,
-			args=(path,),
-			kwargs={
-				"json": {"token": link, **(body or {})},
-				"headers": {"Idempotency-Key": str(uuid.uuid4())},
-			},
-		)
-
 	def test_install_search_remove_scan_through_commands(self):
 		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())
 		job = self.job(today + timedelta(hours=17), subject="Équipement")

@@ -9,8 +9,19 @@ frappe.ui.form.on("Dispatch Technician", {
 		frm.add_custom_button(__("Publish & Text Schedule"), () => publish_dialog(frm), __("Publish"));
 		frm.add_custom_button(__("Copy Magic Link"), () => copy(PUBLISH + ".magic_link", frm), __("Publish"));
 		frm.add_custom_button(__("Copy Calendar URL"), () => copy(PUBLISH + ".ical_url", frm), __("Publish"));
+		frm.add_custom_button(__("Revoke Magic Links"), () => revoke_links(frm.doc.name, () => frm.reload_doc()), __("Publish"));
 	},
 });
+
+// Every link sent to this technician stops working (a leaked one); the next publication sends links that work.
+function revoke_links(technician, done) {
+	frappe.confirm(__("Revoke every magic link sent to {0}? Their /t page stops opening until a new link is sent.", [technician]), () =>
+		frappe.call({ method: PUBLISH + ".revoke_links", type: "POST", args: { technician } }).then(() => {
+			frappe.show_alert({ message: __("Magic links of {0} revoked", [technician]), indicator: "green" });
+			done && done();
+		})
+	);
+}
 
 function copy(method, frm) {
 	frappe.call({ method, args: { technician: frm.doc.name } }).then(({ message }) => frappe.utils.copy_to_clipboard(message));
