@@ -46,7 +46,8 @@ auth_hooks = ["gigafibre_dispatch.lifecycle.actor.authenticate"]
 after_request = ["gigafibre_dispatch.lifecycle.http.bad_body_response"]
 
 # A New job may be deleted (a job that has left New never is): its audit rows stay, pointing at the name.
-ignore_links_on_delete = ["Dispatch Audit Event", "Dispatch State Transition"]
+# A proposal is history: a job deleted since is skipped on apply ("The job no longer exists"), never a reason to keep it.
+ignore_links_on_delete = ["Dispatch Audit Event", "Dispatch State Transition", "Dispatch Optimization"]
 
 # Document events
 # ---------------

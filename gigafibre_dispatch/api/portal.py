@@ -34,13 +34,24 @@ def _not_an_image() -> Exception:
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
-def act(token: str, job: str, command: str, payload: str | dict | None = None) -> Response:
+def act(
+	token: str, job: str, command: str, payload: str | dict | list | int | float | bool | None = None
+) -> Response:
 	"""Run one technician command from the portal (allow_guest: the magic link authenticates)."""
 	acc = require_access(token)
 	if command not in PORTAL_COMMANDS:
 		raise refusal("portal", PolicyError("role", "role_not_allowed", "Role not allowed"))
 	job = job_in_view(acc, job)
-	data = frappe.parse_json(payload) if isinstance(payload, str) else (payload or {})
+	try:
+		data = frappe.parse_json(payload) if isinstance(payload, str) else (payload or {})
+	except ValueError:
+		data = None
+	if not isinstance(data, dict):
+		raise refusal(
+			"portal",
+			PolicyError("validation", "payload_not_object", "The request body must be a JSON object"),
+			400,
+		)
 	try:
 		result = execute(
 			command,

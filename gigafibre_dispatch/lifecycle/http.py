@@ -45,6 +45,9 @@ def messages() -> dict[str, str]:
 			"This link is too old to renew: ask dispatch for a new one"
 		),
 		"The request body must be a JSON object": _("The request body must be a JSON object"),
+		"The request holds text that is not valid Unicode": _(
+			"The request holds text that is not valid Unicode"
+		),
 		"Unknown fields: {fields}": _("Unknown fields: {fields}"),
 		"Missing fields: {fields}": _("Missing fields: {fields}"),
 		"Invalid value for {field}": _("Invalid value for {field}"),
@@ -171,7 +174,24 @@ def body_error(request) -> PolicyError | None:
 		return PolicyError("validation", "malformed_json", "The request body is not valid JSON")
 	if not isinstance(value, dict):
 		return PolicyError("validation", "payload_not_object", "The request body must be a JSON object")
+	if not _encodable(value):
+		return PolicyError("validation", "invalid_text", "The request holds text that is not valid Unicode")
 	return None
+
+
+def _encodable(value) -> bool:
+	"""Every string in a parsed body can be stored (a lone surrogate such as "\\ud800" cannot)."""
+	if isinstance(value, str):
+		try:
+			value.encode("utf-8")
+		except UnicodeEncodeError:
+			return False
+		return True
+	if isinstance(value, dict):
+		return all(_encodable(k) and _encodable(v) for k, v in value.items())
+	if isinstance(value, list):
+		return all(_encodable(v) for v in value)
+	return True
 
 
 def bad_body_response(response, request):

@@ -95,6 +95,7 @@ def apply(name: str, jobs: list[str] | None, actor: Actor | None) -> dict:
 	if applied:
 		doc.status = "Applied" if applied == len(rows) else "Partly Applied"
 	doc.flags.from_service = True
+	doc.flags.ignore_links = True  # a job deleted since the proposal stays named in it (skipped above)
 	doc.save(ignore_permissions=True)
 	publish(doc)
 	done = [*todo_released, *todo]

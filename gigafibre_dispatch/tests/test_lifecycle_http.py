@@ -173,6 +173,14 @@ class TestLifecycleCommands(LifecycleHttpCase):
 
 
 class TestLifecyclePolicy(LifecycleHttpCase):
+	def test_a_lone_surrogate_is_a_400_and_stores_nothing(self):
+		count = frappe.db.count("Dispatch Job")
+		broken = {"subject": "Fibre \ud800 coupée", "service_location": self.loc_a, "priority": "medium"}
+		response = self.intake(broken, token=self.token("dispatcher"))
+		self.assert_policy(response, 400, "validation", "invalid_text")
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.count("Dispatch Job"), count)
+
 	def test_a_token_minted_for_years_is_refused_and_changes_nothing(self):
 		job = self.new_job()
 		before, count = self.fresh(job), self.transitions(job)

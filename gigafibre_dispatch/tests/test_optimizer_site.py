@@ -517,3 +517,27 @@ class TestOptimizerSite(LifecycleHttpCase):
 		self.assertEqual(after["Dispatch Audit Event"], before["Dispatch Audit Event"])
 		tech = self.login(self.tech_user)
 		self.assertEqual(self.call(tech, "dismiss", {"name": name}).status_code, 403)
+
+	def test_a_job_in_a_proposal_can_be_deleted_and_apply_skips_it(self):
+		"""A proposal is history: it never keeps a job from being deleted; applying then skips that move and
+		books the others."""
+		client = self.login(self.dispatcher)
+		kept, gone = self.new_job(), self.new_job()
+		name = self.start(client, [kept, gone], reoptimize=0)
+		moves = {
+			m["job"]
+			for m in self.call(client, "get_proposal", {"name": name}, get=True).json["message"]["moves"]
+		}
+		self.assertEqual(moves, {kept, gone})
+		frappe.delete_doc("Dispatch Job", gone, ignore_permissions=True)  # no LinkExistsError
+		frappe.db.commit()
+		response = self.call(client, "apply", {"name": name})
+		self.assertEqual(response.status_code, 200, response.text)
+		answer = response.json["message"]
+		self.assertEqual((answer["applied"], answer["skipped"]), (1, 1), answer)
+		self.assertEqual(self.row(kept).status, "Scheduled")
+		frappe.db.rollback()
+		doc = frappe.get_doc("Dispatch Optimization", name)
+		reasons = {m.job: (m.apply_status, m.apply_reason) for m in doc.moves}
+		self.assertEqual(reasons[gone][0], "skipped")
+		self.assertTrue(reasons[gone][1])

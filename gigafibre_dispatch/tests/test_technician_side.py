@@ -701,6 +701,18 @@ class TestPortalEquipment(TechnicianSideCase):
 		frappe.delete_doc("Service Equipment", serial, force=True, ignore_permissions=True)
 		frappe.db.commit()
 
+	def test_a_portal_action_whose_payload_is_not_an_object_is_a_400(self):
+		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())
+		job = self.job(today + timedelta(hours=17), subject="Payload")
+		frappe.db.set_value("Dispatch Job", job, "status", "Dispatched")
+		frappe.db.commit()
+		link = magic_link_for(self.tech).rsplit("/", 1)[1]
+		for payload in ([1, 2], "not json", 42):
+			response = self.portal("act", link, {"job": job, "command": "tech_check_in", "payload": payload})
+			self.assertEqual(response.status_code, 400, response.text)
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Dispatch Job", job, "status"), "Dispatched")
+
 	def test_an_upload_is_stored_by_what_it_is_under_a_name_the_server_makes(self):
 		import base64
 
