@@ -1284,6 +1284,27 @@ await step("right panel: edit a booked job's details (subject, priority, note) w
 		!!after && after.priority === "urgent" && after.description === "Sonner deux fois" && after.assigned_technician === before.assigned_technician && after.scheduled_start === before.scheduled_start && after.status === before.status && tl.length === history.length,
 		`${JSON.stringify(after && { s: after.subject, p: after.priority, d: after.description, t: after.assigned_technician, at: after.scheduled_start, st: after.status })}; history ${history.length} → ${tl.length}`
 	);
+	// Set its end instead of its duration: the duration follows, through the resize (the drop rules).
+	await page.evaluate(() => window.gigafibre_dispatch_board.store.refresh_card());
+	await page.waitForTimeout(300);
+	await page.locator("[data-role=job-panel] [data-action=edit-job]").click();
+	const e = page.locator(".modal.show");
+	await e.locator('input[data-fieldname="end"]').waitFor({ timeout: 8000 });
+	const end_user = await page.evaluate((iso) => frappe.datetime.str_to_user(iso), `${HOME} 17:00:00`);
+	await e.locator('input[data-fieldname="end"]').fill(end_user);
+	await e.locator(".modal-title").click();
+	await page.waitForTimeout(300);
+	await e.locator(".modal-footer .btn-primary").click();
+	const longer = await until(async () => {
+		const j = await job_of(job);
+		return j && Number(j.duration_h) === 2 ? j : null;
+	}, 8000);
+	const tl2 = await timeline_of(job);
+	check(
+		"edit: setting the end makes the duration 2 h through the resize (schedule_propose + schedule_confirm)",
+		!!longer && longer.scheduled_start === `${HOME} 15:00:00` && tl2.slice(-2).join() === "schedule_propose,schedule_confirm",
+		`${longer && longer.duration_h} h from ${longer && longer.scheduled_start}; ${tl2.slice(-2).join(">")}`
+	);
 	await command("schedule_release", { reason: "e2e" });
 });
 
