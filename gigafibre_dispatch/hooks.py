@@ -32,9 +32,18 @@ doctype_js = {}
 # their own Dispatch Technician record.
 permission_query_conditions = {
 	"Dispatch Job": "gigafibre_dispatch.permissions.job_query_conditions",
+	# What holds a job's data follows the job's rule.
+	"Dispatch Audit Event": "gigafibre_dispatch.permissions.job_linked_query_conditions",
+	"Dispatch State Transition": "gigafibre_dispatch.permissions.job_linked_query_conditions",
+	"Dispatch Evidence": "gigafibre_dispatch.permissions.job_linked_query_conditions",
+	"Dispatch Offer": "gigafibre_dispatch.permissions.job_linked_query_conditions",
 }
 has_permission = {
 	"Dispatch Job": "gigafibre_dispatch.permissions.job_has_permission",
+	"Dispatch Audit Event": "gigafibre_dispatch.permissions.job_linked_has_permission",
+	"Dispatch State Transition": "gigafibre_dispatch.permissions.job_linked_has_permission",
+	"Dispatch Evidence": "gigafibre_dispatch.permissions.job_linked_has_permission",
+	"Dispatch Offer": "gigafibre_dispatch.permissions.job_linked_has_permission",
 }
 
 # Authentication

@@ -106,3 +106,42 @@ def job_has_permission(doc, ptype: str = "read", user: str | None = None) -> boo
 	if doc.get("assigned_technician") == tech:
 		return True
 	return any(row.get("tech_id") == tech for row in doc.get("assistants") or [])
+
+
+# Row rules for what holds a job's data: an audit event, a state transition, a piece of evidence, an offer is read
+# only by whoever may read its job (the same rule, as a sub-query on the job), so a scoped dispatcher or a
+# technician cannot reach another customer's or colleague's job through them, nor through a `job.*` join.
+def job_linked_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	table = f"`tab{doctype}`"
+	own_only, tech = _own_technician(user)
+	if doctype == "Dispatch Offer" and own_only:
+		# A technician's offers: those naming them, and broadcasts (the page lists those they qualify for).
+		if not tech:
+			return "1=0"
+		tech = frappe.db.escape(tech)
+		return (
+			f"({table}.`mode` = 'broadcast' or exists (select 1 from `tabDispatch Offer Candidate` c"
+			f" where c.parent = {table}.`name` and c.parenttype = 'Dispatch Offer' and c.technician = {tech}))"
+		)
+	condition = job_query_conditions(user)
+	if not condition:
+		return ""
+	return f"{table}.`job` in (select `tabDispatch Job`.`name` from `tabDispatch Job` where {condition})"
+
+
+def job_linked_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if doc.doctype == "Dispatch Offer" and _own_technician(user)[0]:
+		tech = _own_technician(user)[1]
+		return bool(tech) and (
+			doc.get("mode") == "broadcast" or any(c.technician == tech for c in doc.get("candidates") or [])
+		)
+	job = doc.get("job")
+	if not job or (user == "Administrator"):
+		return None
+	if _scope(user) == (None, None) and not _own_technician(user)[0]:
+		return None  # nobody to narrow: the role permissions decide
+	if not frappe.db.exists("Dispatch Job", job):
+		return None
+	return False if job_has_permission(frappe.get_doc("Dispatch Job", job), "read", user) is False else None

@@ -4,6 +4,7 @@ import json
 import time
 import uuid
 from datetime import timedelta
+from urllib.parse import quote
 
 import frappe
 import jwt
@@ -550,6 +551,58 @@ class TestLifecycleReadsAndScope(LifecycleHttpCase):
 			)
 			self.assertGreaterEqual(direct.status_code, 400)
 			self.assertEqual(self.fresh(job_a).status, "Triaged")
+		finally:
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
+			frappe.db.delete("User Permission", {"user": email})
+			frappe.delete_doc("User", email, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
+	def test_a_scoped_dispatcher_reads_no_other_customer_job_through_side_tables(self):
+		"""Audit events, transitions and offers follow their job's row rule: through the list route, a `job.*`
+		join in the field list, or a direct read."""
+		from frappe.permissions import add_user_permission
+		from frappe.tests.test_api import make_request
+		from frappe.utils import get_test_client
+
+		job_a = self.new_job()
+		job_b = self.new_job(service_location=self.loc_b)
+		for job in (job_a, job_b):
+			self.command(job, "triage", {"priority": "low"}, token=self.token("dispatcher"))
+		email = f"zz.sides.{self.run_id}@example.com"
+		make_user(email, ["Dispatcher"])
+		add_user_permission("Customer", self.customer_a, email)
+		user = frappe.get_doc("User", email)
+		user.new_password = "Scoped-Pass-123!"
+		user.save(ignore_permissions=True)
+		frappe.db.commit()
+		try:
+			frappe.set_user(email)
+			for doctype in ("Dispatch Audit Event", "Dispatch State Transition"):
+				jobs = set(frappe.get_list(doctype, filters={"job": ("in", [job_a, job_b])}, pluck="job"))
+				self.assertEqual(jobs, {job_a}, doctype)
+				other = frappe.get_all(doctype, filters={"job": job_b}, pluck="name")[0]
+				self.assertFalse(frappe.has_permission(doctype, "read", other), doctype)
+			frappe.set_user("Administrator")
+			client = get_test_client()
+			login = make_request(
+				target=client.post,
+				args=("/api/method/login",),
+				kwargs={"json": {"usr": email, "pwd": "Scoped-Pass-123!"}},
+			)
+			self.assertEqual(login.status_code, 200, login.text)
+			fields = quote(json.dumps(["name", "job", "job.customer", "job.subject"]))
+			listed = make_request(
+				target=client.get,
+				args=(f"/api/resource/Dispatch State Transition?fields={fields}&limit_page_length=0",),
+			)
+			self.assertEqual(listed.status_code, 200, listed.text)
+			seen = {r["job"] for r in listed.json["data"]}
+			self.assertIn(job_a, seen)
+			self.assertNotIn(job_b, seen)
+			other = frappe.get_all("Dispatch Audit Event", filters={"job": job_b}, pluck="name")[0]
+			direct = make_request(target=client.get, args=(f"/api/resource/Dispatch Audit Event/{other}",))
+			self.assertEqual(direct.status_code, 403, direct.text)
 		finally:
 			frappe.set_user("Administrator")
 			frappe.db.rollback()

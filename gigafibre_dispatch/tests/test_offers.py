@@ -187,6 +187,15 @@ class TestOffersOnTheTechnicianPage(OffersCase):
 		self.assertIn(status, (403, 409))
 		self.assertEqual(frappe.db.get_value("Dispatch Job", self.job, "assigned_technician"), self.techs[1])
 
+	def test_a_technician_lists_only_the_offers_for_them(self):
+		targeted = offers.create_offer(self.job, "targeted", candidates=[self.techs[1]])["offer"]
+		listed = [self.as_tech(i, frappe.get_list, "Dispatch Offer") for i in range(2)]
+		self.assertNotIn(targeted, [o.name for o in listed[0]])  # someone else's offer
+		self.assertIn(targeted, [o.name for o in listed[1]])
+		doc = frappe.get_doc("Dispatch Offer", targeted)
+		self.assertFalse(self.as_tech(0, frappe.has_permission, "Dispatch Offer", "read", doc))
+		self.assertTrue(self.as_tech(1, frappe.has_permission, "Dispatch Offer", "read", doc))
+
 	def test_a_broadcast_is_listed_to_the_qualified_and_a_refusal_hides_it(self):
 		tag = make_tag("ZZ offer nacelle")
 		job = frappe.get_doc("Dispatch Job", self.job)
