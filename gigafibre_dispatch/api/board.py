@@ -8,7 +8,7 @@ answers the inverse change the board issues on Ctrl+Z (`undo`).
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, now_datetime
+from frappe.utils import add_to_date, get_datetime, now_datetime
 
 from gigafibre_dispatch.engine import geo
 from gigafibre_dispatch.engine.errors import EngineError
@@ -105,11 +105,16 @@ def get_board(
 	}
 	names = _board_jobs(result)
 	result["coords"] = _coords(names)
+	# Open offers, and those accepted in the last day (the pool shows who took what; a reload keeps it).
 	result["offers"] = {
 		o.job: {"offer": o.name, "status": o.status}
 		for o in frappe.get_list(
 			"Dispatch Offer",
-			filters={"status": ("in", ("open", "pending")), "job": ("in", list(names) or [""])},
+			filters={"job": ("in", list(names) or [""])},
+			or_filters=[
+				["status", "in", ("open", "pending")],
+				["accepted_at", ">=", add_to_date(now_datetime(), days=-1)],
+			],
 			fields=["name", "job", "status"],
 			order_by="creation asc",
 		)

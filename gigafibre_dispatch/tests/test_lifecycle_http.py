@@ -9,7 +9,7 @@ from urllib.parse import quote
 import frappe
 import jwt
 
-from gigafibre_dispatch.tests.lifecycle_utils import JOB_PATH, LifecycleHttpCase, dumps
+from gigafibre_dispatch.tests.lifecycle_utils import JOB_PATH, LifecycleHttpCase, dumps, login_client
 from gigafibre_dispatch.tests.utils import make_user
 
 
@@ -499,18 +499,32 @@ class TestLifecycleReadsAndScope(LifecycleHttpCase):
 			self.request("get", "/api/method/gigafibre_dispatch.api.lifecycle.cockpit", key=None), 401, "auth"
 		)
 
-	def test_desk_dispatcher_restricted_by_user_permission(self):
+	def scoped_dispatcher(self, prefix: str) -> str:
+		"""A Dispatcher limited by User Permission to customer A (password Scoped-Pass-123!), removed after the test."""
 		from frappe.permissions import add_user_permission
 
-		job_a = self.new_job()
-		job_b = self.new_job(service_location=self.loc_b)
-		email = f"zz.scoped.{self.run_id}@example.com"
+		email = f"{prefix}.{self.run_id}@example.com"
 		make_user(email, ["Dispatcher"])
 		add_user_permission("Customer", self.customer_a, email)
 		user = frappe.get_doc("User", email)
 		user.new_password = "Scoped-Pass-123!"
 		user.save(ignore_permissions=True)
 		frappe.db.commit()
+
+		def remove():
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
+			frappe.db.delete("User Permission", {"user": email})
+			frappe.delete_doc("User", email, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
+		self.addCleanup(remove)
+		return email
+
+	def test_desk_dispatcher_restricted_by_user_permission(self):
+		job_a = self.new_job()
+		job_b = self.new_job(service_location=self.loc_b)
+		email = self.scoped_dispatcher("zz.scoped")
 		try:
 			frappe.set_user(email)
 			visible = set(
@@ -519,17 +533,9 @@ class TestLifecycleReadsAndScope(LifecycleHttpCase):
 			self.assertEqual(visible, {job_a})
 			self.assertFalse(frappe.has_permission("Dispatch Job", "read", job_b))
 			frappe.set_user("Administrator")
-			from frappe.utils import get_test_client
-
-			client = get_test_client()
 			from frappe.tests.test_api import make_request
 
-			login = make_request(
-				target=client.post,
-				args=("/api/method/login",),
-				kwargs={"json": {"usr": email, "pwd": "Scoped-Pass-123!"}},
-			)
-			self.assertEqual(login.status_code, 200, login.text)
+			client = login_client(email, "Scoped-Pass-123!")
 			before = self.fresh(job_b)
 			refused = make_request(
 				target=client.post,
@@ -553,29 +559,17 @@ class TestLifecycleReadsAndScope(LifecycleHttpCase):
 			self.assertEqual(self.fresh(job_a).status, "Triaged")
 		finally:
 			frappe.set_user("Administrator")
-			frappe.db.rollback()
-			frappe.db.delete("User Permission", {"user": email})
-			frappe.delete_doc("User", email, force=True, ignore_permissions=True)
-			frappe.db.commit()
 
 	def test_a_scoped_dispatcher_reads_no_other_customer_job_through_side_tables(self):
 		"""Audit events, transitions and offers follow their job's row rule: through the list route, a `job.*`
 		join in the field list, or a direct read."""
-		from frappe.permissions import add_user_permission
 		from frappe.tests.test_api import make_request
-		from frappe.utils import get_test_client
 
 		job_a = self.new_job()
 		job_b = self.new_job(service_location=self.loc_b)
 		for job in (job_a, job_b):
 			self.command(job, "triage", {"priority": "low"}, token=self.token("dispatcher"))
-		email = f"zz.sides.{self.run_id}@example.com"
-		make_user(email, ["Dispatcher"])
-		add_user_permission("Customer", self.customer_a, email)
-		user = frappe.get_doc("User", email)
-		user.new_password = "Scoped-Pass-123!"
-		user.save(ignore_permissions=True)
-		frappe.db.commit()
+		email = self.scoped_dispatcher("zz.sides")
 		try:
 			frappe.set_user(email)
 			for doctype in ("Dispatch Audit Event", "Dispatch State Transition"):
@@ -584,13 +578,7 @@ class TestLifecycleReadsAndScope(LifecycleHttpCase):
 				other = frappe.get_all(doctype, filters={"job": job_b}, pluck="name")[0]
 				self.assertFalse(frappe.has_permission(doctype, "read", other), doctype)
 			frappe.set_user("Administrator")
-			client = get_test_client()
-			login = make_request(
-				target=client.post,
-				args=("/api/method/login",),
-				kwargs={"json": {"usr": email, "pwd": "Scoped-Pass-123!"}},
-			)
-			self.assertEqual(login.status_code, 200, login.text)
+			client = login_client(email, "Scoped-Pass-123!")
 			fields = quote(json.dumps(["name", "job", "job.customer", "job.subject"]))
 			listed = make_request(
 				target=client.get,
@@ -605,10 +593,6 @@ class TestLifecycleReadsAndScope(LifecycleHttpCase):
 			self.assertEqual(direct.status_code, 403, direct.text)
 		finally:
 			frappe.set_user("Administrator")
-			frappe.db.rollback()
-			frappe.db.delete("User Permission", {"user": email})
-			frappe.delete_doc("User", email, force=True, ignore_permissions=True)
-			frappe.db.commit()
 
 	def test_trace_context_is_honoured_and_echoed(self):
 		job = self.new_job()
