@@ -1173,9 +1173,12 @@ await step("week view: drag a job to another technician and day (time kept), and
 		const row = s.data.resources.find((r) => r.id === other);
 		const today = frappe.datetime.get_today();
 		const days = [...new Set(row.segments.filter((g) => g.type === "shift").map((g) => g.start.slice(0, 10)))];
-		return days.filter((d) => d !== home && d > today && !row.segments.some((g) => g.type === "absence" && g.start.slice(0, 10) <= d && g.end.slice(0, 10) >= d)).sort()[0] || null;
+		const free = (d) => !row.segments.some((g) => g.type === "absence" && g.start.slice(0, 10) <= d && g.end.slice(0, 10) >= d);
+		// Another working day of the shown week after today; late in the week there may be none: HOME itself
+		// (another technician, the same day).
+		return days.filter((d) => d !== home && d > today && free(d)).sort()[0] || (days.includes(home) && free(home) ? home : null);
 	}, [OTHER, HOME]);
-	if (!target_day) throw new Error(`no other working day of ${OTHER} in the week of ${HOME}`);
+	if (!target_day) throw new Error(`no working day of ${OTHER} in the week of ${HOME}`);
 	const chip = page.locator(`.gdb-week-row[data-tech="${TECH}"] .gdb-week-job[data-job="${job}"]`);
 	await page.locator(`.gdb-week-row[data-tech="${TECH}"]`).evaluate((el) => el.scrollIntoView({ block: "center" }));
 	await chip.waitFor({ timeout: 8000 });
