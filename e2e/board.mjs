@@ -228,6 +228,14 @@ async function new_user(kind, fields, role) {
 	return { email, pwd, drop };
 }
 
+// Scroll the (virtualised) tray to a job, as a dispatcher would (52 px an item).
+const scroll_tray_to = (job) =>
+	page.evaluate((j) => {
+		const i = window.gigafibre_dispatch_board.store.tray.findIndex((u) => u.job === j);
+		const list = document.querySelector(".gdb-tray-list");
+		if (i >= 0 && list) list.scrollTop = Math.max(0, i * 52 - 40);
+	}, job);
+
 const alerts = () => page.evaluate(() => Array.from(document.querySelectorAll("#alert-container .alert")).map((a) => a.innerText.trim()));
 
 // ------------------------------------------------------------------------------------------------ steps
@@ -1205,12 +1213,7 @@ await step("week view: drag a job to another technician and day (time kept), and
 	await command("schedule_release", { reason: "e2e week" });
 	await page.evaluate(() => window.gigafibre_dispatch_board.store.load());
 	await settle();
-	// Scroll the (virtualised) tray to the job, as a dispatcher would.
-	await page.evaluate((j) => {
-		const i = window.gigafibre_dispatch_board.store.tray.findIndex((u) => u.job === j);
-		const list = document.querySelector(".gdb-tray-list");
-		if (i >= 0 && list) list.scrollTop = Math.max(0, i * 52 - 40);
-	}, job);
+	await scroll_tray_to(job);
 	const tray_item = page.locator(`.gdb-tray-item[data-job="${job}"]`).first();
 	const in_tray = await tray_item.waitFor({ timeout: 8000 }).then(() => true).catch(() => false);
 	let from_tray = null;
@@ -1314,11 +1317,7 @@ await step("right panel: edit a booked job's details (subject, priority, note) w
 await step("offer a job with no start from the tray; a technician accepts it on /t; the pool shows it live", async () => {
 	const { job } = await triaged_work_order("E2E offer me");
 	await open_board(page, HOME);
-	await page.evaluate((j) => {
-		const i = window.gigafibre_dispatch_board.store.tray.findIndex((u) => u.job === j);
-		const list = document.querySelector(".gdb-tray-list");
-		if (i >= 0 && list) list.scrollTop = Math.max(0, i * 52 - 40);
-	}, job);
+	await scroll_tray_to(job);
 	const item = page.locator(`.gdb-tray-item[data-job="${job}"]`);
 	await item.waitFor({ timeout: 8000 });
 	await item.click({ button: "right" });

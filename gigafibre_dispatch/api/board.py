@@ -10,7 +10,6 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, get_datetime, now_datetime
 
-from gigafibre_dispatch.engine import geo
 from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.engine.lifecycle import COMMANDS, JOB_TYPES, allowed_actions
 from gigafibre_dispatch.engine.states import CLOSED_STATES
@@ -21,11 +20,11 @@ from gigafibre_dispatch.roles import dispatcher_only
 from gigafibre_dispatch.scheduling import args
 from gigafibre_dispatch.scheduling import board as board_service
 from gigafibre_dispatch.scheduling.absence import current_and_future
-from gigafibre_dispatch.scheduling.details import edit_details
+from gigafibre_dispatch.scheduling.details import edit_details, place_location
 from gigafibre_dispatch.scheduling.drop import validate_drop_rules
 from gigafibre_dispatch.scheduling.quick import read_line as read_typed_line
 from gigafibre_dispatch.scheduling.recurrence import materialize as materialize_ghost
-from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_errors, engine_message
+from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_message
 
 MAX_DAYS = 42
 # A job the board may drop: not booked yet, or booked and not yet sent to the technician.
@@ -344,41 +343,8 @@ def materialize(template: str, occurrence_start: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 @dispatcher_only
 def geofix(job: str, latitude: float, longitude: float) -> dict:
-	"""Place on map: the job's Service Location gets the clicked coordinates (its own record, saved with its
-	checks), and the job, which fetches them from its location, gets them too. Not a lifecycle field: no command."""
-	doc = args.get_job(job)
-	if not doc.service_location:
-		frappe.throw(_("Job {0} has no service location to place").format(doc.name), DispatchValidationError)
-	location = frappe.get_doc("Service Location", doc.service_location)
-	location.check_permission("write")
-	with engine_errors():
-		geo.validate_coordinates(latitude, longitude)
-	location.latitude = round(float(latitude), 6)
-	location.longitude = round(float(longitude), 6)
-	location.save()
-	# The job's latitude/longitude are fetched from its location (read-only there): re-fetch them on this job and
-	# on the location's other open jobs, one UPDATE, and tell the boards.
-	jobs = frappe.get_all(  # every open job at this location, readable or not: their copies must follow
-		"Dispatch Job",
-		filters={"service_location": location.name, "status": ("not in", CLOSED_STATES)},
-		pluck="name",
-	)
-	names = sorted(set(jobs) | {doc.name})
-	frappe.db.set_value(
-		"Dispatch Job",
-		{"name": ("in", names)},
-		{"latitude": location.latitude, "longitude": location.longitude},
-		update_modified=False,
-	)
-	for name in names:
-		frappe.publish_realtime("dispatch:job_updated", {"job": name, "command": "geofix"}, after_commit=True)
-	return {
-		"job": doc.name,
-		"service_location": location.name,
-		"latitude": location.latitude,
-		"longitude": location.longitude,
-		"jobs": names,
-	}
+	"""Place on map: the job's Service Location gets the clicked coordinates (scheduling/details.py)."""
+	return place_location(args.get_job(job), latitude, longitude)
 
 
 # ------------------------------------------------------------------ planning (the technician's own record)

@@ -104,6 +104,15 @@ def _find_technician(folded: str, techs: Sequence[tuple[str, str]]) -> tuple[lis
 	return best, out
 
 
+def job_references(text: str) -> tuple[set[str], set[int]]:
+	"""What in a line may name a job: tokens holding a digit (an ID, any case) and "#n" numbers; the caller loads
+	only the jobs these can name, not every open job."""
+	folded = _fold(_HASH.sub(r" jobnumber\1 ", text or ""))
+	numbers = {int(n) for n in _NUMBER.findall(folded)}
+	tokens = {t for t in re.findall(r"[a-z0-9][a-z0-9-]*", folded) if any(c.isdigit() for c in t)}
+	return tokens - {f"jobnumber{n}" for n in _NUMBER.findall(folded)}, numbers
+
+
 def _one(out: DispatchReading, found: list[str], what: str, listed: str) -> str | None:
 	"""The one match, else a doubt: none (no_job / no_technician) or several (…_ambiguous, listed)."""
 	if len(found) == 1:

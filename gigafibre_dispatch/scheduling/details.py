@@ -9,8 +9,9 @@ since the dialog opened is refused, not overwritten.
 import frappe
 from frappe import _
 
+from gigafibre_dispatch.engine import geo
 from gigafibre_dispatch.engine.states import CLOSED_STATES
-from gigafibre_dispatch.utils.errors import DispatchValidationError
+from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_errors
 
 EDITABLE = ("subject", "description", "priority", "job_type", "service_location")
 
@@ -45,3 +46,41 @@ def edit_details(job: str, values: dict, tags: list | None, expected_modified: s
 			frappe.throw(_("A job needs a subject"), DispatchValidationError)
 		doc.save()
 	return {"job": doc.name, "changed": changed, "modified": str(doc.modified)}
+
+
+def place_location(doc, latitude: float, longitude: float) -> dict:
+	"""Place on map: the job's Service Location gets the clicked coordinates (its own record, saved with its checks
+	and the caller's write permission), and the open jobs there, which fetch them from it, get them too. Not a
+	lifecycle field: no command."""
+	if not doc.service_location:
+		frappe.throw(_("Job {0} has no service location to place").format(doc.name), DispatchValidationError)
+	location = frappe.get_doc("Service Location", doc.service_location)
+	location.check_permission("write")
+	with engine_errors():
+		geo.validate_coordinates(latitude, longitude)
+	location.latitude = round(float(latitude), 6)
+	location.longitude = round(float(longitude), 6)
+	location.save()
+	# The job's latitude/longitude are fetched from its location (read-only there): re-fetch them on this job and
+	# on the location's other open jobs, one UPDATE, and tell the boards.
+	jobs = frappe.get_all(  # every open job at this location, readable or not: their copies must follow
+		"Dispatch Job",
+		filters={"service_location": location.name, "status": ("not in", CLOSED_STATES)},
+		pluck="name",
+	)
+	names = sorted(set(jobs) | {doc.name})
+	frappe.db.set_value(
+		"Dispatch Job",
+		{"name": ("in", names)},
+		{"latitude": location.latitude, "longitude": location.longitude},
+		update_modified=False,
+	)
+	for name in names:
+		frappe.publish_realtime("dispatch:job_updated", {"job": name, "command": "geofix"}, after_commit=True)
+	return {
+		"job": doc.name,
+		"service_location": location.name,
+		"latitude": location.latitude,
+		"longitude": location.longitude,
+		"jobs": names,
+	}

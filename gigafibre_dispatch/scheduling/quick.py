@@ -6,11 +6,12 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from gigafibre_dispatch.engine.quick_dispatch import read_dispatch_line
+from gigafibre_dispatch.engine.quick_dispatch import job_references, read_dispatch_line
 from gigafibre_dispatch.engine.states import CLOSED_STATES
 from gigafibre_dispatch.scheduling.args import iso
 
-MAX_JOBS = 20000
+MAX_JOBS = 200  # candidates for the line's references
+MAX_NUMBERS = 3
 
 
 def _doubt_messages() -> dict:
@@ -27,9 +28,13 @@ def _doubt_messages() -> dict:
 
 
 def read_line(text: str) -> dict:
+	ids, numbers = job_references(text or "")
+	# Only the jobs the line can name (its ID-like tokens, its #numbers), not every open job on each keystroke.
 	jobs = frappe.get_list(
 		"Dispatch Job",
 		filters={"status": ("not in", CLOSED_STATES), "is_recurring": 0},
+		or_filters=[["name", "in", sorted(ids) or [""]]]
+		+ [["name", "like", f"%{n}"] for n in sorted(numbers)[:MAX_NUMBERS]],
 		fields=["name", "subject"],
 		limit_page_length=MAX_JOBS,
 	)

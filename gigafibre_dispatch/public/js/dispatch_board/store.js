@@ -12,6 +12,8 @@ const fold = (text) =>
 		.replace(/[\u0300-\u036f]/g, "")
 		.toLowerCase();
 const PRIORITY_RANK = { urgent: 0, high: 1, medium: 2, low: 3 };
+// Statuses a drag cannot move (the server's rule is api/board.py MOVABLE; this only greys the block).
+export const FIXED = new Set(["Dispatched", "In Progress", "Change Requested", "Completed", "Verified", "Invoiced"]);
 
 // The tag filter: [{tag, level}] (technicians holding the tag at that level or above); an older saved filter held
 // bare names (level 1).
