@@ -34,6 +34,7 @@ def create(frappe):
 			"owner",
 			"modified_by",
 			"technician_name",
+			"team",
 			"active",
 			"resource_type",
 			"home_latitude",
@@ -41,7 +42,20 @@ def create(frappe):
 			"daily_hour_cap",
 		],
 		[
-			(t, ts, ts, "Administrator", "Administrator", f"Bench {i:03d}", 1, "human", 45.5, -73.6, 8)
+			(
+				t,
+				ts,
+				ts,
+				"Administrator",
+				"Administrator",
+				f"Bench {i:03d}",
+				f"Zone {i % 8 + 1}",
+				1,
+				"human",
+				45.5,
+				-73.6,
+				8,
+			)
 			for i, t in enumerate(techs)
 		],
 	)

@@ -8,7 +8,8 @@ rule code in brackets ("[material_alone] J12 on M001 ..."); `summarize(...)` cou
 Semantic choices (the caller must know them):
 - Working windows of a technician on a date = the weekly windows of that weekday (none on a holiday) plus the
   extra shifts of that date (only when end > start), MERGED where they overlap or touch (08:00-12:00 and
-  12:00-17:00 are one window 08:00-17:00), minus the absence bands (every record of `absences`, and `absence`). Weekly windows with end <= start are
+  12:00-17:00 are one window 08:00-17:00), minus the date's `off` extra shifts (a split shift's break; an
+  `on_call` extra shift is not working time), minus the absence bands (every record of `absences`, and `absence`). Weekly windows with end <= start are
   ignored (a window never crosses midnight).
 - A job "fits one window" when [start, end] lies inside one merged window (a 1-second tolerance is used on all
   time comparisons). A block crossing midnight never fits.
@@ -204,10 +205,18 @@ class Calendar:
 			for s, e in self._weekly(tech, day):
 				if e > s:
 					raw.append((datetime.combine(day, s), datetime.combine(day, e)))
+		offs: list[Interval] = []
 		for x in getattr(tech, "extra_shifts", None) or []:
-			if x.on_date == day and x.end > x.start:
-				raw.append((datetime.combine(day, x.start), datetime.combine(day, x.end)))
-		result = _subtract(_merge(raw), self.bands(tech))
+			if x.on_date != day or x.end <= x.start:
+				continue
+			kind = getattr(x, "kind", "shift")
+			span = (datetime.combine(day, x.start), datetime.combine(day, x.end))
+			if kind == "shift":
+				raw.append(span)
+			elif kind == "off":
+				offs.append(span)
+			# "on_call": reachable, not working time
+		result = _subtract(_subtract(_merge(raw), sorted(offs)), self.bands(tech))
 		self._windows[key] = result
 		return result
 

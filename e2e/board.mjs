@@ -1082,6 +1082,161 @@ await step("planning: absence band resized, weekly schedule edited, both saved b
 	await go_home();
 });
 
+// Planning mode beyond the dialog: a technician dragged onto their row splits a shift (day and week views), on-call
+// bands in the week, the month's sidebar, and rows grouped by team.
+const planning_of = async (tech) => (await get("gigafibre_dispatch.api.board.get_planning", { technician: tech })).body.message;
+const restore_extra = async (tech, rows) => {
+	const csrf = await page.evaluate(() => frappe.csrf_token);
+	const r = await page.request.post(`${BASE}/api/method/gigafibre_dispatch.api.board.save_planning`, {
+		headers: { "X-Frappe-CSRF-Token": csrf },
+		data: { technician: tech, extra_shifts: JSON.stringify(rows) },
+	});
+	if (!r.ok()) throw new Error(`restore ${tech}: ${r.status()} ${await r.text()}`);
+};
+const shifts_on = (tech, day) =>
+	page.evaluate(([t, d]) => {
+		const r = window.gigafibre_dispatch_board.store.data.resources.find((x) => x.id === t);
+		return r.segments.filter((s) => s.type === "shift" && s.start.slice(0, 10) === d).map((s) => `${s.start.slice(11, 16)}-${s.end.slice(11, 16)}`);
+	}, [tech, day]);
+
+await step("planning, day view: a technician dragged onto their row at 12:00 splits the shift (break until 13:00)", async () => {
+	const before = await planning_of(TECH);
+	await open_board(page, HOME);
+	const shift_before = await shifts_on(TECH, HOME);
+	await page.click("[data-action=planning]");
+	const name = page.locator(`.gdb-row[data-tech="${TECH}"] .gdb-name`);
+	await name.evaluate((el) => el.scrollIntoView({ block: "center" }));
+	const to = await point(TECH, 12);
+	const b = await name.boundingBox();
+	await page.mouse.move(b.x + 30, b.y + b.height / 2);
+	await page.mouse.down();
+	for (let i = 1; i <= 12; i++) await page.mouse.move(b.x + 30 + ((to.x - 3 - b.x - 30) * i) / 12, b.y + b.height / 2 + ((to.y - b.y - b.height / 2) * i) / 12);
+	const guide = await page.locator("[data-role=split-guide]").innerText().catch(() => "");
+	await page.mouse.up();
+	const dialog = page.locator("[data-role=split-dialog]");
+	await dialog.locator('input[data-fieldname="end_time"]').waitFor({ timeout: 8000 });
+	const proposed = [await dialog.locator('input[data-fieldname="start_time"]').inputValue(), await dialog.locator('input[data-fieldname="end_time"]').inputValue()];
+	await dialog.locator('input[data-fieldname="end_time"]').fill("13:00");
+	await page.screenshot({ path: `${OUT}/planning_split_day.png` });
+	await dialog.locator(".modal-footer .btn-primary").click();
+	const after = await until(async () => {
+		const p = await planning_of(TECH);
+		return p.extra_shifts.some((x) => x.shift_date === HOME && x.kind === "Off") ? p : null;
+	});
+	await settle();
+	const shift_after = await shifts_on(TECH, HOME);
+	await page.screenshot({ path: `${OUT}/planning_split_day_done.png` });
+	await page.click("[data-action=planning]");
+	await restore_extra(TECH, before.extra_shifts);
+	const off = after && after.extra_shifts.find((x) => x.shift_date === HOME && x.kind === "Off");
+	check(
+		"day planning: the name dragged to 12:00 proposes 12:00, saves an Off row 12:00-13:00, the board draws two shifts",
+		/12:00/.test(guide) && proposed[0] === "12:00" && !!off && off.start_time === "12:00" && off.end_time === "13:00" &&
+			shift_after.length === shift_before.length + 1 && shift_after.some((s) => s.endsWith("-12:00")) && shift_after.some((s) => s.startsWith("13:00-")),
+		`guide "${guide}"; dialog ${JSON.stringify(proposed)}; saved ${JSON.stringify(off)}; shifts ${JSON.stringify(shift_before)} → ${JSON.stringify(shift_after)}`
+	);
+});
+
+await step("planning, week view: availability and on-call bands; a technician dragged onto a day splits that day's shift", async () => {
+	const before_tech = await planning_of(TECH);
+	const before_other = await planning_of(OTHER);
+	// OTHER on call on HOME's evening (a new band of this run), seen in the week's planning mode only.
+	await restore_extra(OTHER, [...before_other.extra_shifts, { shift_date: HOME, start_time: "18:00", end_time: "22:00", kind: "On call" }]);
+	await open_board(page, HOME);
+	await page.click("[data-view=week]");
+	await settle();
+	const cell = (tech) => page.locator(`.gdb-week-row[data-tech="${tech}"] .gdb-week-cell[data-day="${HOME}"]`);
+	const chips_off = await cell(OTHER).locator("[data-role=on-call]").count();
+	await page.click("[data-action=planning]");
+	await cell(OTHER).scrollIntoViewIfNeeded();
+	const on_call = await cell(OTHER).locator("[data-role=on-call]").innerText();
+	const bands = await cell(OTHER).locator("[data-role=bands] .gdb-band").evaluateAll((els) => els.map((e) => e.dataset.type));
+	await page.screenshot({ path: `${OUT}/planning_week.png` });
+	// Drag TECH's name onto their HOME cell.
+	const name = page.locator(`.gdb-week-row[data-tech="${TECH}"] .gdb-name`);
+	await name.evaluate((el) => el.scrollIntoView({ block: "center" }));
+	const b = await name.boundingBox();
+	const to = await cell(TECH).boundingBox();
+	await page.mouse.move(b.x + 30, b.y + b.height / 2);
+	await page.mouse.down();
+	for (let i = 1; i <= 10; i++) await page.mouse.move(b.x + 30 + ((to.x + to.width / 2 - b.x - 30) * i) / 10, b.y + b.height / 2 + ((to.y + to.height / 2 - b.y - b.height / 2) * i) / 10);
+	await page.mouse.up();
+	const dialog = page.locator("[data-role=split-dialog]");
+	await dialog.locator('input[data-fieldname="start_time"]').waitFor({ timeout: 8000 });
+	const proposed = [await dialog.locator('input[data-fieldname="start_time"]').inputValue(), await dialog.locator('input[data-fieldname="end_time"]').inputValue()];
+	await dialog.locator(".modal-footer .btn-primary").click();
+	const after = await until(async () => {
+		const p = await planning_of(TECH);
+		return p.extra_shifts.some((x) => x.shift_date === HOME && x.kind === "Off") ? p : null;
+	});
+	await settle();
+	const tech_bands = await cell(TECH).locator("[data-role=bands] .gdb-band.shift").count();
+	await page.screenshot({ path: `${OUT}/planning_week_split.png` });
+	await page.click("[data-action=planning]");
+	await restore_extra(TECH, before_tech.extra_shifts);
+	await restore_extra(OTHER, before_other.extra_shifts);
+	const off = after && after.extra_shifts.find((x) => x.shift_date === HOME && x.kind === "Off");
+	check(
+		"week planning: on-call chip and band only in planning mode; the name dropped on a day proposes the middle of its shift and saves the break",
+		chips_off === 0 && /18:00/.test(on_call) && bands.includes("on_call") && bands.includes("shift") &&
+			!!off && off.start_time === proposed[0] && off.end_time === proposed[1] && tech_bands >= 2,
+		`on-call chip outside planning ${chips_off}, in planning "${on_call}"; bands ${JSON.stringify(bands)}; dialog ${JSON.stringify(proposed)}; saved ${JSON.stringify(off)}; shift bands after ${tech_bands}`
+	);
+});
+
+await step("planning, month view: the sidebar shows the chosen technician's week, this month's extra shifts and absences", async () => {
+	const before = await planning_of(OTHER);
+	await restore_extra(OTHER, [...before.extra_shifts, { shift_date: HOME, start_time: "18:00", end_time: "22:00", kind: "On call" }]);
+	await open_board(page, HOME);
+	await page.click("[data-view=month]");
+	await settle();
+	const side_off = await page.locator("[data-role=planning-side]").count();
+	await page.click("[data-action=planning]");
+	await page.locator("[data-role=planning-tech]").selectOption(OTHER);
+	const row = page.locator("[data-role=planning-side] [data-role=extra-shift]");
+	await row.first().waitFor({ timeout: 8000 });
+	const extra = await row.allInnerTexts();
+	const marked = await page.locator(`.gdb-month-cell[data-day="${HOME}"] [data-role=tech-day]`).innerText();
+	await page.screenshot({ path: `${OUT}/planning_month.png` });
+	await page.click("[data-action=planning]");
+	await restore_extra(OTHER, before.extra_shifts);
+	await page.click("[data-view=day]");
+	await settle();
+	check(
+		"month planning: sidebar only in planning mode, lists the on-call row, the day marked for the technician",
+		side_off === 0 && extra.some((t) => /18:00/.test(t) && /22:00/.test(t)) && /h/.test(marked),
+		`sidebar outside planning ${side_off}; extra ${JSON.stringify(extra)}; ${HOME} "${marked}"`
+	);
+});
+
+await step("rows grouped by team: a header per team with counts, a team folds and comes back, kept after a reload", async () => {
+	await open_board(page, HOME);
+	const team_of = (await get("frappe.client.get_value", { doctype: "Dispatch Technician", filters: JSON.stringify({ name: TECH }), fieldname: "team" })).body.message.team;
+	if (!team_of) throw new Error(`${TECH} has no team in the demo`);
+	await page.locator("[data-role=group-by]").selectOption("team");
+	await page.waitForTimeout(300);
+	const heads = await page.locator("[data-role=group]").evaluateAll((els) => els.map((e) => e.dataset.group));
+	const head = page.locator(`[data-role=group][data-group="team:${team_of}"]`);
+	const shown_before = await page.locator(`.gdb-row[data-tech="${TECH}"]`).count();
+	await head.click();
+	await page.waitForTimeout(300);
+	const shown_folded = await page.locator(`.gdb-row[data-tech="${TECH}"]`).count();
+	await open_board(page, HOME);
+	const still = [await page.locator(`[data-role=group][data-group="team:${team_of}"]`).getAttribute("data-folded"), await page.locator(`.gdb-row[data-tech="${TECH}"]`).count()];
+	await page.screenshot({ path: `${OUT}/groups_by_team.png` });
+	await page.locator(`[data-role=group][data-group="team:${team_of}"]`).click();
+	await page.waitForTimeout(300);
+	const back = await page.locator(`.gdb-row[data-tech="${TECH}"]`).count();
+	await page.locator("[data-role=group-by]").selectOption("");
+	await page.waitForTimeout(300);
+	const plain = await page.locator("[data-role=group]").count();
+	check(
+		"groups: one header per team, the folded team's rows hidden (also after a reload), unfolded, then no headers",
+		heads.includes(`team:${team_of}`) && heads.length >= 3 && shown_before === 1 && shown_folded === 0 && still[0] === "1" && still[1] === 0 && back === 1 && plain === 0,
+		`heads ${JSON.stringify(heads)}; ${TECH} (${team_of}) rows ${shown_before} → folded ${shown_folded} → after reload ${JSON.stringify(still)} → ${back}; ungrouped headers ${plain}`
+	);
+});
+
 await step("publish one technician → two SMS logs, its Scheduled jobs dispatched and marked", async () => {
 	const from = (await store()).date;
 	const scheduled_of = async (status) =>
@@ -1464,6 +1619,15 @@ await step("a French dispatcher: command labels, conflicts and a refused past dr
 		const yesterday = await fr.page.evaluate(() => frappe.datetime.add_days(frappe.datetime.get_today(), -1));
 		const past = await get("gigafibre_dispatch.api.board.check_drop", { job, technician: TECH, start: `${yesterday} 10:00:00` }, fr.page);
 		await fr.page.screenshot({ path: `${OUT}/panel_fr.png` });
+		// Each view in planning mode, in French.
+		await fr.page.click("[data-action=planning]");
+		for (const view of ["day", "week", "month"]) {
+			await fr.page.click(`[data-view=${view}]`);
+			await settle(fr.page);
+			await fr.page.screenshot({ path: `${OUT}/planning_${view}_fr.png` });
+		}
+		await fr.page.click("[data-action=planning]");
+		await fr.page.click("[data-view=day]");
 		const english = ["Triage", "Propose Schedule", "Confirm Schedule", "Dispatch to Technician", "Cancel", "Release Schedule"];
 		const msg = (past.body.message || {}).message || "";
 		check(

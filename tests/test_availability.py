@@ -12,8 +12,10 @@ from gigafibre_dispatch.engine.availability import (
 	format_weekly_schedule,
 	is_absent_all_day,
 	is_working_day,
+	on_call_windows,
 	parse_time,
 	parse_weekly_schedule,
+	shift_windows,
 	working_windows,
 )
 from gigafibre_dispatch.engine.errors import EngineError
@@ -260,3 +262,32 @@ def test_several_absences_per_technician():
 	tech = TechInfo("T", absences=[sick], absence=vacation)  # the single field joins the list
 	assert tech.absences == [sick, vacation]
 	assert [is_available_on(tech, mon + timedelta(days=i)) for i in range(4)] == [False, True, False, False]
+
+
+# ---------------------------------------------------------------- dated kinds: off (a split shift), on call
+
+
+def test_off_row_splits_the_shift_in_two():
+	extra = [ExtraShift(TUE, time(11, 30), time(13), "off")]
+	assert working_windows(None, extra, None, TUE, TUE) == [
+		(dt(TUE, 8), dt(TUE, 11, 30)),
+		(dt(TUE, 13), dt(TUE, 17)),
+	]
+	assert working_windows(None, extra, None, WED, WED) == [(dt(WED, 8), dt(WED, 17))]  # its date only
+
+
+def test_off_row_also_cuts_an_added_shift_and_a_whole_day_off_is_not_working():
+	extra = [ExtraShift(SAT, time(9), time(15), "shift"), ExtraShift(SAT, time(12), time(13), "off")]
+	assert shift_windows(None, extra, SAT, SAT) == [(dt(SAT, 9), dt(SAT, 12)), (dt(SAT, 13), dt(SAT, 15))]
+	assert is_working_day(None, extra, SAT)
+	whole = [ExtraShift(MON, time(6), time(20), "off")]
+	assert not is_working_day(None, whole, MON)
+	assert is_working_day(None, whole, TUE)
+
+
+def test_on_call_is_drawn_not_worked():
+	extra = [ExtraShift(SUN, time(8), time(20), "on_call"), ExtraShift(SUN, time(19), time(22), "on_call")]
+	assert not is_working_day(None, extra, SUN)
+	assert working_windows(None, extra, None, SUN, SUN) == []
+	assert on_call_windows(extra, SAT, SUN) == [(dt(SUN, 8), dt(SUN, 22))]
+	assert on_call_windows(extra, MON, SAT) == []

@@ -263,6 +263,21 @@ def test_window_extra_shift_with_end_before_start_ignored():
 	only(run([t], [job("J1", at(SAT, 9))]), "window")
 
 
+def test_window_split_shift_break_broken():
+	t = tech(extra_shifts=[ExtraShift(MON, time(11), time(13), "off")])
+	only(run([t], [job("J1", at(MON, 12))]), "window")
+
+
+def test_window_split_shift_either_side_kept():
+	t = tech(extra_shifts=[ExtraShift(MON, time(11), time(13), "off")])
+	assert run([t], [job("J1", at(MON, 9), 2), job("J2", at(MON, 13), 2)]) == []
+
+
+def test_window_on_call_is_not_working_time_broken():
+	t = tech(extra_shifts=[ExtraShift(SAT, time(9), time(17), "on_call")])
+	only(run([t], [job("J1", at(SAT, 10))]), "window")
+
+
 def test_window_extra_shift_touching_the_week_merges_kept():
 	t = tech(extra_shifts=[ExtraShift(MON, time(17), time(20))])
 	assert run([t], [job("J1", at(MON, 16), 2)]) == []

@@ -8,18 +8,17 @@ answers the inverse change the board issues on Ctrl+Z (`undo`).
 
 import frappe
 from frappe import _
-from frappe.utils import add_to_date, get_datetime, now_datetime
+from frappe.utils import add_to_date, get_datetime, get_time, now_datetime
 
 from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.engine.lifecycle import COMMANDS, JOB_TYPES, allowed_actions
 from gigafibre_dispatch.engine.states import CLOSED_STATES
-from gigafibre_dispatch.lifecycle.absence import save_planning as save_planning_of
+from gigafibre_dispatch.lifecycle import planning
 from gigafibre_dispatch.lifecycle.actor import current_actor
 from gigafibre_dispatch.lifecycle.commands import book, job_state, run_internal
 from gigafibre_dispatch.roles import dispatcher_only
 from gigafibre_dispatch.scheduling import args
 from gigafibre_dispatch.scheduling import board as board_service
-from gigafibre_dispatch.scheduling.absence import current_and_future
 from gigafibre_dispatch.scheduling.details import edit_details, place_location
 from gigafibre_dispatch.scheduling.drop import validate_drop_rules
 from gigafibre_dispatch.scheduling.quick import read_line as read_typed_line
@@ -349,15 +348,6 @@ def geofix(job: str, latitude: float, longitude: float) -> dict:
 
 # ------------------------------------------------------------------ planning (the technician's own record)
 
-ABSENCE_KEYS = (
-	"absence_name",
-	"absence_reason",
-	"absence_from",
-	"absence_until",
-	"absence_start_time",
-	"absence_end_time",
-)
-
 
 @frappe.whitelist(methods=["POST"])
 @dispatcher_only
@@ -370,86 +360,36 @@ def save_planning(
 	"""Planning mode: a technician's weekly schedule and extra shifts, each given part replaced and validated by the
 	record itself, and the absence the dialog shows (new, changed, or cancelled when blank; its jobs handled as
 	for any absence). Bad ranges, an end before its start: refused, nothing saved."""
-	rows = None
-	if extra_shifts is not None:
-		rows = frappe.parse_json(extra_shifts) if isinstance(extra_shifts, str) else extra_shifts
-		if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-			frappe.throw(_("Extra shifts must be a list of {date, start, end}"), DispatchValidationError)
-		rows = [
-			{
-				"shift_date": args.parse_date(r.get("shift_date"), "Shift Date"),
-				"start_time": r.get("start_time"),
-				"end_time": r.get("end_time"),
-				"note": r.get("note"),
-			}
-			for r in rows
-		]
-	values = None
-	if absence is not None:
-		values = frappe.parse_json(absence) if isinstance(absence, str) else absence
-		if not isinstance(values, dict) or set(values) - set(ABSENCE_KEYS):
-			frappe.throw(_("Unknown absence fields"), DispatchValidationError)
-	doc = save_planning_of(
-		args.get_technician_name(technician), weekly_schedule, rows, values, current_actor()
+	return planning.save_planning(
+		args.get_technician_name(technician),
+		weekly_schedule,
+		None if extra_shifts is None else planning.parse_extra_rows(extra_shifts),
+		None if absence is None else planning.parse_absence(absence),
+		current_actor(),
 	)
-	return {
-		"technician": doc.name,
-		"weekly_schedule": doc.weekly_schedule,
-		"extra_shifts": [
-			{"shift_date": str(r.shift_date), "start_time": str(r.start_time), "end_time": str(r.end_time)}
-			for r in doc.extra_shifts
-		],
-		**shown_absence(doc.name),
-	}
+
+
+@frappe.whitelist(methods=["POST"])
+@dispatcher_only
+def split_shift(technician: str, day: str, start_time: str, end_time: str) -> dict:
+	"""Planning mode, a technician dragged onto their row: the shift holding `start_time` that day split by a break
+	until `end_time`."""
+	rows = planning.parse_extra_rows(
+		[{"shift_date": day, "start_time": start_time, "end_time": end_time, "kind": "Off"}]
+	)
+	r = rows[0]
+	return planning.split_shift(
+		args.get_technician_name(technician),
+		r["shift_date"],
+		get_time(r["start_time"]),
+		get_time(r["end_time"]),
+	)
 
 
 @frappe.whitelist(methods=["GET", "POST"])
 @dispatcher_only
 def get_planning(technician: str) -> dict:
-	doc = frappe.get_doc("Dispatch Technician", args.get_technician_name(technician))
-	return {
-		"technician": doc.name,
-		"technician_name": doc.technician_name,
-		"weekly_schedule": doc.weekly_schedule,
-		"extra_shifts": [
-			{
-				"shift_date": str(r.shift_date),
-				"start_time": str(r.start_time)[:5],
-				"end_time": str(r.end_time)[:5],
-			}
-			for r in doc.extra_shifts
-		],
-		**shown_absence(doc.name),
-	}
-
-
-def shown_absence(technician: str) -> dict:
-	"""The absence the planning dialog shows: the technician's current or next one (the others: `absences`)."""
-	rows = current_and_future(technician, now_datetime().date())
-	first = rows[0] if rows else None
-
-	def value(field):
-		v = first.get(field) if first else None
-		return str(v) if v else None
-
-	return {
-		"absence_name": first.name if first else None,
-		"absence_reason": value("reason"),
-		"absence_from": value("from_date"),
-		"absence_until": value("until_date") or value("from_date"),
-		"absence_start_time": value("start_time"),
-		"absence_end_time": value("end_time"),
-		"absences": [
-			{
-				k: (str(r[k]) if r[k] else None)
-				for k in ("name", "reason", "from_date", "until_date", "start_time", "end_time")
-			}
-			for r in rows
-		],
-	}
-
-
-# ------------------------------------------------------------------ helpers
+	return planning.planning_of(args.get_technician_name(technician))
 
 
 def fixed_message(status: str) -> str:

@@ -105,13 +105,14 @@ def load_absence(absence: dict, monday: date):
 
 
 def load_technicians(d: dict, monday: date):
-	absence, extra = d["absence"], d["extra_shift"]
+	absence, extra, on_call = d["absence"], d["extra_shift"], d["on_call"]
 	for t in d["technicians"]:
 		_upsert(
 			"Dispatch Technician",
 			f"DEMO-{t['code']}",
 			{
 				"technician_name": t["name"],
+				"team": t["team"],
 				"resource_type": "human",
 				"active": 1,
 				"phone": t["phone"],
@@ -124,14 +125,15 @@ def load_technicians(d: dict, monday: date):
 				"tags": _tag_rows(t["tags"]),
 				"extra_shifts": [
 					{
-						"shift_date": monday + timedelta(days=extra["day"]),
-						"start_time": extra["start_time"],
-						"end_time": extra["end_time"],
-						"note": extra["note"],
+						"shift_date": monday + timedelta(days=x["day"]),
+						"start_time": x["start_time"],
+						"end_time": x["end_time"],
+						"kind": kind,
+						"note": x["note"],
 					}
-				]
-				if t["code"] == extra["technician"]
-				else [],
+					for x, kind in ((extra, "Shift"), (on_call, "On call"))
+					if t["code"] == x["technician"]
+				],
 			},
 		)
 	load_absence(absence, monday)

@@ -35,9 +35,16 @@ class Absence:
 
 @dataclass(frozen=True, slots=True)
 class ExtraShift:
+	"""A dated change to the weekly schedule: `shift` adds working time, `off` takes it out (a shift split by a
+	break), `on_call` marks a reachable band that is not working time (drawn in planning mode, never booked)."""
+
 	on_date: date
 	start: time
 	end: time
+	kind: str = "shift"
+
+
+EXTRA_KINDS = ("shift", "off", "on_call")
 
 
 _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
@@ -213,11 +220,14 @@ def is_working_day(
 	holidays: frozenset = frozenset(),
 	default: Week | None = None,
 ) -> bool:
-	"""A weekly window that day (unless it is a holiday) or an extra shift on that date."""
+	"""A weekly window that day (unless it is a holiday) or an extra shift on that date, not all taken out by
+	the date's `off` rows."""
+	if any(x.kind == "off" and x.on_date == d for x in extra_shifts):
+		return bool(shift_windows(week, extra_shifts, d, d, holidays, default))
 	if d not in holidays and _weekly(week, default).get(d.weekday()):
 		return True
 	for x in extra_shifts:
-		if x.on_date == d and x.end > x.start:
+		if x.kind == "shift" and x.on_date == d and x.end > x.start:
 			return True
 	return False
 
@@ -243,10 +253,23 @@ def shift_windows(
 			for s, e in weekly.get(d.weekday(), ()):
 				out.append((_dt(d, s), _dt(d, e)))
 		d += timedelta(days=1)
+	cuts = []
 	for x in extra_shifts:
 		if date_from <= x.on_date <= date_to and x.end > x.start:
-			out.append((_dt(x.on_date, x.start), _dt(x.on_date, x.end)))
-	return merge(out)
+			if x.kind == "shift":
+				out.append((_dt(x.on_date, x.start), _dt(x.on_date, x.end)))
+			elif x.kind == "off":
+				cuts.append((_dt(x.on_date, x.start), _dt(x.on_date, x.end)))
+	return subtract(merge(out), merge(cuts))
+
+
+def on_call_windows(extra_shifts: Iterable[ExtraShift], date_from: date, date_to: date) -> list[Interval]:
+	"""On-call bands from date_from to date_to inclusive (reachable, not working time), sorted and merged."""
+	return merge(
+		(_dt(x.on_date, x.start), _dt(x.on_date, x.end))
+		for x in extra_shifts
+		if x.kind == "on_call" and date_from <= x.on_date <= date_to and x.end > x.start
+	)
 
 
 def working_windows(

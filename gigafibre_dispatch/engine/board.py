@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from .availability import absence_intervals, shift_windows
+from .availability import absence_intervals, on_call_windows, shift_windows
 from .errors import EngineError
 from .geo import OfflineRouting, RoutingProvider
 from .intervals import overlaps
@@ -112,6 +112,8 @@ def build_board(
 		shifts = shift_windows(t.week, t.extra_shifts, date_from, date_to, hol, default_week)
 		for ws, we in shifts:
 			segs.append({"type": "shift", "start": _iso(ws), "end": _iso(we)})
+		for ws, we in on_call_windows(t.extra_shifts, date_from, date_to):
+			segs.append({"type": "on_call", "start": _iso(ws), "end": _iso(we)})
 		away = []
 		for a in t.absences:
 			for a_s, a_e in absence_intervals(a, date_from, date_to):
@@ -144,6 +146,7 @@ def build_board(
 				"name": t.name or t.id,
 				"resource_type": t.resource_type,
 				"category": t.category,
+				"team": t.team,
 				"tags": dict(t.tags),
 				"home": [t.lat, t.lon] if t.lat is not None and t.lon is not None else None,
 				"segments": segs,

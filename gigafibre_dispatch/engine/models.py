@@ -28,6 +28,7 @@ class TechInfo:
 	name: str = ""
 	resource_type: str = "human"  # "human" | "material"
 	category: str | None = None
+	team: str | None = None  # team or region (the board groups by it)
 	lat: float | None = None  # home base
 	lon: float | None = None
 	tags: dict[str, int] = field(default_factory=dict)  # tag -> level 1..5

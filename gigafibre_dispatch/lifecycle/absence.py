@@ -254,22 +254,3 @@ def forget(technician: str) -> bool:
 	for name in names:
 		frappe.db.set_value(DOCTYPE, name, "status", "Cancelled")
 	return bool(names)
-
-
-def save_planning(technician: str, weekly_schedule: str | None, extra_shifts, absence: dict | None, actor):
-	"""The board's planning dialog: the weekly schedule and the extra shifts (each given part replaced, checked by the
-	technician record, under the caller's write permission), then the absence it shows (`save_from_planning`); the
-	boards told. Returns the technician record."""
-	doc = frappe.get_doc("Dispatch Technician", technician)
-	doc.check_permission("write")
-	if weekly_schedule is not None:
-		doc.weekly_schedule = weekly_schedule.strip() or None
-	if extra_shifts is not None:
-		doc.set("extra_shifts", extra_shifts)
-	doc.save()
-	if absence is not None:
-		save_from_planning(doc.name, absence, actor)
-	frappe.publish_realtime(
-		"dispatch:technician_updated", {"technician": doc.name, "by": frappe.session.user}, after_commit=True
-	)
-	return doc

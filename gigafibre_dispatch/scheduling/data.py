@@ -16,11 +16,15 @@ from gigafibre_dispatch.engine.models import Assist, JobInfo, TagReq, TechInfo
 from gigafibre_dispatch.engine.ranking import ScoreWeights
 from gigafibre_dispatch.engine.states import INACTIVE_STATES
 
+# Dispatch Extra Shift's kind → the engine's (engine/availability.EXTRA_KINDS).
+EXTRA_KIND = {"Shift": "shift", "Off": "off", "On call": "on_call"}
+
 TECH_FIELDS = (
 	"name",
 	"technician_name",
 	"resource_type",
 	"resource_category",
+	"team",
 	"active",
 	"home_latitude",
 	"home_longitude",
@@ -177,10 +181,15 @@ def load_techs(
 	for s in frappe.get_all(
 		"Dispatch Extra Shift",
 		filters=shift_filters,
-		fields=["parent", "shift_date", "start_time", "end_time"],
+		fields=["parent", "shift_date", "start_time", "end_time", "kind"],
 	):
 		shifts[s.parent].append(
-			ExtraShift(getdate(s.shift_date), get_time(s.start_time), get_time(s.end_time))
+			ExtraShift(
+				getdate(s.shift_date),
+				get_time(s.start_time),
+				get_time(s.end_time),
+				EXTRA_KIND.get(s.kind or "Shift", "shift"),
+			)
 		)
 
 	holidays_by_list: dict[str, frozenset] = {}
@@ -201,6 +210,7 @@ def load_techs(
 				name=r.technician_name or r.name,
 				resource_type=r.resource_type or "human",
 				category=r.resource_category or None,
+				team=r.team or None,
 				lat=r.home_latitude if r.home_latitude or r.home_longitude else None,
 				lon=r.home_longitude if r.home_latitude or r.home_longitude else None,
 				tags=tags.get(r.name, {}),

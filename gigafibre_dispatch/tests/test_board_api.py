@@ -494,3 +494,117 @@ class TestBoardApi(LifecycleHttpCase):
 		)
 		self.assertEqual(unknown.status_code, 417, unknown.text)
 		self.board(client, "save_planning", {"technician": self.other_tech, "weekly_schedule": ""})
+
+	def test_planning_split_on_call_and_team_drawn_on_the_board(self):
+		client = self.login(self.dispatcher)
+		tuesday, saturday = self.monday + timedelta(days=1), self.monday + timedelta(days=5)
+		frappe.db.set_value("Dispatch Technician", self.other_tech, "team", "Nord")
+		frappe.db.commit()
+
+		def board_row():
+			got = self.board(
+				client, "get_board", {"date_from": str(self.monday), "date_to": str(saturday)}, get=True
+			)
+			self.assertEqual(got.status_code, 200, got.text)
+			return next(r for r in got.json["message"]["resources"] if r["id"] == self.other_tech)
+
+		def spans(row, kind, day):
+			return [
+				(s["start"][11:16], s["end"][11:16])
+				for s in row["segments"]
+				if s["type"] == kind and s["start"].startswith(str(day))
+			]
+
+		before = board_row()
+		self.assertEqual(before["team"], "Nord")
+		whole = spans(before, "shift", tuesday)
+		self.assertEqual(len(whole), 1, whole)  # one shift that Tuesday (the default week)
+		shift_start, shift_end = whole[0]
+
+		split = self.board(
+			client,
+			"split_shift",
+			{"technician": self.other_tech, "day": str(tuesday), "start_time": "12:00", "end_time": "13:00"},
+		)
+		self.assertEqual(split.status_code, 200, split.text)
+		self.assertIn(
+			{"shift_date": str(tuesday), "start_time": "12:00", "end_time": "13:00", "kind": "Off"},
+			[
+				{k: x[k] for k in ("shift_date", "start_time", "end_time", "kind")}
+				for x in split.json["message"]["extra_shifts"]
+			],
+		)
+		after = board_row()
+		self.assertEqual(spans(after, "shift", tuesday), [(shift_start, "12:00"), ("13:00", shift_end)])
+		self.assertEqual(
+			spans(after, "shift", self.monday), spans(before, "shift", self.monday)
+		)  # that day only
+
+		# A job dropped in the break: booked (the dispatcher's call) and flagged outside the shift.
+		job = self.new_job()
+
+		def check_drop(start):
+			return self.board(
+				client, "check_drop", {"job": job, "technician": self.other_tech, "start": start}, get=True
+			).json["message"]
+
+		check = check_drop(f"{tuesday} 12:00:00")
+		self.assertIn("outside_shift", [w["code"] for w in check["warnings"]], check)
+
+		# Refused, nothing written: a break outside any shift, a break that leaves nothing, bad times, a wrong kind.
+		rows_before = frappe.get_all(
+			"Dispatch Extra Shift", filters={"parent": self.other_tech}, pluck="name"
+		)
+		for body in (
+			{"day": str(saturday), "start_time": "10:00", "end_time": "11:00"},  # no shift on Saturday
+			{"day": str(tuesday), "start_time": "12:30", "end_time": "12:45"},  # inside the break already
+			{"day": str(tuesday), "start_time": "06:00", "end_time": "23:00"},  # the whole day
+			{"day": str(tuesday), "start_time": "24:61", "end_time": "25:00"},
+			{"day": str(tuesday), "start_time": "nine", "end_time": "ten"},
+			{"day": "2026-02-30", "start_time": "10:00", "end_time": "11:00"},
+			{"day": str(tuesday), "start_time": "15:00", "end_time": "14:00"},
+		):
+			refused = self.board(client, "split_shift", {"technician": self.other_tech, **body})
+			self.assertEqual(refused.status_code, 417, f"{body}: {refused.text}")
+		frappe.db.rollback()
+		self.assertEqual(
+			sorted(frappe.get_all("Dispatch Extra Shift", filters={"parent": self.other_tech}, pluck="name")),
+			sorted(rows_before),
+		)
+		wrong_kind = self.board(
+			client,
+			"save_planning",
+			{
+				"technician": self.other_tech,
+				"extra_shifts": [
+					{"shift_date": str(saturday), "start_time": "08:00", "end_time": "12:00", "kind": "Nap"}
+				],
+			},
+		)
+		self.assertEqual(wrong_kind.status_code, 417, wrong_kind.text)
+
+		# On call on Saturday: drawn as a band, not working time (a drop there is refused: not a working day).
+		kept = [
+			{k: x[k] for k in ("shift_date", "start_time", "end_time", "kind")}
+			for x in split.json["message"]["extra_shifts"]
+		]
+		on_call = {"shift_date": str(saturday), "start_time": "08:00", "end_time": "16:00", "kind": "On call"}
+		saved = self.board(
+			client, "save_planning", {"technician": self.other_tech, "extra_shifts": kept + [on_call]}
+		)
+		self.assertEqual(saved.status_code, 200, saved.text)
+		row = board_row()
+		self.assertEqual(spans(row, "on_call", saturday), [("08:00", "16:00")])
+		self.assertEqual(spans(row, "shift", saturday), [])
+		refused = check_drop(f"{saturday} 09:00:00")
+		self.assertFalse(refused["allowed"], refused)
+
+		# The technician user cannot split anyone's shift.
+		tech_client = self.login(self.tech_user)
+		denied = self.board(
+			tech_client,
+			"split_shift",
+			{"technician": self.other_tech, "day": str(tuesday), "start_time": "14:00", "end_time": "15:00"},
+		)
+		self.assertEqual(denied.status_code, 403, denied.text)
+		self.board(client, "save_planning", {"technician": self.other_tech, "extra_shifts": []})

@@ -1,7 +1,10 @@
-// Planning mode: a technician's weekly schedule, extra shifts and absence band, saved by api/board.save_planning
+// Planning mode: a technician's weekly schedule, extra shifts (added time, breaks, on call) and absence band, saved
+// by api/board.save_planning and split_shift
 // (the technician record validates each change; a refusal changes nothing and is shown as it comes).
 import { api } from "./api";
 
+// Dispatch Extra Shift's kinds: Shift adds time that day, Off takes it out (a split), On call is drawn, not booked.
+const KINDS = ["Shift", "Off", "On call"];
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const DAY_LABELS = { mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday", sat: "Saturday", sun: "Sunday" };
 
@@ -50,6 +53,7 @@ export async function open_planning(store, technician) {
 				{ fieldname: "shift_date", fieldtype: "Date", label: __("Date"), in_list_view: 1, reqd: 1 },
 				{ fieldname: "start_time", fieldtype: "Time", label: __("Start"), in_list_view: 1, reqd: 1 },
 				{ fieldname: "end_time", fieldtype: "Time", label: __("End"), in_list_view: 1, reqd: 1 },
+				{ fieldname: "kind", fieldtype: "Select", label: __("Kind"), options: KINDS, default: "Shift", in_list_view: 1 },
 			],
 		},
 		{ fieldname: "sec_absence", fieldtype: "Section Break", label: __("Absence") },
@@ -77,7 +81,13 @@ export async function open_planning(store, technician) {
 				await save_planning(store, technician, {
 					weekly_schedule: v.default_week ? "" : JSON.stringify(weekly),
 					extra_shifts: JSON.stringify(
-						(v.extra_shifts || []).map((r) => ({ shift_date: r.shift_date, start_time: r.start_time, end_time: r.end_time }))
+						(v.extra_shifts || []).map((r) => ({
+							shift_date: r.shift_date,
+							start_time: r.start_time,
+							end_time: r.end_time,
+							kind: r.kind || "Shift",
+							note: r.note,
+						}))
 					),
 					absence: JSON.stringify({
 						absence_name: p.absence_name,
@@ -112,4 +122,63 @@ export async function resize_absence(store, technician, day, edge, hhmm) {
 	if (edge === "end") Object.assign(absence, { absence_until: day, absence_end_time: hhmm });
 	else Object.assign(absence, { absence_from: day, absence_start_time: hhmm });
 	return save_planning(store, technician, { absence: JSON.stringify(absence) });
+}
+
+// Split a technician's shift on `day` by a break from `from_hhmm`, its end asked for (default `until_hhmm`).
+export function split_prompt(store, r, day, from_hhmm, until_hhmm) {
+	const d = new frappe.ui.Dialog({
+		title: __("Split the shift of {0}", [r.name || r.id]),
+		fields: [
+			{ fieldname: "day", fieldtype: "Date", label: __("Date"), default: day, read_only: 1 },
+			{ fieldname: "start_time", fieldtype: "Data", label: __("Break from (HH:MM)"), default: from_hhmm, reqd: 1 },
+			{ fieldname: "end_time", fieldtype: "Data", label: __("Back at (HH:MM)"), default: until_hhmm, reqd: 1 },
+		],
+		primary_action_label: __("Split"),
+		async primary_action(v) {
+			try {
+				await api.post("split_shift", { technician: r.id, day, start_time: v.start_time, end_time: v.end_time });
+				frappe.show_alert({ message: __("Shift of {0} split", [r.name || r.id]), indicator: "green" });
+				d.hide();
+			} catch (e) {
+				frappe.show_alert({ message: e.message, indicator: "red" }, 8);
+			} finally {
+				store.load();
+			}
+		},
+	});
+	d.$wrapper.attr("data-role", "split-dialog");
+	d.show();
+	return d;
+}
+
+// A technician's name pressed in planning mode: a drag (past 6 px) calls `move` with each pointer event and `drop`
+// with the last one; a plain click (`click_name`) selects the row and opens the planning dialog.
+let name_dragged = false;
+export function press_name(event, { move, drop }) {
+	if (event.button !== 0) return;
+	const x0 = event.clientX;
+	const y0 = event.clientY;
+	name_dragged = false;
+	const on_move = (e) => {
+		if (!name_dragged && Math.hypot(e.clientX - x0, e.clientY - y0) < 6) return;
+		e.preventDefault();
+		name_dragged = true;
+		move(e);
+	};
+	const on_up = (e) => {
+		window.removeEventListener("pointermove", on_move);
+		window.removeEventListener("pointerup", on_up);
+		if (name_dragged) drop(e);
+	};
+	window.addEventListener("pointermove", on_move);
+	window.addEventListener("pointerup", on_up);
+}
+
+export function click_name(store, r) {
+	if (name_dragged) {
+		name_dragged = false;
+		return;
+	}
+	store.selected_row = r.id;
+	if (store.planning) open_planning(store, r.id);
 }

@@ -11,6 +11,13 @@ const fold = (text) =>
 		.normalize("NFD")
 		.replace(/[\u0300-\u036f]/g, "")
 		.toLowerCase();
+export const GROUPS = ["", "team", "category"];
+// A resource's group: its team (or region), or its category (material resources by kind, people as one group).
+export function group_key(r, by) {
+	if (by === "team") return r.team || "";
+	if (by === "category") return r.category || (r.resource_type === "material" ? "" : __("Technicians"));
+	return "";
+}
 const PRIORITY_RANK = { urgent: 0, high: 1, medium: 2, low: 3 };
 // Statuses a drag cannot move (the server's rule is api/board.py MOVABLE; this only greys the block).
 export const FIXED = new Set(["Dispatched", "In Progress", "Change Requested", "Completed", "Verified", "Invoiced"]);
@@ -44,6 +51,8 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 			tray_sort: s.tray_sort || "priority",
 			tray_collapsed: !!s.tray_collapsed,
 			compact: !!s.compact,
+			group_by: GROUPS.includes(s.group_by) ? s.group_by : "", // "", "team" or "category": rows in groups
+			collapsed: Array.isArray(s.collapsed) ? s.collapsed : [], // the folded groups' keys
 			show_map: !!s.show_map,
 			planning: false,
 			data: null,
@@ -90,6 +99,34 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 					(!q || fold(`${r.name} ${r.id}`).includes(q)) &&
 					(!free || free.has(r.id))
 			);
+		},
+		// The rows the day and week views draw: the resources, or, grouped, a header per group (its name, how many,
+		// how many free for the selected job) followed by its resources unless the group is folded.
+		board_rows(state) {
+			const list = this.resources;
+			if (!state.group_by) return list.map((r) => ({ kind: "tech", r }));
+			const groups = new Map();
+			for (const r of list) {
+				const key = group_key(r, state.group_by);
+				if (!groups.has(key)) groups.set(key, []);
+				groups.get(key).push(r);
+			}
+			const free = this.free_for;
+			const out = [];
+			for (const key of [...groups.keys()].sort((a, b) => (a === "" ? 1 : b === "" ? -1 : a.localeCompare(b)))) {
+				const members = groups.get(key);
+				const folded = state.collapsed.includes(`${state.group_by}:${key}`);
+				out.push({
+					kind: "group",
+					key,
+					id: `${state.group_by}:${key}`,
+					count: members.length,
+					free: free ? members.filter((r) => free.has(r.id)).length : null,
+					folded,
+				});
+				if (!folded) for (const r of members) out.push({ kind: "tech", r });
+			}
+			return out;
 		},
 		// Who has room for the selected job in the shown range: a stretch of a shift at least as long as the job,
 		// clear of their jobs, assists and absences (the job itself not counted where it stands). null: no job
@@ -158,9 +195,17 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 					tray_sort: this.tray_sort,
 					tray_collapsed: this.tray_collapsed,
 					compact: this.compact,
+					group_by: this.group_by,
+					collapsed: this.collapsed,
 					show_map: this.show_map,
 				})
 			);
+		},
+		toggle_group(id) {
+			const i = this.collapsed.indexOf(id);
+			if (i >= 0) this.collapsed.splice(i, 1);
+			else this.collapsed.push(id);
+			this.persist();
 		},
 		set_view(view) {
 			this.view = view;
