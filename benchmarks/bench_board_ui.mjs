@@ -120,12 +120,19 @@ const requests = [];
 page.on("request", (r) => r.url().includes("/api/") && requests.push(r.url()));
 const techs = await page.evaluate(() => window.gigafibre_dispatch_board.store.resources.map((r) => r.id).filter((id) => id.startsWith("BUI-")));
 const rows_box = await page.locator(".gdb-rows").boundingBox();
+// The row of `tech` at `hour` of the day shown, scrolled into view (the board says where a time is drawn).
 async function point(tech, hour) {
+	const x = await page.evaluate(([t, h]) => {
+		const line = window.gigafibre_dispatch_board.timeline;
+		line.scroll_to_row(t);
+		line.scroll_to_min(line.at(h));
+		return line.x_of(line.at(h));
+	}, [tech, hour]);
 	const row = page.locator(`.gdb-row[data-tech="${tech}"]`);
-	await row.evaluate((el) => el.scrollIntoView({ block: "center" }));
+	await row.waitFor();
 	const box = await row.boundingBox();
 	const rb = await page.locator(".gdb-rows").boundingBox();
-	return { x: rb.x + 200 + (hour - 6) * 72 + 3, y: box.y + box.height / 2 };
+	return { x: rb.x + 200 + x + 3, y: box.y + box.height / 2 };
 }
 const tray_item = () => page.locator(".gdb-tray-item").first();
 const src = await tray_item().boundingBox();

@@ -147,13 +147,21 @@ async function settle(p = page) {
 	}, null, { timeout: 20000 });
 }
 
-// A point of the day timeline: the row of `tech`, at `hour` (the grid: 200 px of names, 72 px an hour from 06:00).
-async function point(tech, hour) {
-	const row = page.locator(`.gdb-row[data-tech="${tech}"]`);
-	await row.evaluate((el) => el.scrollIntoView({ block: "center" }));
-	const rows = await page.locator(".gdb-rows").boundingBox();
+// A point of the day timeline: the row of `tech`, at `hour` of the day shown, both scrolled into view (the timeline
+// holds three days; the board says where a time is drawn).
+async function point(tech, hour, p = page) {
+	const x = await p.evaluate(([t, h]) => {
+		const line = window.gigafibre_dispatch_board.timeline;
+		line.scroll_to_row(t);
+		const min = line.at(h);
+		line.scroll_to_min(min);
+		return line.x_of(min);
+	}, [tech, hour]);
+	const row = p.locator(`.gdb-row[data-tech="${tech}"]`);
+	await row.waitFor({ timeout: 8000 });
+	const rows = await p.locator(".gdb-rows").boundingBox();
 	const box = await row.boundingBox();
-	return { x: rows.x + 200 + (hour - 6) * 72 + 3, y: box.y + box.height / 2 };
+	return { x: rows.x + 200 + x + 3, y: box.y + box.height / 2 };
 }
 
 // Press on `from`, move in steps to (x, y), wait for the rule check's colour, then release (or `before_release`).
@@ -179,12 +187,7 @@ async function drag(from, x, y, { before_release = null, grab_dx = 10 } = {}) {
 
 // The same on another board: press on `from`, move to `tech` at `hour`, wait for the rule check; the caller releases.
 async function hover_on(p, from, tech, hour) {
-	const row = p.locator(`.gdb-row[data-tech="${tech}"]`);
-	await row.evaluate((el) => el.scrollIntoView({ block: "center" }));
-	const rows = await p.locator(".gdb-rows").boundingBox();
-	const box = await row.boundingBox();
-	const x = rows.x + 200 + (hour - 6) * 72 + 3;
-	const y = box.y + box.height / 2;
+	const { x, y } = await point(tech, hour, p);
 	const b = await from.boundingBox();
 	const sx = b.x + Math.min(10, b.width / 3);
 	const sy = b.y + b.height / 2;
@@ -977,6 +980,32 @@ await step("realtime: another board within 1 s", async () => {
 	await other.context.close();
 });
 
+await step("network event (outage from monitoring): a toast and the toolbar chip on an open board, told once per ref", async () => {
+	await open_board(page, HOME);
+	await page.waitForSelector(".gdb-pill.live", { timeout: 10000 });
+	const csrf = await page.evaluate(() => frappe.csrf_token);
+	const ref = `e2e-olt-${Date.now()}`;
+	const post = () =>
+		page.request.post(`${BASE}/api/method/gigafibre_dispatch.api.network.event`, {
+			headers: { "X-Frappe-CSRF-Token": csrf },
+			data: { kind: "olt_down", message: `OLT Laval-7 down ${ref}`, area: "Laval", ref },
+		});
+	const first = await post();
+	const toast = await page
+		.waitForFunction((r) => Array.from(document.querySelectorAll("#alert-container .alert")).some((a) => a.innerText.includes(r)), ref, { timeout: 8000 })
+		.then(() => true)
+		.catch(() => false);
+	const chip = await page.locator("[data-role=network]").innerText().catch(() => "");
+	const again = await (await post()).json();
+	const bad = await page.request.post(`${BASE}/api/method/gigafibre_dispatch.api.network.event`, { headers: { "X-Frappe-CSRF-Token": csrf }, data: { kind: "party", message: "x" } });
+	await page.screenshot({ path: `${OUT}/network_toast.png` });
+	check(
+		"network: the outage shows as a toast and in the toolbar; a retry is not told twice; an unknown kind is refused",
+		first.ok() && toast && chip.includes(ref) && again.message && again.message.published === false && bad.status() === 417,
+		`post ${first.status()}; toast ${toast}; chip "${chip}"; retry ${JSON.stringify(again.message)}; unknown kind ${bad.status()}`
+	);
+});
+
 await step("+ WO: three best technicians, a slot, booked through the commands", async () => {
 	await page.click("[data-action=new-wo]");
 	const d = page.locator(".modal.show");
@@ -1022,7 +1051,7 @@ await step("absence SMS (webhook) → toast and band", async () => {
 		.waitForSelector(`.gdb-row[data-tech="${ABSENT_TECH}"] .gdb-absence`, { state: "attached", timeout: 5000 })
 		.then(() => true)
 		.catch(() => false);
-	await page.locator(`.gdb-row[data-tech="${ABSENT_TECH}"]`).evaluate((el) => el.scrollIntoView({ block: "center" }));
+	await point(ABSENT_TECH, 12);
 	await page.screenshot({ path: `${OUT}/absence_sms.png` });
 	check(
 		"absence SMS: toast and band, absence on the technician",
@@ -1034,17 +1063,15 @@ await step("absence SMS (webhook) → toast and band", async () => {
 await step("planning: absence band resized, weekly schedule edited, both saved by the server", async () => {
 	await page.click("[data-action=planning]");
 	const band = page.locator(`.gdb-row[data-tech="${ABSENT_TECH}"] .gdb-absence`).first();
-	await band.evaluate((el) => el.scrollIntoView({ block: "center" }));
-	// The band runs to midnight: its end handle is at the far right of the day.
-	await page.locator(".gdb-day").evaluate((el) => (el.scrollLeft = el.scrollWidth));
+	// The band runs to midnight: its end handle and 12:00 both in view.
+	await point(ABSENT_TECH, 18);
 	const edge = band.locator("[data-edge=end]");
 	const e = await edge.boundingBox();
-	const x = (await page.locator(".gdb-rows").boundingBox()).x + 200 + (12 - 6) * 72;
+	const { x } = await point(ABSENT_TECH, 12);
 	await page.mouse.move(e.x + 3, e.y + e.height / 2);
 	await page.mouse.down();
 	for (let i = 1; i <= 10; i++) await page.mouse.move(e.x + 3 + ((x - 3 - e.x - 3) * i) / 10, e.y + e.height / 2);
 	await page.mouse.up();
-	await page.locator(".gdb-day").evaluate((el) => (el.scrollLeft = 0));
 	const absence = await until(async () => {
 		const a = (await get("gigafibre_dispatch.api.board.get_planning", { technician: ABSENT_TECH })).body.message;
 		return a.absence_end_time ? a : null;
@@ -1105,7 +1132,6 @@ await step("planning, day view: a technician dragged onto their row at 12:00 spl
 	const shift_before = await shifts_on(TECH, HOME);
 	await page.click("[data-action=planning]");
 	const name = page.locator(`.gdb-row[data-tech="${TECH}"] .gdb-name`);
-	await name.evaluate((el) => el.scrollIntoView({ block: "center" }));
 	const to = await point(TECH, 12);
 	const b = await name.boundingBox();
 	await page.mouse.move(b.x + 30, b.y + b.height / 2);
@@ -1402,7 +1428,7 @@ await step("day view widens to a job booked at 22:30 (no job hidden outside 06:0
 	const booked = await command("schedule_book", { technician: TECH, start: `${HOME} 22:30:00` });
 	if (!booked.ok()) throw new Error(`book: ${booked.status()} ${await booked.text()}`);
 	await open_board(page, HOME);
-	await page.locator(`.gdb-row[data-tech="${TECH}"]`).evaluate((el) => el.scrollIntoView({ block: "center", inline: "end" }));
+	await point(TECH, 22.5);
 	const block = page.locator(`.gdb-job[data-job="${job}"]`);
 	const seen = await block.waitFor({ timeout: 8000 }).then(() => true).catch(() => false);
 	const hours = await page.locator(".gdb-hour").allInnerTexts();
@@ -1467,6 +1493,33 @@ await step("right panel: edit a booked job's details (subject, priority, note) w
 		`${longer && longer.duration_h} h from ${longer && longer.scheduled_start}; ${tl2.slice(-2).join(">")}`
 	);
 	await command("schedule_release", { reason: "e2e" });
+});
+
+await step("right panel: best technicians and next slots; Book takes the first slot through the commands", async () => {
+	const { job, command } = await triaged_work_order("E2E panel slot");
+	await open_board(page, HOME);
+	await page.evaluate((j) => window.gigafibre_dispatch_board.store.select(j), job);
+	const slot = page.locator("[data-role=suggestions] [data-role=slot]").first();
+	await slot.waitFor({ timeout: 15000 });
+	const best = await page.locator("[data-role=suggestions] [data-role=best-tech]").count();
+	const drive = await page.locator("[data-role=suggestions] [data-role=best-tech]").first().innerText();
+	const tech = await slot.getAttribute("data-tech");
+	const start = await slot.getAttribute("data-start");
+	await page.screenshot({ path: `${OUT}/panel_suggestions.png` });
+	await slot.locator("[data-action=book-slot]").click();
+	const row = await until(async () => {
+		const j = await job_of(job);
+		return j.status === "Scheduled" ? j : null;
+	}, 12000);
+	const commands = await timeline_of(job);
+	await command("cancel", { reason: "e2e: the slot is given back for the next steps" });
+	await page.evaluate(() => window.gigafibre_dispatch_board.store.select(null));
+	check(
+		"panel suggestions: up to three technicians with a drive estimate, Book schedules the job on the slot's technician and start",
+		best >= 1 && best <= 3 && /min|—/.test(drive) && !!row && row.assigned_technician === tech &&
+			String(row.scheduled_start).replace(" ", "T").slice(0, 16) === start.slice(0, 16) && commands.includes("schedule_confirm"),
+		`${best} best ("${drive.replace(/\s+/g, " ")}"); slot ${tech} ${start}; job ${row && row.status} ${row && row.assigned_technician} ${row && row.scheduled_start}; ${JSON.stringify(commands)}`
+	);
 });
 
 await step("offer a job with no start from the tray; a technician accepts it on /t; the pool shows it live", async () => {

@@ -53,7 +53,8 @@ def best_technicians(
 	else:
 		on_date = parse_date(date, "Date") if date else now_datetime().date()
 		info = adhoc_job(latitude, longitude, tags, None, duration_h)
-	return [ranked_dict(r) for r in rank_for(info, on_date, limit)]
+	s = data.settings()
+	return [ranked_dict(r, s) for r in rank_for(info, on_date, limit)]
 
 
 @frappe.whitelist()

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 import frappe
 from frappe.utils import now_datetime
 
-from gigafibre_dispatch.engine import ranking, slots
+from gigafibre_dispatch.engine import geo, ranking, slots
 from gigafibre_dispatch.engine.models import JobInfo
 from gigafibre_dispatch.scheduling import data
 from gigafibre_dispatch.scheduling.args import ADHOC, iso
@@ -30,13 +30,23 @@ def rank_for(job: JobInfo, on_date: date, limit: int | None = None) -> list[rank
 	)
 
 
-def ranked_dict(r: ranking.RankedTech) -> dict:
+def ranked_dict(r: ranking.RankedTech, s=None) -> dict:
+	"""A ranked technician as callers see it, with the drive estimated from the ranking's distance at the
+	settings' speed and detour (`travel_source`: how it was estimated)."""
+	s = s or data.settings()
+	km = r.breakdown.get("distance_km")
 	return {
 		"technician": r.tech_id,
 		"technician_name": r.name,
 		"score": round(r.score, 2),
 		"breakdown": r.breakdown,
 		"warnings": r.warnings,
+		"travel_min": None
+		if km is None
+		else geo.travel_minutes(
+			km, data.setting_float("average_speed_kmh", 40.0, s), data.setting_float("detour_factor", 1.3, s)
+		),
+		"travel_source": None if km is None else "estimate",
 	}
 
 

@@ -26,7 +26,8 @@ class TestBoardApi(LifecycleHttpCase):
 		super().setUpClass()
 		cls.dispatcher = make_user(f"board.disp.{cls.run_id}@example.com", ["Dispatcher"])
 		cls.tech_user = make_user(f"board.tech.{cls.run_id}@example.com", ["Technician"])
-		for user in (cls.dispatcher, cls.tech_user):
+		cls.manager = make_user(f"board.mgr.{cls.run_id}@example.com", ["Dispatch Manager"])
+		for user in (cls.dispatcher, cls.tech_user, cls.manager):
 			update_password(user, PASSWORD)
 		cls.tag = make_tag(f"ZZ board fibre {cls.run_id}")
 		frappe.db.commit()
@@ -35,7 +36,7 @@ class TestBoardApi(LifecycleHttpCase):
 	def tearDownClass(cls):
 		frappe.db.rollback()
 		super().tearDownClass()
-		for user in (cls.dispatcher, cls.tech_user):
+		for user in (cls.dispatcher, cls.tech_user, cls.manager):
 			frappe.delete_doc("User", user, force=True, ignore_permissions=True)
 		frappe.delete_doc("Dispatch Tag", cls.tag, force=True, ignore_permissions=True)
 		frappe.db.commit()
@@ -608,3 +609,33 @@ class TestBoardApi(LifecycleHttpCase):
 		)
 		self.assertEqual(denied.status_code, 403, denied.text)
 		self.board(client, "save_planning", {"technician": self.other_tech, "extra_shifts": []})
+
+	def test_network_event_told_to_boards_once_per_ref(self):
+		url = "/api/method/gigafibre_dispatch.api.network.event"
+		ref = f"olt-7-{uuid.uuid4()}"
+
+		def post(client, body):
+			return make_request(target=client.post, args=(url,), kwargs={"json": body})
+
+		client = self.login(self.manager)
+		body = {"kind": "outage", "message": "OLT Laval-7 down", "area": "Laval", "ref": ref}
+		with patch("frappe.publish_realtime") as told:
+			first = post(client, body)
+			again = post(client, body)  # the monitor retries: told once
+			bad_kind = post(client, {"kind": "party", "message": "x"})
+			empty = post(client, {"kind": "outage", "message": "   "})
+			too_long = post(client, {"kind": "outage", "message": "x" * 281})
+			dispatcher = post(self.login(self.tech_user), {"kind": "outage", "message": "no"})
+		self.assertEqual(first.status_code, 200, first.text)
+		self.assertTrue(first.json["message"]["published"])
+		self.assertEqual(again.status_code, 200, again.text)
+		self.assertFalse(again.json["message"]["published"])
+		for refused in (bad_kind, empty, too_long):
+			self.assertEqual(refused.status_code, 417, refused.text)
+		self.assertEqual(dispatcher.status_code, 403, dispatcher.text)
+		events = [c for c in told.call_args_list if c.args and c.args[0] == "dispatch:network"]
+		self.assertEqual(len(events), 1, told.call_args_list)
+		self.assertEqual(
+			{k: events[0].args[1][k] for k in ("kind", "indicator", "message", "area")},
+			{"kind": "outage", "indicator": "red", "message": "OLT Laval-7 down", "area": "Laval"},
+		)

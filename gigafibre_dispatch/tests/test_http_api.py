@@ -1,5 +1,7 @@
 """The scheduling API over HTTP, through Frappe's WSGI app: REST-created records, status codes, POST-only writes."""
 
+import math
+
 import frappe
 from frappe.tests.test_api import FrappeAPITestCase
 
@@ -78,6 +80,15 @@ class TestSchedulingHttp(FrappeAPITestCase):
 		self.assertEqual(ranked.status_code, 200, ranked.text)
 		ours = [r["technician"] for r in ranked.json["message"] if r["technician"] in (near, far)]
 		self.assertEqual(ours, [near, far])
+		# Each carries its drive: the straight line at the settings' speed and detour, said to be an estimate.
+		speed = float(frappe.db.get_single_value("Dispatch Settings", "average_speed_kmh") or 40)
+		detour = float(frappe.db.get_single_value("Dispatch Settings", "detour_factor") or 1.3)
+		drives = {r["technician"]: r for r in ranked.json["message"] if r["technician"] in (near, far)}
+		for r in drives.values():
+			km = r["breakdown"]["distance_km"]
+			self.assertEqual(r["travel_min"], math.ceil(km * detour / speed * 60) if km > 0 else 0, r)
+			self.assertEqual(r["travel_source"], "estimate")
+		self.assertLess(drives[near]["travel_min"], drives[far]["travel_min"])
 
 		slots = self.get(
 			self.method(METHOD + "suggest_slots"),

@@ -1,5 +1,6 @@
 // The dispatch board bundle (loaded by page/dispatch_board with frappe.require): a Vue 3 app with Pinia, as
-// Frappe's workflow builder. Live: dispatch:job_updated, tech-absence, dispatch:offer, dispatch:gps through frappe.realtime;
+// Frappe's workflow builder. Live: dispatch:job_updated, tech-absence, dispatch:offer, dispatch:gps, dispatch:network
+// (outage toasts) through frappe.realtime;
 // a lost socket falls back to polling and the pill says so.
 import { createApp } from "vue";
 import { createPinia } from "pinia";
@@ -26,6 +27,7 @@ class GigafibreDispatchBoard {
 		this.on_absence = (data) => this.absence(data);
 		this.on_offer = (data) => this.offer(data);
 		this.on_gps = (data) => this.store.gps_fix(data);
+		this.on_network = (data) => this.network(data);
 		this.on_tech = () => {
 			forget_checks();
 			this.store.reload_soon(100);
@@ -42,6 +44,7 @@ class GigafibreDispatchBoard {
 		frappe.realtime.on("dispatch:offer", this.on_offer);
 		frappe.realtime.on("dispatch:technician_updated", this.on_tech);
 		frappe.realtime.on("dispatch:gps", this.on_gps);
+		frappe.realtime.on("dispatch:network", this.on_network);
 		this.watch_socket();
 		this.store.load();
 	}
@@ -53,6 +56,7 @@ class GigafibreDispatchBoard {
 		frappe.realtime.off("dispatch:offer", this.on_offer);
 		frappe.realtime.off("dispatch:technician_updated", this.on_tech);
 		frappe.realtime.off("dispatch:gps", this.on_gps);
+		frappe.realtime.off("dispatch:network", this.on_network);
 		clearInterval(this.socket_timer);
 		clearInterval(this.poll_timer);
 		this.poll_timer = null;
@@ -110,6 +114,15 @@ class GigafibreDispatchBoard {
 		frappe.show_alert({ message, indicator: "orange" }, 12);
 		forget_checks();
 		this.store.reload_soon(100);
+	}
+
+	// A network event (outage, OLT down/up) from monitoring: a toast, and the last ones kept for the toolbar.
+	network(data) {
+		if (!data || !data.message) return;
+		const esc = frappe.utils.escape_html;
+		const area = data.area ? ` — ${esc(data.area)}` : "";
+		frappe.show_alert({ message: `${__("Network")}: ${esc(data.message)}${area}`, indicator: data.indicator || "orange" }, 15);
+		this.store.network = [data, ...this.store.network].slice(0, 20);
 	}
 
 	offer(data) {

@@ -70,6 +70,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 			last_loaded_at: 0,
 			in_flight: {},
 			offers: {}, // job -> {offer, status}: live offer chips
+			network: [], // the last network events (outages) told by dispatch:network, newest first
 			search: "", // technicians whose name or ID holds this text (accents and case ignored)
 			free_only: false, // only the technicians free for the selected job
 			placing: null, // the job whose location the next map click places (geofix)
@@ -87,7 +88,12 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 				const from = monday_of(first);
 				return [from, add_days(from, 41)];
 			}
-			return [state.date, state.date];
+			// The day view loads the day shown and its two neighbours (the timeline scrolls across the three).
+			return [add_days(state.date, -1), add_days(state.date, 1)];
+		},
+		// The period the dispatcher looks at: the day itself in the day view, else the loaded range.
+		period(state) {
+			return state.view === "day" ? [state.date, state.date] : this.range;
 		},
 		resources(state) {
 			if (!state.data) return [];
@@ -136,13 +142,14 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 			if (!job || !state.data) return null;
 			const dur = job.type === "tray" ? Math.round((job.duration_h || 1) * 60) : to_min(job.end) - to_min(job.start);
 			const out = new Set();
+			const [from, to] = this.period;
 			for (const r of state.data.resources) {
 				if (r.resource_type === "material") continue;
 				const busy = r.segments
 					.filter((s) => ["job", "assist", "absence"].includes(s.type) && s.job !== job.job)
 					.map((s) => [to_min(s.start), to_min(s.end)]);
 				const room = r.segments.some((s) => {
-					if (s.type !== "shift") return false;
+					if (s.type !== "shift" || s.start.slice(0, 10) < from || s.start.slice(0, 10) > to) return false;
 					let t = to_min(s.start);
 					const end = to_min(s.end);
 					for (const [a, b] of busy.filter(([a, b]) => b > t && a < end).sort((x, y) => x[0] - y[0])) {
@@ -225,6 +232,11 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 		},
 		go_today() {
 			this.date = today_site();
+			return this.load();
+		},
+		// The day timeline scrolled into a neighbour: it becomes the day shown (the three days loaded again).
+		move_day(step) {
+			this.date = add_days(this.date, step);
 			return this.load();
 		},
 		go_day(date) {

@@ -91,11 +91,11 @@ export function new_work_order(store) {
 	function render(best, slots) {
 		const esc = frappe.utils.escape_html;
 		const km = (b) => (b.distance_km == null ? "—" : `${b.distance_km} km`);
-		const minutes = (b) => (b.distance_km == null ? "—" : `~${Math.round((b.distance_km / 40) * 60)} min`);
+		const minutes = (t) => (t.travel_min == null ? "—" : `~${t.travel_min} min`); // the server's estimate (settings' speed)
 		const rows = best
 			.map(
 				(t) => `<tr data-tech="${esc(t.technician)}"><td><b>${esc(t.technician_name)}</b></td><td>${t.score}</td>
-				<td>${km(t.breakdown)} · ${minutes(t.breakdown)}</td>
+				<td>${km(t.breakdown)} · ${minutes(t)}</td>
 				<td class="small text-muted">${__("Proximity")} ${t.breakdown.proximity} · ${__("Load")} ${t.breakdown.load} · ${__("Skill")} ${t.breakdown.skill}</td>
 				<td class="small text-warning">${(t.warnings || []).map((w) => esc(w.tag || w.code)).join(", ")}</td></tr>`
 			)
