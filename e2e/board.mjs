@@ -710,8 +710,9 @@ await step("map markers", async () => {
 	const expected = await page.evaluate(() => {
 		const s = window.gigafibre_dispatch_board.store;
 		const c = s.data.coords || {};
+		const [from, to] = s.period; // the day shown (the day view also holds its neighbours)
 		let n = s.data.unassigned.filter((u) => c[u.job]).length;
-		for (const r of s.resources) n += r.segments.filter((x) => x.type === "job" && c[x.job]).length;
+		for (const r of s.resources) n += r.segments.filter((x) => x.type === "job" && c[x.job] && x.start.slice(0, 10) >= from && x.start.slice(0, 10) <= to).length;
 		return n;
 	});
 	await page.screenshot({ path: `${OUT}/map.png` });
@@ -723,7 +724,9 @@ await step("map markers", async () => {
 		const st = window.gigafibre_dispatch_board.store;
 		const c = st.data.coords || {};
 		const gps = st.data.positions || {};
-		return st.resources.filter((r) => r.resource_type !== "material" && (r.home || gps[r.id] || r.segments.some((s) => s.type === "job" && c[s.job]))).map((r) => r.id);
+		const [from, to] = st.period;
+		const shown = (s) => s.start.slice(0, 10) >= from && s.start.slice(0, 10) <= to;
+		return st.resources.filter((r) => r.resource_type !== "material" && (r.home || gps[r.id] || r.segments.some((s) => s.type === "job" && c[s.job] && shown(s)))).map((r) => r.id);
 	});
 	const tile_url = await page.evaluate(() => window.gigafibre_dispatch_board.store.data.tile_url);
 	const tiles_said = await page.locator("[data-role=tiles-state]").count();
@@ -848,6 +851,63 @@ await step("right panel: remove an assistant (assistant_remove)", async () => {
 		`${job} ${before.status} → ${gone && gone.status}; timeline ${tl.slice(-2).join(">")}; key ${keys[0]}; chip gone ${chip}`
 	);
 	await settle();
+});
+
+await step("assistants by drag: a technician onto a job adds a helper; the helper's block onto another row moves them; a pinned one stays", async () => {
+	const { job, command } = await triaged_work_order("E2E helpers");
+	const booked = await command("schedule_book", { technician: TECH, start: `${HOME} 14:00:00` });
+	if (!booked.ok()) throw new Error(`book: ${booked.status()} ${await booked.text()}`);
+	const helpers = async () => ((await get("frappe.client.get", { doctype: "Dispatch Job", name: job })).body.message.assistants || []).map((a) => `${a.tech_id}${a.pinned ? "*" : ""}`);
+	await open_board(page, HOME);
+	// Compact rows: the three technicians' rows on one screen.
+	await page.evaluate(() => (window.gigafibre_dispatch_board.store.compact = true));
+	await page.waitForTimeout(200);
+	// 1. OTHER's name onto the job block.
+	await point(TECH, 14.5);
+	const block = page.locator(`.gdb-row[data-tech="${TECH}"] .gdb-job[data-job="${job}"]`);
+	await page.evaluate((t) => window.gigafibre_dispatch_board.timeline.scroll_to_row(t), OTHER);
+	const name = page.locator(`.gdb-row[data-tech="${OTHER}"] .gdb-name`);
+	await name.waitFor({ timeout: 8000 });
+	const target = await block.boundingBox();
+	const added = await drag(name, target.x + target.width / 2, target.y + target.height / 2, { grab_dx: 40 });
+	const after_add = await until(async () => {
+		const h = await helpers();
+		return h.includes(OTHER) ? h : null;
+	});
+	await settle();
+	// 2. OTHER's assist block onto LIVE_TECH's row.
+	const assist = page.locator(`.gdb-row[data-tech="${OTHER}"] .gdb-assist[data-job="${job}"]`);
+	await point(OTHER, 14.5);
+	await assist.waitFor({ timeout: 8000 });
+	const to = await point(LIVE_TECH, 14.5);
+	const moved = await drag(assist, to.x, to.y, { grab_dx: 20 });
+	const after_move = await until(async () => {
+		const h = await helpers();
+		return h.includes(LIVE_TECH) && !h.includes(OTHER) ? h : null;
+	});
+	await settle();
+	await page.screenshot({ path: `${OUT}/assistants_drag.png` });
+	// 3. A pinned helper: the drag says why, nothing moves.
+	const pin = await command("assistant_add", { tech_id: OTHER, pinned: true });
+	await page.evaluate(() => window.gigafibre_dispatch_board.store.load());
+	await settle();
+	await point(OTHER, 14.5);
+	const pinned_block = page.locator(`.gdb-row[data-tech="${OTHER}"] .gdb-assist[data-job="${job}"]`);
+	await pinned_block.waitFor({ timeout: 8000 });
+	const to2 = await point(TECH, 9);
+	const refused = await drag(pinned_block, to2.x, to2.y, { grab_dx: 20 });
+	await page.waitForTimeout(500);
+	const after_pinned = await helpers();
+	const commands = await timeline_of(job);
+	await command("cancel", { reason: "e2e: helpers checked" });
+	await page.evaluate(() => (window.gigafibre_dispatch_board.store.compact = false));
+	check(
+		"assistants: name → job adds the helper (assistant_add), assist block → another row moves it, a pinned helper's drag is blocked and changes nothing",
+		added.level === "allowed" && after_add && moved.level === "allowed" && after_move && pin.ok() &&
+			refused.level === "blocked" && after_pinned.includes(`${OTHER}*`) && after_pinned.includes(LIVE_TECH) &&
+			commands.filter((c) => c === "assistant_add").length === 3,
+		`add ${added.level} "${added.message}" → ${JSON.stringify(after_add)}; move ${moved.level} "${moved.message}" → ${JSON.stringify(after_move)}; pinned ${refused.level} "${refused.message}" → ${JSON.stringify(after_pinned)}; ${JSON.stringify(commands)}`
+	);
 });
 
 await step("right panel: triage tags editor (tag, level, required rows)", async () => {

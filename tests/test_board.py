@@ -128,6 +128,7 @@ def test_jobs(board):
 		"continuous": False,
 		"published": False,
 		"conflicts": [],
+		"assistants": [],
 	}
 	assert [s["job"] for s in segments(board, "B", "job")] == ["J7", "J9"]
 	assert segments(board, "B", "job")[0]["continuous"] is True
@@ -139,6 +140,7 @@ def test_assists(board):
 		{
 			"type": "assist",
 			"job": "J1",
+			"technician": "A",
 			"title": "One",
 			"start": iso(MON, 8),
 			"end": iso(MON, 8, 30),
@@ -149,6 +151,9 @@ def test_assists(board):
 	# An assistant with no duration of their own is there for the whole job.
 	[lift] = segments(board, "L", "assist")
 	assert (lift["job"], lift["end"], lift["duration_h"], lift["pinned"]) == ("J7", iso(MON, 16), 3, False)
+	# The job's block names its helpers (the board's own check before a helper is dragged onto it).
+	[j1] = [s for s in segments(board, "A", "job") if s["job"] == "J1"]
+	assert j1["assistants"] == ["B"]
 
 
 def test_ghosts_in_range_on_known_rows(board):

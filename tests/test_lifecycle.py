@@ -208,6 +208,35 @@ def test_assistant_remove_keeps_the_state():
 		)
 
 
+def test_assistant_add_rules():
+	for status in ("New", "Triaged", "Proposed", "Scheduled", "Dispatched", "Change Requested"):
+		d = run("assistant_add", DISPATCHER, job(status), {"tech_id": "TECH-2"})
+		assert isinstance(d, Decision), d
+		assert (d.from_state, d.to_state, d.updates, d.effects) == (status, status, {}, ("assistant_add",))
+	for status in ("In Progress", "Completed", "Cancelled"):
+		assert run("assistant_add", DISPATCHER, job(status), {"tech_id": "TECH-2"}).dimension == "state"
+
+	def code(state, payload):
+		out = run("assistant_add", DISPATCHER, state, payload)
+		return None if isinstance(out, Decision) else out.code
+
+	two = job("Scheduled", assistants=("TECH-2", "TECH-3"), pinned_assistants=("TECH-3",))
+	assert code(two, {"tech_id": "TECH-1"}) == "assistant_is_technician"  # the job's own technician
+	assert code(two, {"tech_id": "TECH-2"}) == "already_an_assistant"
+	assert code(two, {"tech_id": "TECH-4", "replaces": "TECH-9"}) == "not_an_assistant"
+	assert code(two, {"tech_id": "TECH-4", "replaces": "TECH-3"}) == "assistant_pinned"  # pinned stays
+	assert code(two, {"tech_id": "TECH-4", "replaces": "TECH-2"}) is None  # moved to another helper
+	assert code(two, {"tech_id": "TECH-2", "replaces": "TECH-2"}) is None  # dropped back where it was
+	assert code(two, {"tech_id": "TECH-3", "replaces": "TECH-2"}) == "already_an_assistant"
+	assert code(two, {"tech_id": "TECH-4", "duration_h": 2.5, "pinned": True, "note": "nacelle"}) is None
+	for hours in (0, -1, 24.5):
+		assert code(two, {"tech_id": "TECH-4", "duration_h": hours}) == "invalid_duration", hours
+	assert code(two, {"tech_id": "TECH-4", "pinned": "yes"}) == "invalid_field"
+	assert code(two, {}) == "missing_fields"
+	for actor in (TECH, QA, BILLING):
+		assert run("assistant_add", actor, two, {"tech_id": "TECH-4"}).dimension == "role"
+
+
 def test_allowed_actions_explain_disabled_ones():
 	actions = {a["command"]: a for a in allowed_actions(TECH, job("Dispatched"))}
 	assert actions["tech_check_in"]["enabled"]

@@ -76,6 +76,7 @@ def build_board(
 				"continuous": j.continuous,
 				"published": j.published,
 				"conflicts": [],
+				"assistants": [a.tech_id for a in j.assistants],
 			}
 			rows[j.tech_id].append(job_segs[j.id])
 		for a in j.assistants:
@@ -85,6 +86,7 @@ def build_board(
 					{
 						"type": "assist",
 						"job": j.id,
+						"technician": j.tech_id,  # the job's own technician (the helper is the row)
 						"title": j.title,
 						"start": _iso(j.start),
 						"end": _iso(a_end),

@@ -88,6 +88,7 @@ class JobState:
 	service_location: str | None = None
 	assigned_technician: str | None = None
 	assistants: tuple[str, ...] = ()
+	pinned_assistants: tuple[str, ...] = ()  # assistants pinned to the job (never moved off it by a drag)
 	status_before_change: str | None = None
 	change_kind: str | None = None
 	evidence_kinds: tuple[str, ...] = ()  # kinds already attached (photo, signature, …)
@@ -322,6 +323,22 @@ COMMANDS: dict[str, Command] = {
 			{"code": _f("str", True), "symbology": _f("str"), "note": _f("text")},
 			None,
 			technician_only_own=True,
+		),
+		Command(
+			"assistant_add",
+			"Add Assistant",
+			frozenset({"New", "Triaged", "Proposed", "Scheduled", "Dispatched", "Change Requested"}),
+			DISPATCH,
+			{
+				"tech_id": _f("str", True),
+				"duration_h": _f("number"),
+				"pinned": _f("bool"),
+				"note": _f("text"),
+				"replaces": _f(
+					"str"
+				),  # an assistant taken off in the same command (an assist dragged to another)
+			},
+			None,
 		),
 		Command(
 			"assistant_remove",
@@ -601,6 +618,44 @@ def _assistant_remove(command, job, payload, env) -> Decision | PolicyError:
 	return _decision(command, job, effects=("assistant_remove",), to_state=job.status)
 
 
+def _assistant_add(command, job, payload, env) -> Decision | PolicyError:
+	"""A helper on the job (a technician dragged onto it, or an assist dragged from another helper, `replaces`):
+	never the job's own technician nor twice the same helper; a pinned helper stays; a share of 0 to 24 hours."""
+	tech, replaces = payload["tech_id"], payload.get("replaces") or None
+	if tech == job.assigned_technician:
+		return PolicyError(
+			"validation",
+			"assistant_is_technician",
+			"{tech_id} is the job's own technician",
+			{"tech_id": tech},
+		)
+	if replaces is not None:
+		if replaces not in job.assistants:
+			return PolicyError(
+				"validation",
+				"not_an_assistant",
+				"{tech_id} is not an assistant on this job",
+				{"tech_id": replaces},
+			)
+		if replaces in job.pinned_assistants:
+			return PolicyError(
+				"validation",
+				"assistant_pinned",
+				"{tech_id} is pinned to this job: unpin them on the job to move them",
+				{"tech_id": replaces},
+			)
+	if tech in job.assistants and tech != replaces:
+		return PolicyError(
+			"validation", "already_an_assistant", "{tech_id} already assists on this job", {"tech_id": tech}
+		)
+	hours = payload.get("duration_h")
+	if hours is not None and not 0 < hours <= 24:
+		return PolicyError(
+			"validation", "invalid_duration", "The duration must be more than 0 and at most 24 hours"
+		)
+	return _decision(command, job, effects=("assistant_add",), to_state=job.status)
+
+
 def _cancel(command, job, payload, env) -> Decision:
 	return _decision(command, job, {"cancel_reason": payload["reason"]})
 
@@ -625,6 +680,7 @@ ROUTES: dict[str, Callable[..., Decision | PolicyError]] = {
 	"equipment_install": _in_place,
 	"equipment_remove": _in_place,
 	"scan_record": _in_place,
+	"assistant_add": _assistant_add,
 	"assistant_remove": _assistant_remove,
 	"cancel": _cancel,
 }
@@ -669,6 +725,7 @@ def reachable_states() -> set[str]:
 		"equipment_install": None,
 		"equipment_remove": None,
 		"scan_record": None,
+		"assistant_add": None,
 		"assistant_remove": None,
 		"qa_verify": {"Verified", "In Progress"},
 	}

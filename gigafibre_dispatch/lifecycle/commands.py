@@ -114,7 +114,7 @@ STATE_FIELDS = (
 FULL_SAVE = frozenset({"intake", "schedule_propose", "schedule_book"})
 
 
-def state_from(row, assistants=(), evidence_kinds=()) -> JobState:
+def state_from(row, assistants=(), evidence_kinds=(), pinned=()) -> JobState:
 	"""The engine's view of a job from a row or document (assistants and evidence kinds loaded by the caller)."""
 	return JobState(
 		name=row.name,
@@ -123,6 +123,7 @@ def state_from(row, assistants=(), evidence_kinds=()) -> JobState:
 		service_location=row.service_location,
 		assigned_technician=row.assigned_technician,
 		assistants=tuple(assistants),
+		pinned_assistants=tuple(pinned),
 		status_before_change=row.get("status_before_change"),
 		change_kind=row.get("change_kind"),
 		evidence_kinds=tuple(evidence_kinds),
@@ -134,7 +135,9 @@ def state_from(row, assistants=(), evidence_kinds=()) -> JobState:
 # sanitise each field name on every command.
 _STATE_SQL = (
 	"select {}, (select group_concat(a.tech_id order by a.idx separator '\n') from `tabDispatch Job Assistant` a"
-	" where a.parent = j.name and a.parenttype = 'Dispatch Job') as _assistants"
+	" where a.parent = j.name and a.parenttype = 'Dispatch Job') as _assistants,"
+	" (select group_concat(a.tech_id order by a.idx separator '\n') from `tabDispatch Job Assistant` a"
+	" where a.parent = j.name and a.parenttype = 'Dispatch Job' and a.pinned = 1) as _pinned"
 	" from `tabDispatch Job` j where j.name = %s for update"
 ).format(", ".join(f"j.`{f}`" for f in STATE_FIELDS))
 
@@ -148,15 +151,18 @@ def load_state(job_name: str, command: str) -> tuple:
 	row = rows[0]
 	packed = row.pop("_assistants", None)
 	assistants = packed.split("\n") if packed else []
+	pinned = row.pop("_pinned", None)
 	kinds = []
 	if command == "tech_complete":  # the only rule that looks at evidence already on file
 		kinds = frappe.get_all("Dispatch Evidence", filters={"job": job_name}, pluck="kind", distinct=True)
-	return row, state_from(row, assistants, kinds)
+	return row, state_from(row, assistants, kinds, pinned.split("\n") if pinned else ())
 
 
 def job_state(doc) -> JobState:
 	"""For access checks and action lists, which never look at evidence."""
-	return state_from(doc, [a.tech_id for a in doc.assistants])
+	return state_from(
+		doc, [a.tech_id for a in doc.assistants], pinned=[a.tech_id for a in doc.assistants if a.pinned]
+	)
 
 
 def run_internal(job: str | None, steps, actor: Actor | None, idempotency_key: str | None = None) -> str:
@@ -549,6 +555,41 @@ def _effect_assistant_remove(doc, payload: dict, actor: Actor) -> dict:
 	return {"assistant_removed": payload["tech_id"]}
 
 
+def _effect_assistant_add(doc, payload: dict, actor: Actor) -> dict:
+	# The engine checked the job's side (its technician, its helpers, a pinned one); the helper must be an active
+	# technician. The replaced helper's row goes, the new one is appended (the row is locked).
+	tech = frappe.db.get_value(
+		"Dispatch Technician", payload["tech_id"], ["active", "technician_name"], as_dict=True
+	)
+	if not tech or not tech.active:
+		raise CommandRefused(
+			PolicyError(
+				"validation",
+				"unknown_technician",
+				"{tech_id} is not an active technician",
+				{"tech_id": payload["tech_id"]},
+			)
+		)
+	if payload.get("replaces"):
+		_effect_assistant_remove(doc, {"tech_id": payload["replaces"]}, actor)
+	idx = frappe.db.count("Dispatch Job Assistant", {"parent": doc.name, "parenttype": "Dispatch Job"}) + 1
+	_insert_row(
+		"Dispatch Job Assistant",
+		{
+			"parent": doc.name,
+			"parenttype": "Dispatch Job",
+			"parentfield": "assistants",
+			"idx": idx,
+			"tech_id": payload["tech_id"],
+			"tech_name": tech.technician_name,
+			"duration_h": payload.get("duration_h") or 0,
+			"pinned": 1 if payload.get("pinned") else 0,
+			"note": payload.get("note"),
+		},
+	)
+	return {"assistant_added": payload["tech_id"], "assistant_removed": payload.get("replaces") or None}
+
+
 def _effect_create_invoice(doc, payload: dict, actor: Actor) -> dict:
 	return {"sales_invoice": create_invoice(frappe.get_doc("Dispatch Job", doc.name))}
 
@@ -562,6 +603,7 @@ EFFECTS = {
 	"equipment_install": _effect_equipment_install,
 	"equipment_remove": _effect_equipment_remove,
 	"scan_record": _effect_scan_record,
+	"assistant_add": _effect_assistant_add,
 	"assistant_remove": _effect_assistant_remove,
 	"create_invoice": _effect_create_invoice,
 }

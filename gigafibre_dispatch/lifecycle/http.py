@@ -97,6 +97,15 @@ def messages() -> dict[str, str]:
 			"A request with this Idempotency-Key is in progress"
 		),
 		"{tech_id} is not an assistant on this job": _("{tech_id} is not an assistant on this job"),
+		"{tech_id} is the job's own technician": _("{tech_id} is the job's own technician"),
+		"{tech_id} already assists on this job": _("{tech_id} already assists on this job"),
+		"{tech_id} is pinned to this job: unpin them on the job to move them": _(
+			"{tech_id} is pinned to this job: unpin them on the job to move them"
+		),
+		"The duration must be more than 0 and at most 24 hours": _(
+			"The duration must be more than 0 and at most 24 hours"
+		),
+		"{tech_id} is not an active technician": _("{tech_id} is not an active technician"),
 		"Unknown job": _("Unknown job"),
 		"Unknown technician": _("Unknown technician"),
 		"This serial number is already installed": _("This serial number is already installed"),

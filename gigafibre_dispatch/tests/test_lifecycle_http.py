@@ -161,6 +161,87 @@ class TestLifecycleCommands(LifecycleHttpCase):
 			"not_an_assistant",
 		)
 
+	def test_assistant_add_replays_moves_and_keeps_pinned(self):
+		job = self.new_job()
+		self.advance(job, "Scheduled")
+		dispatcher = self.token("dispatcher")
+		third = self._insert({"doctype": "Dispatch Technician", "technician_name": f"LC third {self.run_id}"})
+		idle = self._insert(
+			{"doctype": "Dispatch Technician", "technician_name": f"LC idle {self.run_id}", "active": 0}
+		)
+		frappe.db.commit()
+		self.addCleanup(frappe.db.commit)
+		self.addCleanup(frappe.db.delete, "Dispatch Technician", {"name": ("in", [third, idle])})
+		self.addCleanup(frappe.db.delete, "Dispatch Job Assistant", {"parent": job})
+
+		def helpers():
+			frappe.db.rollback()
+			return frappe.get_all(
+				"Dispatch Job Assistant",
+				filters={"parent": job},
+				fields=["tech_id", "tech_name", "pinned", "duration_h"],
+				order_by="idx asc",
+			)
+
+		key = str(uuid.uuid4())
+		first = self.command(
+			job, "assistant_add", {"tech_id": self.other_tech, "duration_h": 1}, token=dispatcher, key=key
+		)
+		self.assertEqual(first.status_code, 200, first.text)
+		again = self.command(
+			job, "assistant_add", {"tech_id": self.other_tech, "duration_h": 1}, token=dispatcher, key=key
+		)
+		self.assertEqual(again.json, first.json)  # a retried drop: the same answer, one row
+		rows = helpers()
+		self.assertEqual([(r.tech_id, r.duration_h) for r in rows], [(self.other_tech, 1)])
+		self.assertTrue(rows[0].tech_name)
+		self.assertEqual(self.fresh(job).status, "Scheduled")
+
+		for body, code in (
+			({"tech_id": self.tech}, "assistant_is_technician"),
+			({"tech_id": self.other_tech}, "already_an_assistant"),
+			({"tech_id": third, "replaces": self.tech}, "not_an_assistant"),
+			({"tech_id": third, "duration_h": 0}, "invalid_duration"),
+			({"tech_id": idle}, "unknown_technician"),
+			({"tech_id": "TECH-NOPE"}, "unknown_technician"),
+		):
+			self.assert_policy(
+				self.command(job, "assistant_add", body, token=dispatcher), 400, "validation", code
+			)
+		self.assert_policy(
+			self.command(
+				job, "assistant_add", {"tech_id": third}, token=self.token("technician", tech_id=self.tech)
+			),
+			403,
+			"role",
+		)
+		self.assertEqual([r.tech_id for r in helpers()], [self.other_tech])
+
+		moved = self.command(
+			job, "assistant_add", {"tech_id": third, "replaces": self.other_tech}, token=dispatcher
+		)
+		self.assertEqual(moved.status_code, 200, moved.text)
+		self.assertEqual([r.tech_id for r in helpers()], [third])
+		pinned = self.command(
+			job, "assistant_add", {"tech_id": self.other_tech, "pinned": True}, token=dispatcher
+		)
+		self.assertEqual(pinned.status_code, 200, pinned.text)
+		self.assert_policy(
+			self.command(
+				job, "assistant_add", {"tech_id": idle, "replaces": self.other_tech}, token=dispatcher
+			),
+			400,
+			"validation",
+			"assistant_pinned",
+		)
+		self.assertEqual(
+			sorted((r.tech_id, r.pinned) for r in helpers()), sorted([(third, 0), (self.other_tech, 1)])
+		)
+		audit = frappe.get_all(
+			"Dispatch Audit Event", filters={"job": job, "command": "assistant_add"}, pluck="name"
+		)
+		self.assertEqual(len(audit), 3)
+
 	def test_schedule_propose_applies_the_drop_rules(self):
 		job = self.new_job()
 		dispatcher = self.token("dispatcher")

@@ -72,6 +72,7 @@ class DispatchJob(Document):
 	equipment_install = _command_method("equipment_install")
 	equipment_remove = _command_method("equipment_remove")
 	scan_record = _command_method("scan_record")
+	assistant_add = _command_method("assistant_add")
 	assistant_remove = _command_method("assistant_remove")
 	cancel = _command_method("cancel")
 

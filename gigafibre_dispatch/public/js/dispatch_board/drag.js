@@ -11,7 +11,7 @@ const CHECK_DELAY_MS = 120;
 
 export const drag = reactive({
 	active: false,
-	item: null, // {job, title, duration_min, technician, start, source: "row" | "tray"}
+	item: null, // {job, title, duration_min, technician, start, source: "row" | "tray"}; kind "assist" | "tech" with check()
 	target: null, // {technician, start_min}
 	level: null, // allowed | warning | blocked | checking
 	message: "",
@@ -99,8 +99,9 @@ function paint() {
 	const event = last_pointer;
 	if (!drag.active || !event) return;
 	if (floating) floating.style.transform = `translate(${event.clientX + 12}px, ${event.clientY + 8}px)`;
-	const t = zone ? zone(event.clientX, event.clientY) : null;
-	const same = t && drag.target && t.technician === drag.target.technician && t.start_min === drag.target.start_min;
+	const t = zone ? zone(event.clientX, event.clientY, drag.item) : null;
+	const same =
+		t && drag.target && t.technician === drag.target.technician && t.start_min === drag.target.start_min && t.job === drag.target.job;
 	if (same || (!t && !drag.target)) return;
 	drag.target = t;
 	schedule_check();
@@ -114,6 +115,12 @@ function schedule_check() {
 	if (!t) {
 		drag.level = null;
 		drag.message = "";
+		return;
+	}
+	if (drag.item.check) {
+		// An assistant's drag (a helper moved, a technician onto a job): the board's own reading, no request; the
+		// command decides on the drop.
+		apply_check(drag.item.check(t));
 		return;
 	}
 	const key = `${drag.item.job}|${t.technician}|${t.start_min}`;

@@ -22,6 +22,7 @@ class GigafibreDispatchBoard {
 		this.app.use(this.pinia);
 		this.app.provide("page", page); // the Desk page its keyboard shortcuts belong to
 		this.store = useBoard(this.pinia);
+		window.gigafibre_dispatch_board = this; // for the browser tests and the benchmark (the views register on it)
 		this.vm = this.app.mount(this.$wrapper.get(0));
 		this.on_job = (data) => this.job_updated(data);
 		this.on_absence = (data) => this.absence(data);
@@ -33,7 +34,6 @@ class GigafibreDispatchBoard {
 			this.store.reload_soon(100);
 		};
 		this.show();
-		window.gigafibre_dispatch_board = this; // for the browser tests and the benchmark
 	}
 
 	show() {

@@ -394,6 +394,13 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 			this.optimistic_move(job, null, 0, 0);
 			return this.run(__("Unassign"), () => api.post("release", { job, reason }));
 		},
+		// A technician dragged onto a job (`replaces`: the helper whose assist block was dragged there instead).
+		add_assistant(job, tech_id, replaces = null) {
+			const payload = replaces ? { tech_id, replaces } : { tech_id };
+			return this.run(replaces ? __("Move assistant") : __("Add assistant"), () => api.command(job, "assistant_add", payload), {
+				undoable: false,
+			});
+		},
 		remove_assistant(job, tech_id, reason) {
 			// A lifecycle command (api.command sends its Idempotency-Key); the job keeps its state.
 			return this.run(
