@@ -149,14 +149,16 @@ async function settle(p = page) {
 
 // A point of the day timeline: the row of `tech`, at `hour` of the day shown, both scrolled into view (the timeline
 // holds three days; the board says where a time is drawn).
-async function point(tech, hour, p = page) {
-	const x = await p.evaluate(([t, h]) => {
+async function point(tech, hour, p = page, { scroll = true } = {}) {
+	const x = await p.evaluate(([t, h, sc]) => {
 		const line = window.gigafibre_dispatch_board.timeline;
-		line.scroll_to_row(t);
 		const min = line.at(h);
-		line.scroll_to_min(min);
+		if (sc) {
+			line.scroll_to_row(t);
+			line.scroll_to_min(min);
+		}
 		return line.x_of(min);
-	}, [tech, hour]);
+	}, [tech, hour, scroll]);
 	const row = p.locator(`.gdb-row[data-tech="${tech}"]`);
 	await row.waitFor({ timeout: 8000 });
 	const rows = await p.locator(".gdb-rows").boundingBox();
@@ -900,6 +902,7 @@ await step("assistants by drag: a technician onto a job adds a helper; the helpe
 	const after_pinned = await helpers();
 	const commands = await timeline_of(job);
 	await command("cancel", { reason: "e2e: helpers checked" });
+	created.splice(created.indexOf(job), 1); // cancelled here: the next steps' "last job" is the one before
 	await page.evaluate(() => (window.gigafibre_dispatch_board.store.compact = false));
 	check(
 		"assistants: name → job adds the helper (assistant_add), assist block → another row moves it, a pinned helper's drag is blocked and changes nothing",
@@ -1123,11 +1126,13 @@ await step("absence SMS (webhook) → toast and band", async () => {
 await step("planning: absence band resized, weekly schedule edited, both saved by the server", async () => {
 	await page.click("[data-action=planning]");
 	const band = page.locator(`.gdb-row[data-tech="${ABSENT_TECH}"] .gdb-absence`).first();
-	// The band runs to midnight: its end handle and 12:00 both in view.
+	// The band runs to midnight: its end handle and 12:00 both in view (the panel closed).
+	await page.evaluate(() => window.gigafibre_dispatch_board.store.select(null));
+	await page.waitForTimeout(200);
 	await point(ABSENT_TECH, 18);
 	const edge = band.locator("[data-edge=end]");
 	const e = await edge.boundingBox();
-	const { x } = await point(ABSENT_TECH, 12);
+	const { x } = await point(ABSENT_TECH, 12, page, { scroll: false });
 	await page.mouse.move(e.x + 3, e.y + e.height / 2);
 	await page.mouse.down();
 	for (let i = 1; i <= 10; i++) await page.mouse.move(e.x + 3 + ((x - 3 - e.x - 3) * i) / 10, e.y + e.height / 2);
@@ -1573,6 +1578,7 @@ await step("right panel: best technicians and next slots; Book takes the first s
 	}, 12000);
 	const commands = await timeline_of(job);
 	await command("cancel", { reason: "e2e: the slot is given back for the next steps" });
+	created.splice(created.indexOf(job), 1);
 	await page.evaluate(() => window.gigafibre_dispatch_board.store.select(null));
 	check(
 		"panel suggestions: up to three technicians with a drive estimate, Book schedules the job on the slot's technician and start",
@@ -1716,6 +1722,37 @@ await step("find a technician by typing (accents and case ignored), free-for-thi
 		"search finds the technician by a plain lowercase name; free-for-job shows only rows with room, all marked",
 		found.includes(OTHER) && found.length < all && back === all && free.rows === free.size && free.size > 0 && marked === shown && restored === all,
 		`"${typed}" → ${JSON.stringify(found)} of ${all}; after Escape ${back}; free ${free.size} (${free.rows} rows, ${marked}/${shown} marked); restored ${restored}`
+	);
+});
+
+await step("free at this time: a click on the hour ruler marks who is on shift and clear for that hour; the filter keeps only them", async () => {
+	await open_board(page, HOME);
+	const ruler = page.locator('.gdb-hour[data-hour="34"]'); // 10:00 of the day shown (the timeline starts the day before)
+	await ruler.scrollIntoViewIfNeeded();
+	await ruler.click();
+	await page.waitForTimeout(300);
+	// Re-derived from the server's board data, not the page's: on shift over 10:00-11:00, no job, assist or absence then.
+	const rows = (await get("gigafibre_dispatch.api.board.get_board", { date_from: HOME, date_to: HOME })).body.message.resources;
+	const a = `${HOME}T10:00:00`;
+	const b = `${HOME}T11:00:00`;
+	const expected = rows
+		.filter((r) => r.resource_type !== "material")
+		.filter((r) => r.segments.some((s) => s.type === "shift" && s.start <= a && s.end >= b))
+		.filter((r) => !r.segments.some((s) => ["job", "assist", "absence"].includes(s.type) && s.start < b && s.end > a))
+		.map((r) => r.id)
+		.sort();
+	const label = await page.locator("[data-action=free-only]").innerText();
+	await page.locator("[data-action=free-only]").click();
+	await page.waitForTimeout(300);
+	const shown = (await page.evaluate(() => window.gigafibre_dispatch_board.store.resources.map((r) => r.id))).sort();
+	await page.screenshot({ path: `${OUT}/free_at.png` });
+	await page.locator("[data-action=clear-free-at]").click();
+	await page.waitForTimeout(200);
+	const after = await page.locator("[data-action=free-only]").count();
+	check(
+		"free at 10:00: the filter keeps exactly the technicians on shift and clear from 10:00 to 11:00, then forgets it",
+		expected.length > 0 && JSON.stringify(shown) === JSON.stringify(expected) && /10:00/.test(label) && after === 0,
+		`"${label.trim()}"; shown ${JSON.stringify(shown)}; expected ${JSON.stringify(expected)}; button after clear ${after}`
 	);
 });
 

@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from gigafibre_dispatch.engine.availability import Absence, ExtraShift
-from gigafibre_dispatch.engine.board import build_board
+from gigafibre_dispatch.engine.board import build_board, overlapping_ids
 from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.engine.geo import OfflineRouting
 from gigafibre_dispatch.engine.models import Assist, JobInfo, TechInfo
@@ -319,3 +319,35 @@ def test_conflicts_are_flagged_where_the_job_stands():
 	assert "past" not in build_board(techs, jobs, MON, SUN)["resources"][1]["segments"][-1].get(
 		"conflicts", []
 	)
+
+
+def _pair_overlaps(jobs):
+	out = set()
+	for a in jobs:
+		for b in jobs:
+			if (
+				a.id != b.id
+				and a.start < b.start + timedelta(hours=b.duration_h)
+				and b.start < a.start + timedelta(hours=a.duration_h)
+			):
+				out.add(a.id)
+	return out
+
+
+def test_overlap_sweep_matches_every_pair():
+	import random
+
+	rng = random.Random(7)
+	for _ in range(300):
+		jobs = sorted(
+			(
+				JobInfo(
+					id=f"J{i}",
+					start=at(MON, 6) + timedelta(minutes=15 * rng.randrange(0, 60)),
+					duration_h=rng.choice((0, 0.25, 0.5, 1, 2, 3)),
+				)
+				for i in range(rng.randrange(0, 12))
+			),
+			key=lambda j: j.start,
+		)
+		assert overlapping_ids(jobs) == _pair_overlaps(jobs)

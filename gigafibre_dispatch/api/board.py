@@ -8,7 +8,7 @@ answers the inverse change the board issues on Ctrl+Z (`undo`).
 
 import frappe
 from frappe import _
-from frappe.utils import add_to_date, get_datetime, get_time, now_datetime
+from frappe.utils import get_datetime, get_time
 
 from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.engine.lifecycle import COMMANDS, JOB_TYPES, allowed_actions
@@ -73,71 +73,13 @@ def get_board(
 	"""The timeline of [date_from, date_to]: rows of segments, the unassigned tray (with its true total), and the
 	technicians' last GPS fixes; only technicians and jobs the caller may read."""
 	d_from, d_to = board_service.board_range(date_from, date_to, resource_type, MAX_DAYS)
-	visible = frappe.get_list(
-		"Dispatch Technician",
-		filters={"active": 1},
-		fields=["name", "gps_latitude", "gps_longitude", "gps_fix_at"],
-		limit_page_length=0,
-	)
-	names = [t.name for t in visible]
-	wanted = args.parse_names(technicians)
-	if wanted is not None:
-		names = [n for n in names if n in set(wanted)]
 	# Technicians holding every tag at its level or above (a bare name: level 1).
 	minimum = {}
 	for t in args.parse_tags(tags):
 		minimum[t.tag] = max(minimum.get(t.tag, 1), t.level)
-	result = board_service.board_data(d_from, d_to, resource_type, minimum or None, names)
-	# The tray's true total, not the page it shows (the same filters as the tray, counted).
-	counted = frappe.get_list(
-		"Dispatch Job",
-		filters=[["status", "not in", CLOSED_STATES], ["is_recurring", "=", 0]],
-		or_filters=[["assigned_technician", "is", "not set"], ["scheduled_start", "is", "not set"]],
-		fields=["count(name) as n"],
+	return board_service.board_view(
+		d_from, d_to, resource_type, minimum or None, args.parse_names(technicians)
 	)
-	result["unassigned_total"] = counted[0].n if counted else 0
-	result["positions"] = {
-		t.name: {"lat": t.gps_latitude, "lon": t.gps_longitude, "at": args.iso(get_datetime(t.gps_fix_at))}
-		for t in visible
-		if t.gps_fix_at
-	}
-	names = _board_jobs(result)
-	result["coords"] = _coords(names)
-	# Open offers, and those accepted in the last day (the pool shows who took what; a reload keeps it).
-	result["offers"] = {
-		o.job: {"offer": o.name, "status": o.status}
-		for o in frappe.get_list(
-			"Dispatch Offer",
-			filters={"job": ("in", list(names) or [""])},
-			or_filters=[
-				["status", "in", ("open", "pending")],
-				["accepted_at", ">=", add_to_date(now_datetime(), days=-1)],
-			],
-			fields=["name", "job", "status"],
-			order_by="creation asc",
-		)
-	}
-	result["tile_url"] = frappe.get_cached_doc("Dispatch Settings").get("map_tile_url") or None
-	result["now"] = args.iso(now_datetime())
-	return result
-
-
-def _board_jobs(result: dict) -> set[str]:
-	names = {s["job"] for r in result["resources"] for s in r["segments"] if s["type"] == "job"}
-	return names | {u["job"] for u in result["unassigned"]}
-
-
-def _coords(names: set[str]) -> dict:
-	"""{job: [lat, lon]} of the jobs on the board (rows and tray), for the map: one query."""
-	if not names:
-		return {}
-	# get_all: these names come from the permission-aware lists above.
-	rows = frappe.get_all(
-		"Dispatch Job",
-		filters={"name": ("in", list(names)), "latitude": ("is", "set")},
-		fields=["name", "latitude", "longitude"],
-	)
-	return {r.name: [r.latitude, r.longitude] for r in rows if r.latitude or r.longitude}
 
 
 @frappe.whitelist(methods=["GET"])

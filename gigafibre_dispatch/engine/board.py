@@ -122,9 +122,10 @@ def build_board(
 				away.append((a_s, a_e))
 				segs.append({"type": "absence", "start": _iso(a_s), "end": _iso(a_e), "reason": a.reason})
 		mine = sorted(own_jobs.get(t.id, ()), key=lambda j: j.start)
+		clashing = overlapping_ids(mine)
 		for j in mine:
 			if start <= j.start < end:
-				job_segs[j.id]["conflicts"] = job_conflicts(j, mine, shifts, away, now)
+				job_segs[j.id]["conflicts"] = job_conflicts(j, mine, shifts, away, now, clashing)
 		for prev, nxt in zip(mine, mine[1:], strict=False):
 			if prev.start.date() != nxt.start.date() or None in (prev.lat, prev.lon, nxt.lat, nxt.lon):
 				continue
@@ -165,21 +166,54 @@ def build_board(
 CONFLICTS = ("absence", "outside_shift", "overlap", "past")
 
 
+def overlapping_ids(jobs: Sequence[JobInfo]) -> set[str]:
+	"""The jobs (sorted by start, active) that overlap at least one other, in one sweep: a job overlaps an earlier
+	one exactly when the latest end before it is past its start, and that earlier job is then flagged too."""
+	out: set[str] = set()
+	best_end, best_id = None, None
+	points = []
+	for j in jobs:
+		if j.duration_h <= 0:
+			points.append(j)  # a job of no length: checked against every other below (rare)
+			continue
+		end = j.end
+		if best_end is not None and j.start < best_end:
+			out.add(j.id)
+			out.add(best_id)
+		if best_end is None or end > best_end:
+			best_end, best_id = end, j.id
+	for p in points:
+		for o in jobs:
+			if o.id != p.id and overlaps(p.start, p.end, o.start, o.end):
+				out.update((p.id, o.id))
+	return out
+
+
 def job_conflicts(
-	job: JobInfo, same_tech: Sequence[JobInfo], shifts, absences, now: datetime | None
+	job: JobInfo,
+	same_tech: Sequence[JobInfo],
+	shifts,
+	absences,
+	now: datetime | None,
+	overlapping: set[str] | None = None,
 ) -> list[str]:
 	"""What is wrong with a booked job where it stands, for the board's flag: inside an absence of its technician,
-	not inside one of their shifts (a continuous job excepted), over another of their jobs, or not started while
-	its start is past (`now` given). Codes from CONFLICTS, in that order."""
+	not inside one of their shifts (a continuous job excepted), over another of their jobs (`overlapping`: those
+	ids, already swept; else `same_tech` is scanned), or not started while its start is past (`now` given).
+	Codes from CONFLICTS, in that order."""
 	out = []
 	end = job.end
 	if any(overlaps(job.start, end, a, b) for a, b in absences):
 		out.append("absence")
 	if not job.continuous and not any(a <= job.start and end <= b for a, b in shifts):
 		out.append("outside_shift")
-	if any(
-		o.id != job.id and o.status not in INACTIVE_STATES and overlaps(job.start, end, o.start, o.end)
-		for o in same_tech
+	if (
+		job.id in overlapping
+		if overlapping is not None
+		else any(
+			o.id != job.id and o.status not in INACTIVE_STATES and overlaps(job.start, end, o.start, o.end)
+			for o in same_tech
+		)
 	):
 		out.append("overlap")
 	if now is not None and job.start < now and job.status not in STARTED_STATES:

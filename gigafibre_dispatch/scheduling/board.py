@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, getdate, now_datetime
+from frappe.utils import add_to_date, get_datetime, getdate, now_datetime
 
 from gigafibre_dispatch.engine import recurrence
 from gigafibre_dispatch.engine.board import build_board
@@ -51,7 +51,9 @@ def board_data(
 			["is_recurring", "=", 0],
 			["assigned_technician", "is", "set"],
 		],
-		fields=list(data.BOARD_JOB_FIELDS),
+		# A booked job's block needs neither its template (ghosts() reads the few that have one) nor why it was
+		# once released (the tray's flag): two columns fewer over thousands of rows.
+		fields=[f for f in data.BOARD_QUERY_FIELDS if f not in ("template_id", "release_reason")],
 		order_by="scheduled_start asc",
 		limit_page_length=0,
 	)
@@ -62,7 +64,7 @@ def board_data(
 			["is_recurring", "=", 0],
 		],
 		or_filters=[["assigned_technician", "is", "not set"], ["scheduled_start", "is", "not set"]],
-		fields=list(data.BOARD_JOB_FIELDS),
+		fields=list(data.BOARD_QUERY_FIELDS),
 		order_by="creation asc",
 		limit_page_length=500,
 	)
@@ -72,17 +74,85 @@ def board_data(
 		jobs,
 		d_from,
 		d_to,
-		ghosts=ghosts(start, end, in_range),
+		ghosts=ghosts(start, end),
 		default_week=data.default_shift_week(),
 		routing=data.routing(),
 		now=now_datetime(),
 	)
 	board["generated_at"] = iso(now_datetime())
+	# Where the jobs on the board are, for the map: read with them (no second query).
+	shown = shown_jobs(board)
+	board["coords"] = {
+		j.id: [j.lat, j.lon] for j in jobs if j.id in shown and j.lat is not None and j.lon is not None
+	}
 	return board
 
 
-def ghosts(start: datetime, end: datetime, concrete_rows) -> list[dict]:
-	"""Unmaterialized occurrences of recurring templates in [start, end): two queries."""
+def shown_jobs(board: dict) -> set[str]:
+	"""The jobs a board answer holds: blocks on its rows and the tray."""
+	shown = {s["job"] for r in board["resources"] for s in r["segments"] if s["type"] == "job"}
+	shown.update(u["job"] for u in board["unassigned"])
+	return shown
+
+
+def board_view(
+	d_from: date,
+	d_to: date,
+	resource_type: str | None = None,
+	tags: dict[str, int] | None = None,
+	technicians: list[str] | None = None,
+) -> dict:
+	"""The board's answer: `board_data` for the technicians the caller may read (`technicians`: only those), the
+	tray's true total, their last GPS fixes, the open offers (and those accepted in the last day: the pool shows
+	who took what), the map's tile URL and the server's clock."""
+	visible = frappe.get_list(
+		"Dispatch Technician",
+		filters={"active": 1},
+		fields=["name", "gps_latitude", "gps_longitude", "gps_fix_at"],
+		limit_page_length=0,
+	)
+	names = [t.name for t in visible]
+	if technicians is not None:
+		wanted = set(technicians)
+		names = [n for n in names if n in wanted]
+	result = board_data(d_from, d_to, resource_type, tags, names)
+	counted = frappe.get_list(
+		"Dispatch Job",
+		filters=[["status", "not in", CLOSED_STATES], ["is_recurring", "=", 0]],
+		or_filters=[["assigned_technician", "is", "not set"], ["scheduled_start", "is", "not set"]],
+		fields=["count(name) as n"],
+	)
+	result["unassigned_total"] = counted[0].n if counted else 0
+	result["positions"] = {
+		t.name: {"lat": t.gps_latitude, "lon": t.gps_longitude, "at": iso(get_datetime(t.gps_fix_at))}
+		for t in visible
+		if t.gps_fix_at
+	}
+	# Open offers are few: read them all (the caller's rule applies) and keep those on the board's jobs, rather than
+	# send the board's thousands of job names back to the database.
+	shown = shown_jobs(result)
+	result["offers"] = {
+		o.job: {"offer": o.name, "status": o.status}
+		for o in frappe.get_list(
+			"Dispatch Offer",
+			or_filters=[
+				["status", "in", ("open", "pending")],
+				["accepted_at", ">=", add_to_date(now_datetime(), days=-1)],
+			],
+			fields=["name", "job", "status"],
+			order_by="creation asc",
+			limit_page_length=0,
+		)
+		if o.job in shown
+	}
+	result["tile_url"] = frappe.get_cached_doc("Dispatch Settings").get("map_tile_url") or None
+	result["now"] = iso(now_datetime())
+	return result
+
+
+def ghosts(start: datetime, end: datetime) -> list[dict]:
+	"""Unmaterialized occurrences of recurring templates in [start, end): three queries (none past the first when
+	there is no template)."""
 	templates = frappe.get_list(
 		"Dispatch Job",
 		filters=[
@@ -111,9 +181,20 @@ def ghosts(start: datetime, end: datetime, concrete_rows) -> list[dict]:
 	):
 		pauses.setdefault(p.parent, []).append((getdate(p.from_date), getdate(p.to_date)))
 	done: dict[str, set] = {}
-	for row in concrete_rows:
-		if row.get("template_id"):
-			done.setdefault(row.template_id, set()).add(get_datetime(row.scheduled_start))
+	# The occurrences already made concrete and booked in the range (as the board draws them).
+	for row in frappe.get_all(
+		"Dispatch Job",
+		filters=[
+			["template_id", "in", [t.name for t in templates]],
+			["scheduled_start", "<", end],
+			["scheduled_end", ">", start],
+			["status", "not in", INACTIVE_STATES],
+			["is_recurring", "=", 0],
+			["assigned_technician", "is", "set"],
+		],
+		fields=["template_id", "scheduled_start"],
+	):
+		done.setdefault(row.template_id, set()).add(get_datetime(row.scheduled_start))
 	out = []
 	for t in templates:
 		try:

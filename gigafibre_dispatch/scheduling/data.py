@@ -52,6 +52,12 @@ BOARD_JOB_FIELDS = (
 	"release_reason",
 	"published",
 )
+# The same read for the board's big queries: the start as text (parsed by `_dt` with fromisoformat), which spares
+# the pure-Python driver a datetime conversion per row (about a third of a week's read).
+BOARD_QUERY_FIELDS = tuple(
+	"cast(scheduled_start as char) as scheduled_start" if f == "scheduled_start" else f
+	for f in BOARD_JOB_FIELDS
+)
 JOB_FIELDS = (
 	*BOARD_JOB_FIELDS,
 	"depends_on",
@@ -231,7 +237,12 @@ def load_techs(
 def _dt(value) -> datetime | None:
 	if not value:
 		return None
-	return value if isinstance(value, datetime) else get_datetime(value)
+	if isinstance(value, datetime):
+		return value
+	try:
+		return datetime.fromisoformat(value)  # the text of a DATETIME column (BOARD_QUERY_FIELDS)
+	except (TypeError, ValueError):
+		return get_datetime(value)
 
 
 def _job_from_row(r, tags=None, assistants=None) -> JobInfo:
@@ -289,10 +300,13 @@ def attach_children(rows, with_tags: bool = False) -> list[JobInfo]:
 		return []
 	names = [r.name for r in rows]
 	assists: dict[str, list] = defaultdict(list)
-	for a in frappe.get_all(
-		"Dispatch Job Assistant",
-		filters={"parenttype": "Dispatch Job", "parent": ("in", names)},
-		fields=["parent", "tech_id", "duration_h", "note", "pinned"],
+	# One parameterised query (the names come from the caller's permission-aware read; the query builder would
+	# escape thousands of them one by one).
+	for a in frappe.db.sql(
+		"""select parent, tech_id, duration_h, note, pinned from `tabDispatch Job Assistant`
+		where parenttype = 'Dispatch Job' and parent in %(names)s order by parent, idx""",
+		{"names": names},
+		as_dict=True,
 	):
 		assists[a.parent].append(Assist(a.tech_id, float(a.duration_h or 0), a.note or "", bool(a.pinned)))
 	tags: dict[str, list] = defaultdict(list)

@@ -18,6 +18,7 @@ export function group_key(r, by) {
 	if (by === "category") return r.category || (r.resource_type === "material" ? "" : __("Technicians"));
 	return "";
 }
+const FREE_AT_MIN = 60; // "free at 14:00": on shift and clear from 14:00 to 15:00
 const PRIORITY_RANK = { urgent: 0, high: 1, medium: 2, low: 3 };
 // Statuses a drag cannot move (the server's rule is api/board.py MOVABLE; this only greys the block).
 export const FIXED = new Set(["Dispatched", "In Progress", "Change Requested", "Completed", "Verified", "Invoiced"]);
@@ -72,7 +73,8 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 			offers: {}, // job -> {offer, status}: live offer chips
 			network: [], // the last network events (outages) told by dispatch:network, newest first
 			search: "", // technicians whose name or ID holds this text (accents and case ignored)
-			free_only: false, // only the technicians free for the selected job
+			free_only: false, // only the technicians free for the selected job (or at `free_at`)
+			free_at: null, // a minute picked on the day's hour ruler: who is free for the hour from then
 			placing: null, // the job whose location the next map click places (geofix)
 			map_rev: 0, // bumped when markers move in place (geofix, live GPS) so the map redraws
 		};
@@ -137,17 +139,25 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 		// Who has room for the selected job in the shown range: a stretch of a shift at least as long as the job,
 		// clear of their jobs, assists and absences (the job itself not counted where it stands). null: no job
 		// selected. The drop rules still decide on the drop; this only points at the likely rows.
+		// With no job selected and a time picked on the day's hour ruler (`free_at`): who is on shift and clear for
+		// the hour from that time.
 		free_for(state) {
 			const job = state.selected && this.job_index[state.selected];
-			if (!job || !state.data) return null;
-			const dur = job.type === "tray" ? Math.round((job.duration_h || 1) * 60) : to_min(job.end) - to_min(job.start);
+			if (!state.data || (!job && state.free_at === null)) return null;
+			const dur = !job ? FREE_AT_MIN : job.type === "tray" ? Math.round((job.duration_h || 1) * 60) : to_min(job.end) - to_min(job.start);
+			const at = job ? null : state.free_at;
 			const out = new Set();
 			const [from, to] = this.period;
 			for (const r of state.data.resources) {
 				if (r.resource_type === "material") continue;
 				const busy = r.segments
-					.filter((s) => ["job", "assist", "absence"].includes(s.type) && s.job !== job.job)
+					.filter((s) => ["job", "assist", "absence"].includes(s.type) && (!job || s.job !== job.job))
 					.map((s) => [to_min(s.start), to_min(s.end)]);
+				if (at !== null) {
+					const on_shift = r.segments.some((s) => s.type === "shift" && to_min(s.start) <= at && at + dur <= to_min(s.end));
+					if (on_shift && !busy.some(([a, b]) => a < at + dur && b > at)) out.add(r.id);
+					continue;
+				}
 				const room = r.segments.some((s) => {
 					if (s.type !== "shift" || s.start.slice(0, 10) < from || s.start.slice(0, 10) > to) return false;
 					let t = to_min(s.start);
@@ -216,6 +226,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 		},
 		set_view(view) {
 			this.view = view;
+			this.free_at = null;
 			this.persist();
 			return this.load();
 		},
@@ -241,6 +252,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 		},
 		go_day(date) {
 			this.date = date;
+			this.free_at = null;
 			this.view = "day";
 			this.persist();
 			return this.load();
