@@ -155,7 +155,7 @@ async function point(tech, hour, p = page, { scroll = true } = {}) {
 		const min = line.at(h);
 		if (sc) {
 			line.scroll_to_row(t);
-			line.scroll_to_min(min);
+			line.scroll_to_min(min, sc === "center");
 		}
 		return line.x_of(min);
 	}, [tech, hour, scroll]);
@@ -1099,6 +1099,65 @@ await step("+ WO: three best technicians, a slot, booked through the commands", 
 	await settle();
 });
 
+await step("+ WO: an address typed finds the site's location and a geocoded place (a local Nominatim stand-in); the place becomes the customer's location", async () => {
+	// A real HTTP server answering like Nominatim's /search, on loopback; the site is pointed at it for the step.
+	const { createServer } = await import("node:http");
+	const asked = [];
+	const nominatim = createServer((req, res) => {
+		const url = new URL(req.url, "http://x");
+		asked.push(url.searchParams.get("q"));
+		const body = url.pathname === "/search" && /boulevard/i.test(url.searchParams.get("q") || "")
+			? [{ display_name: "77, Boulevard de l'Essai, Laval, Québec, H7N 0A1, Canada", lat: "45.5601", lon: "-73.7102", address: { house_number: "77", road: "Boulevard de l'Essai", city: "Laval", state: "Québec", postcode: "H7N 0A1" } }]
+			: [];
+		res.writeHead(200, { "Content-Type": "application/json" });
+		res.end(JSON.stringify(body));
+	});
+	await new Promise((r) => nominatim.listen(0, "127.0.0.1", r));
+	const csrf = await page.evaluate(() => frappe.csrf_token);
+	const settings = (data) => page.request.put(`${BASE}/api/resource/Dispatch Settings/Dispatch Settings`, { headers: { "X-Frappe-CSRF-Token": csrf }, data });
+	try {
+		await settings({ geocoding_provider: "Nominatim", geocoding_url: `http://127.0.0.1:${nominatim.address().port}` });
+		const location = (await get("frappe.client.get_list", { doctype: "Service Location", fields: JSON.stringify(["name", "customer", "address_line"]), filters: JSON.stringify([["address_line", "is", "set"]]), limit_page_length: 1 })).body.message[0];
+		await open_board(page, HOME);
+		await page.click("[data-action=new-wo]");
+		const d = page.locator(".modal.show");
+		await d.locator('input[data-fieldname="subject"]').fill(`E2E address ${Date.now()}`);
+		// 1. The site's own location, by a piece of its street.
+		await d.locator('input[data-fieldname="address_search"]').pressSequentially(location.address_line.slice(0, 8), { delay: 40 });
+		const site = d.locator('[data-role=place][data-source="site"]').first();
+		await site.waitFor({ timeout: 8000 });
+		await site.click();
+		const picked_site = await d.locator('input[data-fieldname="service_location"]').inputValue();
+		// 2. A street the site does not know: the stand-in's place, made the customer's location on creation.
+		await d.locator('input[data-fieldname="customer"]').fill(location.customer);
+		await page.waitForTimeout(500);
+		await d.locator(".modal-title").click();
+		await d.locator('input[data-fieldname="address_search"]').fill("");
+		await d.locator('input[data-fieldname="address_search"]').pressSequentially("77 boulevard de l'Essai", { delay: 20 });
+		const osm = d.locator('[data-role=place][data-source="nominatim"]').first();
+		await osm.waitFor({ timeout: 8000 });
+		await page.screenshot({ path: `${OUT}/new_wo_address.png` });
+		await osm.click();
+		const before = await page.evaluate(() => window.gigafibre_dispatch_board.store.selected);
+		await d.locator(".modal-footer .btn-primary").click();
+		const name = await until(() => page.evaluate((b) => {
+			const s = window.gigafibre_dispatch_board.store.selected;
+			return s && s !== b ? s : null;
+		}, before), 15000);
+		if (name) created.push(name);
+		const job = name && (await get("frappe.client.get_value", { doctype: "Dispatch Job", filters: JSON.stringify({ name }), fieldname: "service_location" })).body.message;
+		const made = job && (await get("frappe.client.get_value", { doctype: "Service Location", filters: JSON.stringify({ name: job.service_location }), fieldname: JSON.stringify(["customer", "address_line", "city", "latitude", "longitude"]) })).body.message;
+		check(
+			"+ WO address: the site's location picked by its street; a geocoded place made the customer's new location with its coordinates",
+			picked_site === location.name && !!made && made.customer === location.customer && made.address_line === "77 Boulevard de l'Essai" && made.city === "Laval" && Math.abs(made.latitude - 45.5601) < 1e-6 && asked.length > 0,
+			`site ${picked_site} (expected ${location.name}); job ${name} at ${job && job.service_location}: ${JSON.stringify(made)}; stand-in asked ${asked.length}×`
+		);
+	} finally {
+		await settings({ geocoding_provider: "Offline", geocoding_url: "" });
+		nominatim.close();
+	}
+});
+
 await step("absence SMS (webhook) → toast and band", async () => {
 	const tech = (await get("frappe.client.get_value", { doctype: "Dispatch Technician", filters: JSON.stringify({ name: ABSENT_TECH }), fieldname: JSON.stringify(["phone", "technician_name"]) })).body.message;
 	const t0 = Date.now();
@@ -1129,7 +1188,7 @@ await step("planning: absence band resized, weekly schedule edited, both saved b
 	// The band runs to midnight: its end handle and 12:00 both in view (the panel closed).
 	await page.evaluate(() => window.gigafibre_dispatch_board.store.select(null));
 	await page.waitForTimeout(200);
-	await point(ABSENT_TECH, 18);
+	await point(ABSENT_TECH, 18, page, { scroll: "center" });
 	const edge = band.locator("[data-edge=end]");
 	const e = await edge.boundingBox();
 	const { x } = await point(ABSENT_TECH, 12, page, { scroll: false });
@@ -1769,7 +1828,12 @@ await step("a French dispatcher: command labels, conflicts and a refused past dr
 		const yesterday = await fr.page.evaluate(() => frappe.datetime.add_days(frappe.datetime.get_today(), -1));
 		const past = await get("gigafibre_dispatch.api.board.check_drop", { job, technician: TECH, start: `${yesterday} 10:00:00` }, fr.page);
 		await fr.page.screenshot({ path: `${OUT}/panel_fr.png` });
-		// Each view in planning mode, in French.
+		// Each view in normal and in planning mode, in French.
+		for (const view of ["week", "month", "day"]) {
+			await fr.page.click(`[data-view=${view}]`);
+			await settle(fr.page);
+			await fr.page.screenshot({ path: `${OUT}/${view}_fr.png` });
+		}
 		await fr.page.click("[data-action=planning]");
 		for (const view of ["day", "week", "month"]) {
 			await fr.page.click(`[data-view=${view}]`);

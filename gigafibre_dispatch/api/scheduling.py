@@ -12,7 +12,7 @@ from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.engine.lifecycle import JOB_TYPES, PRIORITIES
 from gigafibre_dispatch.lifecycle.actor import current_actor
 from gigafibre_dispatch.lifecycle.commands import book, run_internal
-from gigafibre_dispatch.scheduling import data
+from gigafibre_dispatch.scheduling import data, places
 from gigafibre_dispatch.scheduling.args import (
 	adhoc_job,
 	get_job,
@@ -80,6 +80,14 @@ def suggest_slots(
 	return slot_dicts(slots_for(info, first, limit))
 
 
+@frappe.whitelist(methods=["GET"])
+def search_address(q: str, customer: str | None = None) -> dict:
+	"""+ WO's address search: the site's Service Locations matching the text, then the geocoding provider's places
+	(`provider_ok` false when it failed: the site's results still come)."""
+	frappe.has_permission("Service Location", "read", throw=True)
+	return places.search(q, customer)
+
+
 @frappe.whitelist(methods=["POST"])
 def create_work_order(
 	subject: str,
@@ -97,9 +105,12 @@ def create_work_order(
 	source_issue: str | None = None,
 	sales_order: str | None = None,
 	depends_on: str | None = None,
+	place: str | dict | None = None,
 ) -> dict:
 	"""Create a Dispatch Job through `intake`, audited under the caller; with a technician and a start, or with
-	auto_assign (the best suggested slot), book it through the lifecycle (triage, propose, confirm)."""
+	auto_assign (the best suggested slot), book it through the lifecycle (triage, propose, confirm). `place` (an
+	address picked in the search, no service location given): the customer's Service Location there, made if
+	needed."""
 	frappe.has_permission("Dispatch Job", "create", throw=True)
 	if not (subject or "").strip():
 		frappe.throw(_("A work order needs a subject"), DispatchValidationError)
@@ -107,6 +118,8 @@ def create_work_order(
 		frappe.throw(_("Priority must be one of {0}").format(", ".join(PRIORITIES)), DispatchValidationError)
 	if job_type not in JOB_TYPES:
 		frappe.throw(_("Job type must be one of {0}").format(", ".join(JOB_TYPES)), DispatchValidationError)
+	if place and not service_location:
+		service_location = places.location_for(customer, place)
 	tag_reqs = parse_tags(tags)
 	technician = get_technician_name(assigned_technician) if assigned_technician else None
 	start = parse_dt(scheduled_start, "Scheduled Start") if scheduled_start else None

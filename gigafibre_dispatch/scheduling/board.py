@@ -30,8 +30,10 @@ def board_data(
 	resource_type: str | None = None,
 	tags: set[str] | dict[str, int] | None = None,
 	technicians: list[str] | None = None,
+	only_rows: bool = False,
 ) -> dict:
-	"""`tags`: names the technicians must all hold, or {name: minimum level} (Fibre ≥ 3)."""
+	"""`tags`: names the technicians must all hold, or {name: minimum level} (Fibre ≥ 3). `only_rows`: read only
+	the jobs of these rows (a live patch of a few technicians), not every job of the range."""
 	filters = {"active": 1}
 	if resource_type:
 		filters["resource_type"] = resource_type
@@ -42,6 +44,18 @@ def board_data(
 
 	start = datetime.combine(d_from, time.min)
 	end = datetime.combine(d_to + timedelta(days=1), time.min)
+	or_filters = None
+	if only_rows:
+		# A few rows (a live patch): their own jobs and those they assist on in the range, not every job of it.
+		rows = [t.id for t in techs] or [""]
+		assisted = frappe.db.sql_list(
+			"""select distinct a.parent from `tabDispatch Job Assistant` a
+			join `tabDispatch Job` j on j.name = a.parent
+			where a.parenttype = 'Dispatch Job' and a.tech_id in %(rows)s
+				and j.scheduled_start < %(end)s and j.scheduled_end > %(start)s""",
+			{"rows": rows, "start": start, "end": end},
+		)
+		or_filters = [["assigned_technician", "in", rows], ["name", "in", assisted or [""]]]
 	in_range = frappe.get_list(
 		"Dispatch Job",
 		filters=[
@@ -51,6 +65,7 @@ def board_data(
 			["is_recurring", "=", 0],
 			["assigned_technician", "is", "set"],
 		],
+		or_filters=or_filters,
 		# A booked job's block needs neither its template (ghosts() reads the few that have one) nor why it was
 		# once released (the tray's flag): two columns fewer over thousands of rows.
 		fields=[f for f in data.BOARD_QUERY_FIELDS if f not in ("template_id", "release_reason")],
@@ -115,7 +130,7 @@ def board_view(
 	if technicians is not None:
 		wanted = set(technicians)
 		names = [n for n in names if n in wanted]
-	result = board_data(d_from, d_to, resource_type, tags, names)
+	result = board_data(d_from, d_to, resource_type, tags, names, only_rows=technicians is not None)
 	counted = frappe.get_list(
 		"Dispatch Job",
 		filters=[["status", "not in", CLOSED_STATES], ["is_recurring", "=", 0]],

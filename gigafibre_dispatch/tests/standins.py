@@ -153,3 +153,29 @@ class LlmStandIn(StandIn):
 			return self.status, {"error": {"message": "down"}}
 		content = self.reply if isinstance(self.reply, str) else json.dumps(self.reply)
 		return 200, {"choices": [{"message": {"role": "assistant", "content": content}}]}
+
+
+class NominatimStandIn(StandIn):
+	"""OpenStreetMap Nominatim's `/search?format=jsonv2&addressdetails=1`: the places whose display name holds the
+	query (accents and case as given), at most `limit`. `fail_with`: the next requests answer those statuses;
+	`answer`: a body to send instead (a broken server)."""
+
+	def __init__(self, places: list[dict]):
+		super().__init__()
+		self.places = places
+		self.fail_with: list[int] = []
+		self.answer = None
+
+	def handle(self, method, path, headers, body):
+		from urllib.parse import urlparse
+
+		if self.fail_with:
+			return self.fail_with.pop(0), {"error": "stand-in failure"}
+		if self.answer is not None:
+			return 200, self.answer
+		query = parse_qs(urlparse(path).query)
+		if urlparse(path).path != "/search" or query.get("format") != ["jsonv2"]:
+			return 400, {"error": "only /search?format=jsonv2"}
+		q = query.get("q", [""])[0].lower()
+		limit = int(query.get("limit", ["10"])[0])
+		return 200, [p for p in self.places if q in p["display_name"].lower()][:limit]

@@ -639,3 +639,38 @@ class TestBoardApi(LifecycleHttpCase):
 			{k: events[0].args[1][k] for k in ("kind", "indicator", "message", "area")},
 			{"kind": "outage", "indicator": "red", "message": "OLT Laval-7 down", "area": "Laval"},
 		)
+
+	def test_a_patch_of_some_rows_draws_them_as_the_whole_board_does(self):
+		"""A live patch asks for a few technicians: their rows (own jobs, assists, travel, conflicts) are the same as
+		in the whole board's answer, from a read of their jobs only."""
+		client = self.login(self.dispatcher)
+		token = self.token("dispatcher")
+		own, other, overlapping = self.new_job(), self.new_job(), self.new_job()
+		for job, tech, hour in (
+			(own, self.tech, 10),
+			(other, self.other_tech, 13),
+			(overlapping, self.tech, 10),
+		):
+			self.command(job, "triage", {"priority": "medium"}, token=token)
+			booked = self.command(
+				job, "schedule_book", {"technician": tech, "start": self.at(1, hour)}, token=token
+			)
+			self.assertLess(booked.status_code, 300, booked.text)
+		helper = self.command(other, "assistant_add", {"tech_id": self.tech, "duration_h": 1}, token=token)
+		self.assertEqual(helper.status_code, 200, helper.text)
+		span = {"date_from": str(self.monday), "date_to": str(self.monday + timedelta(days=6))}
+
+		def rows(extra):
+			got = self.board(client, "get_board", {**span, **extra}, get=True)
+			self.assertEqual(got.status_code, 200, got.text)
+			return {r["id"]: r for r in got.json["message"]["resources"]}
+
+		whole = rows({})
+		patch = rows({"technicians": f'["{self.tech}"]'})
+		self.assertEqual(list(patch), [self.tech])
+		self.assertEqual(patch[self.tech]["segments"], whole[self.tech]["segments"])
+		kinds = {(s["type"], s.get("job")) for s in patch[self.tech]["segments"]}
+		self.assertTrue({("job", own), ("job", overlapping), ("assist", other)} <= kinds, kinds)
+		flagged = {s["job"]: s["conflicts"] for s in patch[self.tech]["segments"] if s["type"] == "job"}
+		self.assertIn("overlap", flagged[own])
+		self.assertIn("overlap", flagged[overlapping])

@@ -72,4 +72,7 @@ export const api = {
 	call(method, args) {
 		return request("POST", `/api/method/${method}`, { args }).then((b) => b.message);
 	},
+	read(method, args) {
+		return request("GET", `/api/method/${method}`, { args }).then((b) => b.message);
+	},
 };

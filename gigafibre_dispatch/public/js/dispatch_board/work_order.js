@@ -1,4 +1,5 @@
-// + WO: a work order from the board. Customer and service location (a new one from the Link's own "Create"),
+// + WO: a work order from the board. Customer and service location (found by typing its address, a new one from a
+// geocoded place or the Link's own "Create"),
 // tags, duration, priority; the three best technicians with their score breakdown and travel estimate; "Find a
 // slot" (slot suggestions); created through `intake` and, with a chosen slot, booked through the commands.
 import { api } from "./api";
@@ -14,6 +15,13 @@ export function new_work_order(store) {
 		fields: [
 			{ fieldname: "subject", fieldtype: "Data", label: __("Subject"), reqd: 1 },
 			{ fieldname: "customer", fieldtype: "Link", options: "Customer", label: __("Customer") },
+			{
+				fieldname: "address_search",
+				fieldtype: "Data",
+				label: __("Address"),
+				description: __("Type an address: the site's locations, then the map's places"),
+			},
+			{ fieldname: "address_results", fieldtype: "HTML" },
 			{
 				fieldname: "service_location",
 				fieldtype: "Link",
@@ -47,6 +55,7 @@ export function new_work_order(store) {
 				tags: JSON.stringify(values.tags || []),
 			};
 			if (picked) Object.assign(args, { assigned_technician: picked.technician, scheduled_start: picked.start });
+			if (place && !values.service_location) args.place = JSON.stringify(place);
 			try {
 				const r = await api.call(`${SCHEDULING}.create_work_order`, args);
 				d.hide();
@@ -60,7 +69,53 @@ export function new_work_order(store) {
 	});
 	const $box = d.fields_dict.suggestions.$wrapper;
 
+	// The address search: typed text (3 characters or more, 300 ms after the last key) → the site's Service
+	// Locations, then the geocoding provider's places; a site result fills the Service Location, a place is made
+	// the customer's new location when the work order is created.
+	let place = null;
+	let timer = null;
+	const $results = d.fields_dict.address_results.$wrapper;
+	d.fields_dict.address_search.$input.on("input", () => {
+		clearTimeout(timer);
+		timer = setTimeout(search_address, 300);
+	});
+	async function search_address() {
+		const q = (d.get_value("address_search") || "").trim();
+		if (q.length < 3) return $results.empty();
+		let found;
+		try {
+			found = await api.read(`${SCHEDULING}.search_address`, { q, customer: d.get_value("customer") || undefined });
+		} catch (e) {
+			return $results.html(`<div class="text-danger small">${frappe.utils.escape_html(e.message)}</div>`);
+		}
+		if (q !== (d.get_value("address_search") || "").trim()) return; // typed on meanwhile
+		const esc = frappe.utils.escape_html;
+		const rows = found.results
+			.map(
+				(r, i) => `<button type="button" class="btn btn-xs btn-default gdb-place" data-role="place" data-source="${esc(r.source)}" data-i="${i}"
+					style="display:block;width:100%;text-align:left;margin:2px 0">${r.source === "site" ? "📍" : "🗺"} ${esc(r.label)}${
+					r.latitude == null ? ` <span class="text-warning">${__("no coordinates")}</span>` : ""
+				}</button>`
+			)
+			.join("");
+		const note = found.provider_ok ? "" : `<div class="text-warning small" data-role="geocoding-down">${__("The map's address search is not answering: the site's locations only")}</div>`;
+		$results.html(`${rows || `<div class="text-muted small">${__("No match")}</div>`}${note}`);
+		$results.find("[data-role=place]").on("click", (e) => {
+			const r = found.results[Number(e.currentTarget.dataset.i)];
+			if (r.source === "site") {
+				place = null;
+				d.set_value("service_location", r.service_location);
+				if (!d.get_value("customer") && r.customer) d.set_value("customer", r.customer);
+			} else {
+				place = r;
+				d.set_value("service_location", "");
+			}
+			$results.html(`<div class="small" data-role="place-picked">✓ ${esc(r.label)}${r.source === "site" ? "" : ` — ${__("a new location of the customer")}`}</div>`);
+		});
+	}
+
 	async function where() {
+		if (place) return { latitude: place.latitude, longitude: place.longitude };
 		const location = d.get_value("service_location");
 		if (!location) return {};
 		const loc = await frappe.db.get_value("Service Location", location, ["latitude", "longitude"]);

@@ -1,0 +1,107 @@
+"""The board's address search (+ WO): the site's own Service Locations first, then the geocoding provider's places;
+a picked place becomes the customer's Service Location, with its coordinates."""
+
+import frappe
+from frappe import _
+
+from gigafibre_dispatch.engine import geo
+from gigafibre_dispatch.integrations import geocoding
+from gigafibre_dispatch.scheduling import data
+from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_errors
+
+MIN_QUERY = 3
+MAX_QUERY = 200
+
+
+def search(query: str, customer: str | None = None, limit: int = 6) -> dict:
+	"""{results, provider, provider_ok}: locations the caller may read that match the text (the customer's first),
+	then the provider's places; a provider that fails or times out leaves the site's results and says so."""
+	query = " ".join((query or "").split())
+	if not MIN_QUERY <= len(query) <= MAX_QUERY:
+		frappe.throw(
+			_("Type {0} to {1} characters of the address").format(MIN_QUERY, MAX_QUERY),
+			DispatchValidationError,
+		)
+	like = f"%{query}%"
+	rows = frappe.get_list(
+		"Service Location",
+		or_filters=[
+			["location_name", "like", like],
+			["address_line", "like", like],
+			["city", "like", like],
+			["postal_code", "like", like],
+		],
+		fields=[
+			"name",
+			"location_name",
+			"customer",
+			"address_line",
+			"city",
+			"postal_code",
+			"latitude",
+			"longitude",
+		],
+		limit_page_length=limit * 3,
+	)
+	rows.sort(key=lambda r: (r.customer != customer, r.location_name or ""))
+	results = [
+		{
+			"source": "site",
+			"service_location": r.name,
+			"label": ", ".join(x for x in (r.location_name, r.address_line, r.city) if x),
+			"customer": r.customer,
+			"latitude": r.latitude if (r.latitude or r.longitude) else None,
+			"longitude": r.longitude if (r.latitude or r.longitude) else None,
+		}
+		for r in rows[:limit]
+	]
+	provider = geocoding.geocoder(data.settings())
+	if provider is None:
+		return {"results": results, "provider": "offline", "provider_ok": True}
+	try:
+		places = provider.search(query, limit)
+	except geocoding.GeocodingUnavailable as e:
+		frappe.logger("gigafibre_dispatch").warning(f"geocoding unavailable: {e}")
+		return {"results": results, "provider": provider.name, "provider_ok": False}
+	results += [{"source": provider.name, **p} for p in places]
+	return {"results": results, "provider": provider.name, "provider_ok": True}
+
+
+def location_for(customer: str | None, place) -> str:
+	"""The Service Location of a picked place (a dict or its JSON): the customer's own at that address (same line
+	and city), else a new one with the place's coordinates (the caller's create permission)."""
+	if isinstance(place, str):
+		try:
+			place = frappe.parse_json(place)
+		except ValueError:
+			place = None
+	if not isinstance(place, dict) or not (place.get("address_line") or "").strip():
+		frappe.throw(_("The address needs at least a street line"), DispatchValidationError)
+	lat, lon = place.get("latitude"), place.get("longitude")
+	with engine_errors():
+		geo.validate_coordinates(lat, lon)
+	line = place["address_line"].strip()[:140]
+	city = (place.get("city") or "").strip()[:140] or None
+	existing = frappe.get_all(
+		"Service Location",
+		filters={"customer": customer, "address_line": line, "city": city},
+		pluck="name",
+		limit=1,
+	)
+	if existing:
+		return existing[0]
+	doc = frappe.get_doc(
+		{
+			"doctype": "Service Location",
+			"location_name": line,
+			"customer": customer,
+			"address_line": line,
+			"city": city,
+			"province": (place.get("province") or "").strip()[:140] or None,
+			"postal_code": (place.get("postal_code") or "").strip()[:20] or None,
+			"latitude": lat,
+			"longitude": lon,
+		}
+	)
+	doc.insert()  # the caller's permission on Service Location
+	return doc.name
