@@ -9,6 +9,7 @@ from gigafibre_dispatch.integrations import geocoding
 from gigafibre_dispatch.scheduling import data
 from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_errors
 
+SEARCHED = ("location_name", "address_line", "city", "postal_code")  # the fields an address search looks in
 MIN_QUERY = 3
 MAX_QUERY = 200
 
@@ -25,22 +26,8 @@ def search(query: str, customer: str | None = None, limit: int = 6) -> dict:
 	like = f"%{query}%"
 	rows = frappe.get_list(
 		"Service Location",
-		or_filters=[
-			["location_name", "like", like],
-			["address_line", "like", like],
-			["city", "like", like],
-			["postal_code", "like", like],
-		],
-		fields=[
-			"name",
-			"location_name",
-			"customer",
-			"address_line",
-			"city",
-			"postal_code",
-			"latitude",
-			"longitude",
-		],
+		or_filters=[[field, "like", like] for field in SEARCHED],
+		fields=["name", "customer", "latitude", "longitude", *SEARCHED],
 		limit_page_length=limit * 3,
 	)
 	rows.sort(key=lambda r: (r.customer != customer, r.location_name or ""))
