@@ -187,6 +187,7 @@ def test_unassigned_tray(board):
 			"status": "New",
 			"start": None,
 			"released": None,
+			"conflicts": [],
 		},
 		{
 			"job": "J6",
@@ -196,6 +197,7 @@ def test_unassigned_tray(board):
 			"status": "New",
 			"start": None,
 			"released": None,
+			"conflicts": [],
 		},
 		{
 			"job": "J8",
@@ -205,6 +207,7 @@ def test_unassigned_tray(board):
 			"status": "New",
 			"start": iso(MON, 9),
 			"released": None,
+			"conflicts": [],
 		},
 	]
 
@@ -213,6 +216,13 @@ def test_a_job_sent_back_to_the_tray_says_why():
 	back = JobInfo("JB", title="Back", status="Triaged", release_reason="its technician is absent")
 	built = build_board(TECHS, [back], MON, SUN)
 	assert [u["released"] for u in built["unassigned"]] == ["its technician is absent"]
+
+
+def test_a_tray_job_whose_start_has_passed_is_flagged():
+	late = JobInfo("JL", title="Late", status="Triaged", start=at(MON, 9), duration_h=1)
+	early = JobInfo("JE", title="Ahead", status="Triaged", start=at(TUE, 9), duration_h=1)
+	built = build_board(TECHS, [late, early], MON, SUN, now=at(MON, 12))
+	assert {u["job"]: u["conflicts"] for u in built["unassigned"]} == {"JL": ["past"], "JE": []}
 
 
 def test_cancelled_never_drawn(board):

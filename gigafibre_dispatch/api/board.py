@@ -69,16 +69,18 @@ def get_board(
 	resource_type: str | None = None,
 	tags: str | list | None = None,
 	technicians: str | list | None = None,
+	detail: str | None = None,
 ) -> dict:
 	"""The timeline of [date_from, date_to]: rows of segments, the unassigned tray (with its true total), and the
-	technicians' last GPS fixes; only technicians and jobs the caller may read."""
+	technicians' last GPS fixes; only technicians and jobs the caller may read. `detail` "week": no travel nor
+	job coordinates (the week and month views)."""
 	d_from, d_to = board_service.board_range(date_from, date_to, resource_type, MAX_DAYS)
 	# Technicians holding every tag at its level or above (a bare name: level 1).
 	minimum = {}
 	for t in args.parse_tags(tags):
 		minimum[t.tag] = max(minimum.get(t.tag, 1), t.level)
 	return board_service.board_view(
-		d_from, d_to, resource_type, minimum or None, args.parse_names(technicians)
+		d_from, d_to, resource_type, minimum or None, args.parse_names(technicians), detail or "full"
 	)
 
 

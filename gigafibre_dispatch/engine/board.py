@@ -57,6 +57,10 @@ def build_board(
 					"status": j.status,
 					"start": _iso(j.start) if j.start else None,
 					"released": j.release_reason,
+					# A tray job whose wanted start has passed (booked for a time, then left without a technician).
+					"conflicts": ["past"]
+					if now is not None and j.start is not None and j.start < now
+					else [],
 				}
 			)
 			continue

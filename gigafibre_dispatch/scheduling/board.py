@@ -13,6 +13,8 @@ from gigafibre_dispatch.scheduling import data
 from gigafibre_dispatch.scheduling.args import iso, parse_date_range
 from gigafibre_dispatch.utils.errors import DispatchValidationError
 
+DETAILS = ("full", "week")  # full: the day view (travel, map); week: the week and month views
+
 
 def board_range(date_from, date_to, resource_type: str | None, max_days: int) -> tuple[date, date]:
 	"""The board's date range and resource filter, checked: at most `max_days` days, human or material."""
@@ -31,9 +33,12 @@ def board_data(
 	tags: set[str] | dict[str, int] | None = None,
 	technicians: list[str] | None = None,
 	only_rows: bool = False,
+	detail: str = "full",
 ) -> dict:
 	"""`tags`: names the technicians must all hold, or {name: minimum level} (Fibre ≥ 3). `only_rows`: read only
-	the jobs of these rows (a live patch of a few technicians), not every job of the range."""
+	the jobs of these rows (a live patch of a few technicians), not every job of the range. `detail` "week": the
+	week and month views draw no travel and no map, so the jobs' coordinates are not read (no travel segments,
+	no `coords`)."""
 	filters = {"active": 1}
 	if resource_type:
 		filters["resource_type"] = resource_type
@@ -44,6 +49,9 @@ def board_data(
 
 	start = datetime.combine(d_from, time.min)
 	end = datetime.combine(d_to + timedelta(days=1), time.min)
+	skipped = {"template_id", "release_reason"}
+	if detail == "week":
+		skipped |= {"latitude", "longitude"}
 	or_filters = None
 	if only_rows:
 		# A few rows (a live patch): their own jobs and those they assist on in the range, not every job of it.
@@ -68,7 +76,7 @@ def board_data(
 		or_filters=or_filters,
 		# A booked job's block needs neither its template (ghosts() reads the few that have one) nor why it was
 		# once released (the tray's flag): two columns fewer over thousands of rows.
-		fields=[f for f in data.BOARD_QUERY_FIELDS if f not in ("template_id", "release_reason")],
+		fields=[f for f in data.BOARD_QUERY_FIELDS if f not in skipped],
 		order_by="scheduled_start asc",
 		limit_page_length=0,
 	)
@@ -79,7 +87,7 @@ def board_data(
 			["is_recurring", "=", 0],
 		],
 		or_filters=[["assigned_technician", "is", "not set"], ["scheduled_start", "is", "not set"]],
-		fields=list(data.BOARD_QUERY_FIELDS),
+		fields=[f for f in data.BOARD_QUERY_FIELDS if detail != "week" or f not in ("latitude", "longitude")],
 		order_by="creation asc",
 		limit_page_length=500,
 	)
@@ -116,6 +124,7 @@ def board_view(
 	resource_type: str | None = None,
 	tags: dict[str, int] | None = None,
 	technicians: list[str] | None = None,
+	detail: str = "full",
 ) -> dict:
 	"""The board's answer: `board_data` for the technicians the caller may read (`technicians`: only those), the
 	tray's true total, their last GPS fixes, the open offers (and those accepted in the last day: the pool shows
@@ -130,7 +139,11 @@ def board_view(
 	if technicians is not None:
 		wanted = set(technicians)
 		names = [n for n in names if n in wanted]
-	result = board_data(d_from, d_to, resource_type, tags, names, only_rows=technicians is not None)
+	if detail not in DETAILS:
+		frappe.throw(_("Detail must be one of {0}").format(", ".join(DETAILS)), DispatchValidationError)
+	result = board_data(
+		d_from, d_to, resource_type, tags, names, only_rows=technicians is not None, detail=detail
+	)
 	counted = frappe.get_list(
 		"Dispatch Job",
 		filters=[["status", "not in", CLOSED_STATES], ["is_recurring", "=", 0]],

@@ -674,3 +674,32 @@ class TestBoardApi(LifecycleHttpCase):
 		flagged = {s["job"]: s["conflicts"] for s in patch[self.tech]["segments"] if s["type"] == "job"}
 		self.assertIn("overlap", flagged[own])
 		self.assertIn("overlap", flagged[overlapping])
+
+	def test_week_detail_leaves_travel_and_coordinates_out(self):
+		client = self.login(self.dispatcher)
+		token = self.token("dispatcher")
+		first, second = self.new_job(), self.new_job(service_location=self.loc_b)
+		for job, hour in ((first, 9), (second, 13)):
+			self.command(job, "triage", {"priority": "medium"}, token=token)
+			booked = self.command(
+				job, "schedule_book", {"technician": self.tech, "start": self.at(2, hour)}, token=token
+			)
+			self.assertLess(booked.status_code, 300, booked.text)
+		span = {"date_from": str(self.monday), "date_to": str(self.monday + timedelta(days=6))}
+
+		def answer(extra):
+			got = self.board(client, "get_board", {**span, **extra}, get=True)
+			self.assertEqual(got.status_code, 200, got.text)
+			return got.json["message"]
+
+		full, week = answer({}), answer({"detail": "week"})
+		row = {r["id"]: r for r in full["resources"]}[self.tech]
+		week_row = {r["id"]: r for r in week["resources"]}[self.tech]
+		self.assertIn(("travel", second), {(s["type"], s.get("to_job")) for s in row["segments"]})
+		self.assertIn(first, full["coords"])
+		self.assertFalse([s for s in week_row["segments"] if s["type"] == "travel"])
+		self.assertEqual(week["coords"], {})
+		jobs = lambda r: [s for s in r["segments"] if s["type"] == "job"]  # noqa: E731
+		self.assertEqual(jobs(week_row), jobs(row))
+		bad = self.board(client, "get_board", {**span, "detail": "everything"}, get=True)
+		self.assertEqual(bad.status_code, 417, bad.text)

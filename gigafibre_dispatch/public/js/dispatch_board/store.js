@@ -266,6 +266,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 					date_from: from,
 					date_to: to,
 					resource_type: this.resource_type || undefined,
+					detail: this.view === "day" ? undefined : "week", // no travel nor map outside the day view
 					tags: this.tags.length
 						? JSON.stringify(this.tags.map((t) => ({ tag: t.tag, level: t.level, required: true })))
 						: undefined,
@@ -300,6 +301,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 					date_from: from,
 					date_to: to,
 					resource_type: this.resource_type || undefined,
+					detail: this.view === "day" ? undefined : "week", // no travel nor map outside the day view
 					technicians: JSON.stringify(rows.length ? rows : [""]),
 				});
 				if (seq !== this._seq || !this.data) return; // a full load came meanwhile
