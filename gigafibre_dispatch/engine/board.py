@@ -44,6 +44,7 @@ def build_board(
 	own_jobs: dict[str, list[JobInfo]] = defaultdict(list)
 	job_segs: dict[str, dict] = {}
 	unassigned = []
+	ends: dict[str, datetime] = {}  # each booked job's end, computed once
 	for j in jobs:
 		if j.status in INACTIVE_STATES:
 			continue
@@ -64,7 +65,7 @@ def build_board(
 				}
 			)
 			continue
-		j_end = j.end
+		j_end = ends[j.id] = j.end
 		if not overlaps(j.start, j_end, start, end):
 			continue
 		if j.tech_id in rows:
@@ -126,10 +127,10 @@ def build_board(
 				away.append((a_s, a_e))
 				segs.append({"type": "absence", "start": _iso(a_s), "end": _iso(a_e), "reason": a.reason})
 		mine = sorted(own_jobs.get(t.id, ()), key=lambda j: j.start)
-		clashing = overlapping_ids(mine)
+		clashing = overlapping_ids(mine, ends)
 		for j in mine:
 			if start <= j.start < end:
-				job_segs[j.id]["conflicts"] = job_conflicts(j, mine, shifts, away, now, clashing)
+				job_segs[j.id]["conflicts"] = job_conflicts(j, mine, shifts, away, now, clashing, ends[j.id])
 		for prev, nxt in zip(mine, mine[1:], strict=False):
 			if prev.start.date() != nxt.start.date() or None in (prev.lat, prev.lon, nxt.lat, nxt.lon):
 				continue
@@ -170,7 +171,7 @@ def build_board(
 CONFLICTS = ("absence", "outside_shift", "overlap", "past")
 
 
-def overlapping_ids(jobs: Sequence[JobInfo]) -> set[str]:
+def overlapping_ids(jobs: Sequence[JobInfo], ends: dict[str, datetime] | None = None) -> set[str]:
 	"""The jobs (sorted by start, active) that overlap at least one other, in one sweep: a job overlaps an earlier
 	one exactly when the latest end before it is past its start, and that earlier job is then flagged too."""
 	out: set[str] = set()
@@ -180,7 +181,7 @@ def overlapping_ids(jobs: Sequence[JobInfo]) -> set[str]:
 		if j.duration_h <= 0:
 			points.append(j)  # a job of no length: checked against every other below (rare)
 			continue
-		end = j.end
+		end = ends[j.id] if ends is not None else j.end
 		if best_end is not None and j.start < best_end:
 			out.add(j.id)
 			out.add(best_id)
@@ -200,13 +201,15 @@ def job_conflicts(
 	absences,
 	now: datetime | None,
 	overlapping: set[str] | None = None,
+	end: datetime | None = None,
 ) -> list[str]:
 	"""What is wrong with a booked job where it stands, for the board's flag: inside an absence of its technician,
 	not inside one of their shifts (a continuous job excepted), over another of their jobs (`overlapping`: those
-	ids, already swept; else `same_tech` is scanned), or not started while its start is past (`now` given).
+	ids, already swept; else `same_tech` is scanned), or not started while its start is past (`now` given); `end`:
+	the job's end when the caller has it.
 	Codes from CONFLICTS, in that order."""
 	out = []
-	end = job.end
+	end = end or job.end
 	if any(overlaps(job.start, end, a, b) for a, b in absences):
 		out.append("absence")
 	if not job.continuous and not any(a <= job.start and end <= b for a, b in shifts):

@@ -91,7 +91,7 @@ def board_data(
 		order_by="creation asc",
 		limit_page_length=500,
 	)
-	jobs = data.attach_children(list(in_range) + list(unassigned))
+	jobs = data.attach_children(in_range, window=(start, end)) + data.attach_children(unassigned)
 	board = build_board(
 		techs,
 		jobs,

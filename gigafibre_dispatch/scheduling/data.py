@@ -295,19 +295,36 @@ def load_jobs_between(
 	return attach_children(rows, with_tags=with_tags)
 
 
-def attach_children(rows, with_tags: bool = False) -> list[JobInfo]:
+def attach_children(
+	rows, with_tags: bool = False, window: tuple[datetime, datetime] | None = None
+) -> list[JobInfo]:
+	"""Rows of Dispatch Job as engine JobInfo with their assistants (and tags). `window`: the rows are the jobs
+	booked over [start, end): their assistants are read by that range (a join) rather than by thousands of names;
+	only those of the given rows are kept."""
 	if not rows:
 		return []
 	names = [r.name for r in rows]
 	assists: dict[str, list] = defaultdict(list)
-	# One parameterised query (the names come from the caller's permission-aware read; the query builder would
-	# escape thousands of them one by one).
-	for a in frappe.db.sql(
-		"""select parent, tech_id, duration_h, note, pinned from `tabDispatch Job Assistant`
-		where parenttype = 'Dispatch Job' and parent in %(names)s order by parent, idx""",
-		{"names": names},
-		as_dict=True,
-	):
+	if window is not None:
+		found = frappe.db.sql(
+			"""select a.parent, a.tech_id, a.duration_h, a.note, a.pinned from `tabDispatch Job Assistant` a
+			join `tabDispatch Job` j on j.name = a.parent
+			where a.parenttype = 'Dispatch Job' and j.scheduled_start < %(end)s and j.scheduled_end > %(start)s
+			order by a.parent, a.idx""",
+			{"start": window[0], "end": window[1]},
+			as_dict=True,
+		)
+		wanted = set(names)
+		found = [a for a in found if a.parent in wanted]
+	else:
+		# One parameterised query (the names come from the caller's permission-aware read).
+		found = frappe.db.sql(
+			"""select parent, tech_id, duration_h, note, pinned from `tabDispatch Job Assistant`
+			where parenttype = 'Dispatch Job' and parent in %(names)s order by parent, idx""",
+			{"names": names},
+			as_dict=True,
+		)
+	for a in found:
 		assists[a.parent].append(Assist(a.tech_id, float(a.duration_h or 0), a.note or "", bool(a.pinned)))
 	tags: dict[str, list] = defaultdict(list)
 	if with_tags:
