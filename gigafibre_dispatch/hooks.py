@@ -37,6 +37,10 @@ permission_query_conditions = {
 	"Dispatch State Transition": "gigafibre_dispatch.permissions.job_linked_query_conditions",
 	"Dispatch Evidence": "gigafibre_dispatch.permissions.job_linked_query_conditions",
 	"Dispatch Offer": "gigafibre_dispatch.permissions.job_linked_query_conditions",
+	# A technician reads their own record only; a scoped dispatcher, the messages and proposals of their jobs.
+	"Dispatch Technician": "gigafibre_dispatch.permissions.technician_query_conditions",
+	"Dispatch SMS Log": "gigafibre_dispatch.permissions.sms_log_query_conditions",
+	"Dispatch Optimization": "gigafibre_dispatch.permissions.optimization_query_conditions",
 }
 has_permission = {
 	"Dispatch Job": "gigafibre_dispatch.permissions.job_has_permission",
@@ -44,19 +48,39 @@ has_permission = {
 	"Dispatch State Transition": "gigafibre_dispatch.permissions.job_linked_has_permission",
 	"Dispatch Evidence": "gigafibre_dispatch.permissions.job_linked_has_permission",
 	"Dispatch Offer": "gigafibre_dispatch.permissions.job_linked_has_permission",
+	"Dispatch Technician": "gigafibre_dispatch.permissions.technician_has_permission",
+	"Dispatch SMS Log": "gigafibre_dispatch.permissions.sms_log_has_permission",
+	"Dispatch Optimization": "gigafibre_dispatch.permissions.optimization_has_permission",
 }
+
+# Counts follow the caller's permissions and row rules (Frappe v15's get_count counts the whole table).
+override_whitelisted_methods = {"frappe.client.get_count": "gigafibre_dispatch.api.counts.get_count"}
 
 # Authentication
 # --------------
 # Machine clients: Authorization: Bearer <HS256 JWT>; developer mode only: X-Actor-* headers.
 # A machine client reaches only the commands and the dispatch read endpoints (lifecycle/actor.py).
-auth_hooks = ["gigafibre_dispatch.lifecycle.actor.authenticate"]
+auth_hooks = [
+	"gigafibre_dispatch.lifecycle.actor.authenticate",
+	"gigafibre_dispatch.lifecycle.http.quiet_for_guests",
+]
 # A JSON body that does not parse is a 400, not Frappe's 500 (it parses the body before any hook runs).
-after_request = ["gigafibre_dispatch.lifecycle.http.bad_body_response"]
+after_request = [
+	"gigafibre_dispatch.lifecycle.http.bad_body_response",
+	# A guest's error answers carry no traceback (System Settings may allow them for staff).
+	"gigafibre_dispatch.lifecycle.http.strip_guest_tracebacks",
+]
+# A list's sort order is a field list: a sub-query in `order_by` is refused before any query is built.
+before_request = ["gigafibre_dispatch.lifecycle.http.guard_sort_order"]
 
 # A New job may be deleted (a job that has left New never is): its audit rows stay, pointing at the name.
 # A proposal is history: a job deleted since is skipped on apply ("The job no longer exists"), never a reason to keep it.
-ignore_links_on_delete = ["Dispatch Audit Event", "Dispatch State Transition", "Dispatch Optimization"]
+ignore_links_on_delete = [
+	"Dispatch Audit Event",
+	"Dispatch State Transition",
+	"Dispatch Optimization",
+	"Dispatch SMS Log",
+]
 
 # Document events
 # ---------------

@@ -145,3 +145,67 @@ def job_linked_has_permission(doc, ptype: str = "read", user: str | None = None)
 	if not frappe.db.exists("Dispatch Job", job):
 		return None
 	return False if job_has_permission(frappe.get_doc("Dispatch Job", job), "read", user) is False else None
+
+
+# A technician reads their own technician record only: a colleague's phone, home, GPS position and schedule are not
+# theirs to read (their name reaches them where their work needs it: a helper's name on a job they share).
+def technician_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	own_only, tech = _own_technician(user or frappe.session.user)
+	if not own_only:
+		return ""
+	return f"`tabDispatch Technician`.`name` = {frappe.db.escape(tech)}" if tech else "1=0"
+
+
+def technician_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	own_only, tech = _own_technician(user or frappe.session.user)
+	if not own_only:
+		return None
+	return bool(tech) and doc.get("name") == tech
+
+
+# What a dispatcher limited to some customers (User Permissions) reads of the SMS logs and the optimizer's runs:
+# a customer's message only when its job is theirs (a technician's messages hold a magic link to their whole day:
+# none); a proposal only when every job it moves is theirs.
+def _scoped(user: str) -> bool:
+	return _scope(user) != (None, None)
+
+
+def _readable_jobs_sql(user: str) -> str:
+	"""The jobs a scoped user may read, as a sub-query."""
+	return (
+		f"select `tabDispatch Job`.`name` from `tabDispatch Job` where {job_query_conditions(user) or '1=1'}"
+	)
+
+
+def sms_log_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	return f"`tabDispatch SMS Log`.`job` in ({_readable_jobs_sql(user)})" if _scoped(user) else ""
+
+
+def optimization_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	if not _scoped(user):
+		return ""
+	return (
+		"not exists (select 1 from `tabDispatch Optimization Move` m where m.parent = `tabDispatch Optimization`.`name`"
+		f" and m.parenttype = 'Dispatch Optimization' and m.job not in ({_readable_jobs_sql(user)}))"
+	)
+
+
+def _jobs_all_readable(jobs: set[str], user: str) -> bool | None:
+	"""None (the role permissions decide) when the user may read every one of these jobs, else False."""
+	if not _scoped(user) or not jobs:
+		return None
+	readable = set(frappe.get_list("Dispatch Job", filters={"name": ("in", list(jobs))}, pluck="name"))
+	return False if jobs - readable else None
+
+
+def sms_log_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if _scoped(user) and not doc.get("job"):
+		return False  # a technician's message (their magic link): not for a scoped dispatcher
+	return _jobs_all_readable({doc.get("job")} - {None}, user)
+
+
+def optimization_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	return _jobs_all_readable({m.job for m in doc.get("moves") or [] if m.job}, user or frappe.session.user)

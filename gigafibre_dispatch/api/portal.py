@@ -13,10 +13,12 @@ from gigafibre_dispatch.integrations import vision as vision_provider
 from gigafibre_dispatch.lifecycle import observability as obs
 from gigafibre_dispatch.lifecycle.commands import CommandRefused, execute
 from gigafibre_dispatch.lifecycle.http import json_response, policy_exception, refusal
+from gigafibre_dispatch.portal import equipment
 from gigafibre_dispatch.portal.context import actor_for, job_in_view, require_access
 from gigafibre_dispatch.portal.links import renewed_link
 from gigafibre_dispatch.portal.offers import answer
 from gigafibre_dispatch.portal.uploads import NotAnImage, TooLarge, store_image
+from gigafibre_dispatch.utils.throttle import guest_throttle
 
 PORTAL_COMMANDS = (
 	"tech_check_in",
@@ -34,6 +36,7 @@ def _not_an_image() -> Exception:
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@guest_throttle
 def act(
 	token: str, job: str, command: str, payload: str | dict | list | int | float | bool | None = None
 ) -> Response:
@@ -68,6 +71,7 @@ def act(
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@guest_throttle
 def upload(token: str, job: str, filename: str, data_url: str) -> Response:
 	"""Store a photo or a drawn signature as a private File of the job (portal/uploads.py); its file_url."""
 	job = job_in_view(require_access(token), job)
@@ -83,6 +87,7 @@ def upload(token: str, job: str, filename: str, data_url: str) -> Response:
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@guest_throttle
 def offer(token: str, offer: str, accept: bool | int | str) -> Response:
 	"""Accept or decline an offer listed on the technician's page (a link to one job answers none)."""
 	acc = require_access(token)
@@ -101,6 +106,7 @@ def offer(token: str, offer: str, accept: bool | int | str) -> Response:
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@guest_throttle
 def refresh_link(token: str) -> Response:
 	"""A fresh link (new expiry, same target) for a link that is still valid (allow_guest: the link authenticates);
 	a chain of renewals ends a month after the first link (portal/links.py)."""
@@ -116,43 +122,24 @@ def refresh_link(token: str) -> Response:
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
-def equipment_search(token: str, q: str) -> Response:
-	"""Serial number first, then MAC address (the page debounces its calls)."""
-	require_access(token)
-	q = (q or "").strip()
-	if len(q) < 3:
-		return json_response(200, {"data": []})
-	fields = ["serial_no", "mac_address", "equipment_type", "brand", "model", "status", "service_location"]
-	by_serial = frappe.get_all(
-		"Service Equipment", filters={"serial_no": ("like", f"{q}%")}, fields=fields, limit_page_length=10
-	)
-	mac = q.upper().replace("-", ":")
-	by_mac = (
-		[]
-		if by_serial
-		else frappe.get_all(
-			"Service Equipment",
-			filters={"mac_address": ("like", f"%{mac}%")},
-			fields=fields,
-			limit_page_length=10,
-		)
-	)
-	return json_response(200, {"data": by_serial or by_mac})
+@guest_throttle
+def equipment_search(token: str, q: str, job: str | None = None) -> Response:
+	"""Serial number first, then MAC address, at the job's site or in stock (portal/equipment.py); the page
+	debounces its calls. A link to one job searches that job's site; a day's link names the job."""
+	acc = require_access(token)
+	job = job_in_view(acc, job or acc.job or "")
+	return json_response(200, {"data": equipment.search(job, q)})
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
+@guest_throttle
 def equipment_on_site(token: str, job: str) -> Response:
 	job = job_in_view(require_access(token), job)
-	location = frappe.db.get_value("Dispatch Job", job, "service_location")
-	rows = frappe.get_all(
-		"Service Equipment",
-		filters={"service_location": location or "", "status": "Installed"},
-		fields=["serial_no", "mac_address", "equipment_type", "brand", "model"],
-	)
-	return json_response(200, {"data": rows})
+	return json_response(200, {"data": equipment.on_site(job)})
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
+@guest_throttle
 def catalog(token: str) -> Response:
 	"""Equipment models that can be installed: ERPNext Items tracked by serial number."""
 	require_access(token)
@@ -166,6 +153,7 @@ def catalog(token: str) -> Response:
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@guest_throttle
 def vision(token: str, job: str, data_url: str, mode: str = "barcodes") -> Response:
 	"""A photo read by the vision provider: up to 3 barcodes or 5 equipment labels; manual entry without one."""
 	job_in_view(require_access(token), job)

@@ -11,6 +11,7 @@ import frappe
 from werkzeug.wrappers import Response
 
 from gigafibre_dispatch.lifecycle.sms_inbound import reply_to
+from gigafibre_dispatch.utils.throttle import guest_throttle
 
 
 def twiml(message: str, status: int = 200) -> Response:
@@ -45,6 +46,7 @@ def signature_valid() -> bool:
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
+@guest_throttle
 def inbound(**params) -> Response:
 	if not signature_valid():
 		frappe.db.rollback()

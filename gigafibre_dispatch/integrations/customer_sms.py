@@ -39,6 +39,6 @@ def schedule_changed(job: str, technician: str, start: datetime) -> str | None:
 		day=fr_date(start.date()), time=fr_time(start.time()), technician=first_name or "notre technicien"
 	)
 	name, _created = queue_sms(
-		technician, phone, body, "customer", f"schedule:{job}:{start.isoformat(timespec='minutes')}"
+		technician, phone, body, "customer", f"schedule:{job}:{start.isoformat(timespec='minutes')}", job=job
 	)
 	return name

@@ -83,14 +83,27 @@ def _replay(command, record, payload_hash, actor, job) -> CommandResult:
 	)
 
 
-def evidence_resolves(ref: str) -> bool:
-	"""Evidence must be a File of this site: a /files or /private/files URL, or a configured object-store URL."""
-	if not isinstance(ref, str) or not ref:
-		return False
-	prefixes = tuple(frappe.conf.get("dispatch_object_store_prefixes") or ())
-	if ref.startswith(("/files/", "/private/files/")) or (prefixes and ref.startswith(prefixes)):
-		return bool(frappe.db.exists("File", {"file_url": ref}))
-	return False
+def evidence_resolver(job: str | None, actor: Actor | None):
+	"""What evidence a command on `job` may name: a File of this site (a /files or /private/files URL, or a
+	configured object-store URL) that is not another record's (a file attached elsewhere, e.g. to another
+	customer's job, is refused); from the technician's portal, only a file attached to this very job (the photos
+	it uploads). The same refusal whether the file exists or not: the answer tells nothing of other records."""
+
+	def resolves(ref: str) -> bool:
+		if not isinstance(ref, str) or not ref:
+			return False
+		prefixes = tuple(frappe.conf.get("dispatch_object_store_prefixes") or ())
+		if not (ref.startswith(("/files/", "/private/files/")) or (prefixes and ref.startswith(prefixes))):
+			return False
+		files = frappe.get_all(
+			"File", filters={"file_url": ref}, fields=["attached_to_doctype", "attached_to_name"], limit=5
+		)
+		ours = [f for f in files if f.attached_to_doctype == "Dispatch Job" and f.attached_to_name == job]
+		if actor is not None and actor.tool_name == "portal":
+			return bool(ours)
+		return bool(ours) or any(not f.attached_to_name for f in files)
+
+	return resolves
 
 
 STATE_FIELDS = (
@@ -293,7 +306,12 @@ def _load_and_decide(request: _Request) -> tuple:
 		if doc is None:
 			_refuse(command, PolicyError("validation", "job_not_found", "Unknown job"), 404, actor, job_name)
 	decision = lifecycle.decide(
-		command, actor, state, request.payload, parse_datetime=_parse_dt, evidence_resolves=evidence_resolves
+		command,
+		actor,
+		state,
+		request.payload,
+		parse_datetime=_parse_dt,
+		evidence_resolves=evidence_resolver(job_name, actor),
 	)
 	if isinstance(decision, PolicyError):
 		_refuse(command, decision, actor=actor, job=job_name)

@@ -1,6 +1,7 @@
 """Responses with exact status codes and bodies: a returned Response is committed, a raised one rolled back."""
 
 import json
+import re
 
 import frappe
 from frappe import _
@@ -203,9 +204,50 @@ def _encodable(value) -> bool:
 	return True
 
 
+_MISSING = re.compile(r"missing \d+ required (?:positional|keyword-only) arguments?: (.+)$")
+_UNEXPECTED = re.compile(r"got an unexpected keyword argument '([^']+)'")
+
+
+def argument_error(response) -> PolicyError | None:
+	"""A whitelisted method called without a parameter it needs, or with one it does not take: Frappe lets the
+	call's TypeError through as a 500; it is the caller's mistake (a 400 naming the parameters)."""
+	try:
+		body = json.loads(response.get_data(as_text=True))
+	except ValueError:
+		return None
+	if not isinstance(body, dict) or body.get("exc_type") != "TypeError":
+		return None
+	text = str(body.get("exception") or "")
+	params = _called_parameters()
+	if missing := _MISSING.search(text):
+		names = [n.strip(" '\"") for n in re.split(r",| and ", missing.group(1)) if n.strip(" '\"")]
+		if params is not None and set(names) <= params:  # the called method's own, not a bug deeper down
+			return PolicyError("validation", "missing_fields", "Missing fields: {fields}", {"fields": names})
+	if (unexpected := _UNEXPECTED.search(text)) and params is not None and unexpected.group(1) not in params:
+		return PolicyError(
+			"validation", "unknown_fields", "Unknown fields: {fields}", {"fields": [unexpected.group(1)]}
+		)
+	return None
+
+
+def _called_parameters() -> set[str] | None:
+	"""The parameters of the whitelisted method this request called (None: not a method call)."""
+	import inspect
+
+	method = frappe.local.form_dict.get("cmd") if frappe.local.form_dict else None
+	if not method:
+		return None
+	try:
+		fn = frappe.get_attr(frappe.get_hooks("override_whitelisted_methods", {}).get(method, [method])[-1])
+		return set(inspect.signature(fn).parameters)
+	except Exception:
+		return None
+
+
 def bad_body_response(response, request):
 	"""after_request hook. Frappe parses a JSON body before any app hook runs and answers a body that does not
-	parse with a 500 (a scalar with a 417): turn those into the 400 they are, with the structured error."""
+	parse with a 500 (a scalar with a 417), and a call missing a parameter with a 500: turn those into the 400
+	they are, with the structured error."""
 	if (
 		response is None
 		or not (request.path or "").startswith("/api/")
@@ -213,9 +255,63 @@ def bad_body_response(response, request):
 	):
 		return
 	error = body_error(request)
+	if error is None and response.status_code == 500:
+		error = argument_error(response)
 	if error is None or (error.code == "payload_not_object" and frappe.form_dict.get("data") is not None):
 		return  # a list body reached its endpoint as `data`: the endpoint answered for itself
 	observe_refusal("request", error)
 	response.status_code = 400
 	response.set_data(json.dumps(error_body(error), ensure_ascii=False))
 	response.headers["Content-Type"] = "application/json"
+
+
+# A list's sort order as the Desk and REST clients send it: one or more `field` or `tabDoc Type`.`field`, each
+# with asc or desc. Anything else (a sub-query, a function, a comment) is refused before Frappe builds the query.
+_SORT_TERM = (
+	r"\s*(?:(?:`tab[A-Za-z0-9 _-]+`|tab[A-Za-z0-9_]+)\s*\.\s*)?(?:`[A-Za-z_][A-Za-z0-9_]*`|[A-Za-z_][A-Za-z0-9_]*)"
+	r"(?:\s+(?:asc|desc))?\s*"
+)
+SORT_ORDER = re.compile(rf"^{_SORT_TERM}(?:,{_SORT_TERM})*$", re.IGNORECASE)
+SORT_PARAMS = ("order_by", "group_by", "sort_by")
+
+
+class BadSortOrder(frappe.ValidationError):
+	http_status_code = 400
+
+
+def guard_sort_order():
+	"""before_request hook: `order_by`, `group_by` and `sort_by` of any request are plain field lists (with asc or
+	desc), or the request is refused with a 400 and runs nothing."""
+	form = frappe.local.form_dict or {}
+	for param in SORT_PARAMS:
+		value = form.get(param)
+		if value in (None, ""):
+			continue
+		if not isinstance(value, str) or len(value) > 500 or not SORT_ORDER.match(value):
+			frappe.throw(_("{0} must be field names, each with asc or desc").format(param), BadSortOrder)
+
+
+def quiet_for_guests():
+	"""auth hook, after the app's own authentication: a guest's error pages show no traceback (Frappe's own flag),
+	whatever the site's System Settings say; `strip_guest_tracebacks` does the same for JSON answers."""
+	if (frappe.session.user or "Guest") == "Guest":
+		frappe.local.flags.disable_traceback = True
+
+
+def strip_guest_tracebacks(response, request):
+	"""after_request hook: a JSON error answered to a guest carries no traceback nor its source (a database
+	name, a file path, a module: nothing an outsider should learn)."""
+	if response is None or (frappe.session.user or "Guest") != "Guest" or response.status_code < 400:
+		return
+	if "application/json" not in (response.headers.get("Content-Type") or ""):
+		return
+	try:
+		body = json.loads(response.get_data(as_text=True))
+	except ValueError:
+		return
+	if isinstance(body, dict) and ({"exc", "_exc_source", "exception"} & set(body)):
+		for key in ("exc", "_exc_source"):
+			body.pop(key, None)
+		if "exception" in body:
+			body["exception"] = str(body["exception"]).split(":")[0]  # the error's class, not its text
+		response.set_data(json.dumps(body, ensure_ascii=False))

@@ -254,11 +254,16 @@ def build_request(doc) -> tuple[OptimizeRequest, dict[str, datetime]]:
 		)
 	movable = {j.id for j in candidates if j.status in UNASSIGNED_STATUSES}
 	if cint(doc.reoptimize):
-		movable |= {
+		rebookable = [
 			j.id
 			for j in booked
 			if j.status in REBOOKABLE and not j.pinned and j.start is not None and start <= j.start < end
-		}
+		]
+		# Only the booked jobs the requesting user may read move (a dispatcher of one account re-plans that
+		# account's jobs; the others stay where they are and only take up their technicians' time).
+		movable |= set(
+			frappe.get_list("Dispatch Job", filters={"name": ("in", rebookable or [""])}, pluck="name")
+		)
 	if jobs:
 		movable &= set(jobs)
 	modified = {}

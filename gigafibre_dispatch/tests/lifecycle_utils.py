@@ -11,7 +11,7 @@ from frappe.tests.test_api import make_request
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_test_client
 
-from gigafibre_dispatch.tests.utils import make_customer, next_monday
+from gigafibre_dispatch.tests.utils import make_customer, make_user, next_monday
 
 JOB_PATH = "/api/v2/document/" + quote("Dispatch Job")
 INTAKE_PATH = "/api/v2/method/" + quote("Dispatch Job") + "/intake"
@@ -214,6 +214,37 @@ class LifecycleHttpCase(FrappeTestCase):
 	def get(self, method: str, token: str, **params):
 		query = "&".join(f"{k}={quote(str(v))}" for k, v in params.items())
 		return self.request("get", f"{LIFECYCLE}{method}?{query}", token=token, key=None)
+
+	def scoped_dispatcher(self, prefix: str) -> str:
+		"""A Dispatcher limited by User Permission to customer A (password Scoped-Pass-123!), removed after the test."""
+		from frappe.permissions import add_user_permission
+
+		email = f"{prefix}.{self.run_id}@example.com"
+		make_user(email, ["Dispatcher"])
+		add_user_permission("Customer", self.customer_a, email)
+		user = frappe.get_doc("User", email)
+		user.new_password = "Scoped-Pass-123!"
+		user.save(ignore_permissions=True)
+		frappe.db.commit()
+
+		def remove():
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
+			frappe.db.delete("User Permission", {"user": email})
+			frappe.delete_doc("User", email, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
+		self.addCleanup(remove)
+		return email
+
+	def list_route(self, client, doctype: str, fields: list[str]) -> list[dict]:
+		"""The generic list route's rows for that client (every row, these fields); a 200 is asserted."""
+		response = make_request(
+			target=client.get,
+			args=(f"/api/resource/{doctype}?fields={quote(json.dumps(fields))}&limit_page_length=0",),
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		return response.json["data"]
 
 	# ------------------------------------------------------------------ assertions
 

@@ -4,7 +4,6 @@ import json
 import time
 import uuid
 from datetime import timedelta
-from urllib.parse import quote
 
 import frappe
 import jwt
@@ -580,28 +579,6 @@ class TestLifecycleReadsAndScope(LifecycleHttpCase):
 			self.request("get", "/api/method/gigafibre_dispatch.api.lifecycle.cockpit", key=None), 401, "auth"
 		)
 
-	def scoped_dispatcher(self, prefix: str) -> str:
-		"""A Dispatcher limited by User Permission to customer A (password Scoped-Pass-123!), removed after the test."""
-		from frappe.permissions import add_user_permission
-
-		email = f"{prefix}.{self.run_id}@example.com"
-		make_user(email, ["Dispatcher"])
-		add_user_permission("Customer", self.customer_a, email)
-		user = frappe.get_doc("User", email)
-		user.new_password = "Scoped-Pass-123!"
-		user.save(ignore_permissions=True)
-		frappe.db.commit()
-
-		def remove():
-			frappe.set_user("Administrator")
-			frappe.db.rollback()
-			frappe.db.delete("User Permission", {"user": email})
-			frappe.delete_doc("User", email, force=True, ignore_permissions=True)
-			frappe.db.commit()
-
-		self.addCleanup(remove)
-		return email
-
 	def test_desk_dispatcher_restricted_by_user_permission(self):
 		job_a = self.new_job()
 		job_b = self.new_job(service_location=self.loc_b)
@@ -660,13 +637,10 @@ class TestLifecycleReadsAndScope(LifecycleHttpCase):
 				self.assertFalse(frappe.has_permission(doctype, "read", other), doctype)
 			frappe.set_user("Administrator")
 			client = login_client(email, "Scoped-Pass-123!")
-			fields = quote(json.dumps(["name", "job", "job.customer", "job.subject"]))
-			listed = make_request(
-				target=client.get,
-				args=(f"/api/resource/Dispatch State Transition?fields={fields}&limit_page_length=0",),
+			listed = self.list_route(
+				client, "Dispatch State Transition", ["name", "job", "job.customer", "job.subject"]
 			)
-			self.assertEqual(listed.status_code, 200, listed.text)
-			seen = {r["job"] for r in listed.json["data"]}
+			seen = {r["job"] for r in listed}
 			self.assertIn(job_a, seen)
 			self.assertNotIn(job_b, seen)
 			other = frappe.get_all("Dispatch Audit Event", filters={"job": job_b}, pluck="name")[0]
@@ -748,3 +722,135 @@ class TestLifecycleReadsAndScope(LifecycleHttpCase):
 			s.alert_idempotency_conflict_threshold = saved
 			s.save(ignore_permissions=True)
 			frappe.db.commit()
+
+
+class TestScopeOfSideRecords(LifecycleHttpCase):
+	"""What holds a job's data beyond its own tables: technicians' records, SMS logs, the optimizer's proposals."""
+
+	def test_a_technician_reads_their_own_record_not_a_colleagues(self):
+		from frappe.tests.test_api import make_request
+
+		email = f"zz.techrow.{self.run_id}@example.com"
+		make_user(email, ["Technician"])
+		user = frappe.get_doc("User", email)
+		user.new_password = "Tech-Row-Pass-123!"
+		user.save(ignore_permissions=True)
+		frappe.db.set_value("Dispatch Technician", self.tech, "user", email)
+		frappe.db.commit()
+
+		def undo():
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
+			frappe.db.set_value("Dispatch Technician", self.tech, "user", None)
+			frappe.delete_doc("User", email, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
+		self.addCleanup(undo)
+		client = login_client(email, "Tech-Row-Pass-123!")
+		listed = self.list_route(
+			client, "Dispatch Technician", ["name", "phone", "home_latitude", "gps_latitude"]
+		)
+		self.assertEqual([r["name"] for r in listed], [self.tech])
+		own = make_request(target=client.get, args=(f"/api/resource/Dispatch Technician/{self.tech}",))
+		self.assertEqual(own.status_code, 200, own.text)
+		colleague = make_request(
+			target=client.get, args=(f"/api/resource/Dispatch Technician/{self.other_tech}",)
+		)
+		self.assertEqual(colleague.status_code, 403, colleague.text)
+		counted = make_request(
+			target=client.get,
+			args=("/api/method/frappe.client.get_count?doctype=Dispatch%20Technician",),
+		)
+		self.assertEqual(counted.json.get("message"), 1, counted.text)
+
+	def test_a_scoped_dispatcher_reads_only_their_customers_messages_and_proposals(self):
+		job_a = self.new_job()
+		job_b = self.new_job(service_location=self.loc_b)
+		logs = {}
+		for key, job, kind in (
+			("a", job_a, "customer"),
+			("b", job_b, "customer"),
+			("tech", None, "magic_link"),
+		):
+			logs[key] = (
+				frappe.get_doc(
+					{
+						"doctype": "Dispatch SMS Log",
+						"technician": self.tech,
+						"to_number": "+15145550000",
+						"body": f"message {key}",
+						"kind": kind,
+						"status": "sent",
+						"dedupe_key": f"zz-{self.run_id}-{key}",
+						"job": job,
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
+		proposals = {}
+		for key, job in (("a", job_a), ("b", job_b)):
+			name = (
+				frappe.get_doc(
+					{
+						"doctype": "Dispatch Optimization",
+						"status": "Ready",
+						"date_from": self.monday,
+						"date_to": self.monday,
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
+			# The proposal's moves as a run stores them (the insert ran the optimizer on the site's own jobs).
+			frappe.db.delete("Dispatch Optimization Move", {"parent": name})
+			frappe.get_doc(
+				{
+					"doctype": "Dispatch Optimization Move",
+					"parent": name,
+					"parenttype": "Dispatch Optimization",
+					"parentfield": "moves",
+					"idx": 1,
+					"job": job,
+					"to_technician": self.tech,
+					"to_start": f"{self.monday} 09:00:00",
+				}
+			).db_insert()
+			proposals[key] = name
+		frappe.db.commit()
+
+		def undo():
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
+			frappe.db.delete("Dispatch SMS Log", {"name": ("in", list(logs.values()))})
+			for name in proposals.values():
+				frappe.delete_doc("Dispatch Optimization", name, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
+		self.addCleanup(undo)
+		email = self.scoped_dispatcher("zz.sidesms")
+		try:
+			frappe.set_user(email)
+			seen = set(
+				frappe.get_list(
+					"Dispatch SMS Log", filters={"name": ("in", list(logs.values()))}, pluck="name"
+				)
+			)
+			self.assertEqual(seen, {logs["a"]})
+			self.assertFalse(frappe.has_permission("Dispatch SMS Log", "read", logs["b"]))
+			self.assertFalse(frappe.has_permission("Dispatch SMS Log", "read", logs["tech"]))
+			seen = set(
+				frappe.get_list(
+					"Dispatch Optimization", filters={"name": ("in", list(proposals.values()))}, pluck="name"
+				)
+			)
+			self.assertEqual(seen, {proposals["a"]})
+			self.assertFalse(
+				frappe.has_permission(
+					"Dispatch Optimization", "read", frappe.get_doc("Dispatch Optimization", proposals["b"])
+				)
+			)
+		finally:
+			frappe.set_user("Administrator")
+		# Everyone else is not narrowed.
+		self.assertTrue(frappe.has_permission("Dispatch SMS Log", "read", logs["b"]))

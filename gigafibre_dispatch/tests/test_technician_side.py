@@ -655,9 +655,12 @@ class TestPortalEquipment(TechnicianSideCase):
 		again = self.portal("act", link, {"job": job, "command": "equipment_install", "payload": install})
 		self.assert_policy(again, 400, "validation", "already_installed")
 		self.assertEqual(
-			self.portal("equipment_search", link, get={"q": serial[:6]}).json["data"][0]["serial_no"], serial
+			self.portal("equipment_search", link, get={"q": serial[:6], "job": job}).json["data"][0][
+				"serial_no"
+			],
+			serial,
 		)
-		by_mac = self.portal("equipment_search", link, get={"q": "00:11:22"}).json["data"]
+		by_mac = self.portal("equipment_search", link, get={"q": "00:11:22", "job": job}).json["data"]
 		self.assertEqual([e["serial_no"] for e in by_mac], [serial])
 		self.assertEqual(
 			[e["serial_no"] for e in self.portal("equipment_on_site", link, get={"job": job}).json["data"]],
@@ -700,6 +703,43 @@ class TestPortalEquipment(TechnicianSideCase):
 		self.assertEqual(self.portal("catalog", link, get={}).status_code, 200)
 		frappe.delete_doc("Service Equipment", serial, force=True, ignore_permissions=True)
 		frappe.db.commit()
+
+	def test_the_equipment_search_sees_the_jobs_site_and_stock_only(self):
+		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())
+		job = self.job(today + timedelta(hours=17), subject="Recherche")
+		tag = self.run_id.upper()
+		rows = {
+			"here": {"service_location": self.loc_a, "status": "Installed"},
+			"elsewhere": {"service_location": self.loc_b, "status": "Installed"},
+			"stock": {"service_location": None, "status": "Removed"},
+		}
+		for key, values in rows.items():
+			frappe.get_doc(
+				{
+					"doctype": "Service Equipment",
+					"serial_no": f"ZZSC{tag}{key.upper()}",
+					"mac_address": f"AA:BB:{key[:2].upper().encode().hex()[:2]}:00:00:01",
+					"equipment_type": "ONT",
+					**values,
+				}
+			).insert(ignore_permissions=True)
+		frappe.db.commit()
+		self.addCleanup(frappe.db.commit)
+		self.addCleanup(frappe.db.delete, "Service Equipment", {"serial_no": ("like", f"ZZSC{tag}%")})
+		link = magic_link_for(self.tech).rsplit("/", 1)[1]
+
+		def found(q):
+			response = self.portal("equipment_search", link, get={"q": q, "job": job})
+			self.assertEqual(response.status_code, 200, response.text)
+			return sorted(e["serial_no"] for e in response.json["data"])
+
+		self.assertEqual(found(f"ZZSC{tag}"), [f"ZZSC{tag}HERE", f"ZZSC{tag}STOCK"])
+		self.assertEqual(found(f"ZZSC{tag}ELSEWHERE"), [])
+		for wildcard in ("%%%", "___", "%ZZSC", "_ZSC"):
+			self.assertNotIn(f"ZZSC{tag}ELSEWHERE", found(wildcard), wildcard)
+		# Another technician's job: refused, whatever the text.
+		other = self.portal("equipment_search", link, get={"q": f"ZZSC{tag}", "job": "DJ-NOT-MINE"})
+		self.assertEqual(other.status_code, 403, other.text)
 
 	def test_a_portal_action_whose_payload_is_not_an_object_is_a_400(self):
 		today = datetime.combine(date.fromisoformat(nowdate()), datetime.min.time())

@@ -58,7 +58,7 @@
 		refresh().catch(() => {});
 		get("catalog", {}).then((items) => $("eq-catalog").replaceChildren(...items.map((i) => { const o = document.createElement("option"); o.value = i.item_name; return o; }))).catch(() => {});
 		let timer;
-		$("eq-search").oninput = () => { clearTimeout(timer); timer = setTimeout(async () => { const q = $("eq-search").value.trim(); if (q.length < 3) { $("eq-results").replaceChildren(); return; } const rows = await get("equipment_search", { q }); $("eq-results").replaceChildren(...rows.map((e) => li(`${e.serial_no} · ${e.mac_address || "—"} · ${e.equipment_type} (${e.status === "Installed" ? "installé" : "retiré"})`))); }, 300); };
+		$("eq-search").oninput = () => { clearTimeout(timer); timer = setTimeout(async () => { const q = $("eq-search").value.trim(); if (q.length < 3) { $("eq-results").replaceChildren(); return; } const rows = await get("equipment_search", { q, job }); $("eq-results").replaceChildren(...rows.map((e) => li(`${e.serial_no} · ${e.mac_address || "—"} · ${e.equipment_type} (${e.status === "Installed" ? "installé" : "retiré"})`))); }, 300); };
 		$("eq-install").onclick = async () => {
 			const payload = { equipment_type: $("eq-type").value.trim(), serial_no: $("eq-serial").value.trim() };
 			for (const [f, id] of [["brand", "eq-brand"], ["model", "eq-model"], ["mac_address", "eq-mac"]]) { const v = $(id).value.trim(); if (v) payload[f] = v; }
