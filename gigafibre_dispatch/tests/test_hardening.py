@@ -81,6 +81,30 @@ class TestGuestErrors(LifecycleHttpCase):
 		self.assertNotIn("exc", guest.json)
 		self.assertNotIn("_exc_source", guest.json)
 		self.assertNotIn("Traceback", guest.text)
-		staff = login_client("Administrator", frappe.conf.get("admin_password") or "admin")
-		seen = make_request(target=staff.get, args=(path,))
-		self.assertIn("exc", seen.json, seen.text)  # staff still get them where the site allows it
+
+	def test_the_hook_strips_a_500s_traceback_for_a_guest_and_keeps_it_for_staff(self):
+		import json
+
+		from werkzeug.wrappers import Response
+
+		from gigafibre_dispatch.lifecycle.http import strip_guest_tracebacks
+
+		body = {
+			"exception": "pymysql.err.OperationalError: (1045, access denied for user _8f2e on db _8f2e)",
+			"exc_type": "OperationalError",
+			"exc": '["Traceback (most recent call last): File apps/frappe/..."]',
+			"_exc_source": "gigafibre_dispatch (app)",
+		}
+
+		def answered(user):
+			response = Response(json.dumps(body), status=500, content_type="application/json")
+			frappe.set_user(user)
+			try:
+				strip_guest_tracebacks(response, None)
+			finally:
+				frappe.set_user("Administrator")
+			return json.loads(response.get_data(as_text=True))
+
+		guest = answered("Guest")
+		self.assertEqual(guest, {"exception": "pymysql.err.OperationalError", "exc_type": "OperationalError"})
+		self.assertEqual(answered("Administrator"), body)

@@ -252,6 +252,53 @@ class TestOptimizerSite(LifecycleHttpCase):
 			frappe.delete_doc("User", scoped, force=True, ignore_permissions=True)
 			frappe.db.commit()
 
+	def test_a_scoped_dispatcher_re_optimizing_a_day_moves_only_their_jobs(self):
+		job_a = self.new_job()
+		job_b = self.new_job(customer=self.customer_b, service_location=self.loc_b)
+		self.book_to(job_a, self.tech, 13)
+		self.book_to(job_b, self.tech, 9)
+		frappe.db.rollback()
+		scoped = make_user(f"opt.reopt.{self.run_id}@example.com", ["Dispatcher"])
+		update_password(scoped, PASSWORD)
+		frappe.get_doc(
+			{"doctype": "User Permission", "user": scoped, "allow": "Customer", "for_value": self.customer_a}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		try:
+			client = self.login(scoped)
+			response = self.call(
+				client,
+				"start",
+				{
+					"date_from": str(self.monday),
+					"date_to": str(self.monday),
+					"technicians": json.dumps([self.tech, self.other_tech]),
+					"reoptimize": 1,
+				},
+			)
+			self.assertEqual(response.status_code, 200, response.text)
+			name = response.json["message"]["name"]
+			proposal = self.call(client, "get_proposal", {"name": name}, get=True)
+			self.assertEqual(proposal.status_code, 200, proposal.text)
+			named = {m["job"] for m in proposal.json["message"]["moves"]} | {
+				u["job"] for u in proposal.json["message"]["unplaced"]
+			}
+			self.assertNotIn(
+				job_b, named, "another account's booked job is not re-planned by this dispatcher"
+			)
+			frappe.db.rollback()
+			moved = {m.job for m in frappe.get_doc("Dispatch Optimization", name).moves}
+			self.assertNotIn(job_b, moved)
+			self.assertEqual(self.row(job_b).scheduled_start, get_datetime(f"{self.monday} 09:00:00"))
+		finally:
+			frappe.db.rollback()
+			for job in (job_a, job_b):  # the technician's day free again for the next tests
+				self.command(job, "cancel", {"reason": "test over"}, token=self.token("dispatcher"))
+			frappe.db.rollback()
+			frappe.db.delete("User Permission", {"user": scoped})
+			frappe.delete_doc("User", scoped, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
 	def test_a_technician_cannot_start_or_apply(self):
 		job = self.new_job()
 		dispatcher = self.login(self.dispatcher)

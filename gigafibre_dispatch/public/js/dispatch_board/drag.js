@@ -182,7 +182,7 @@ function up() {
 	}
 	if (!target) return; // dropped outside the timeline: snaps back
 	if (level === "blocked") {
-		frappe.show_alert({ message: message || __("Not allowed"), indicator: "red" }, 8);
+		frappe.show_alert({ message: frappe.utils.escape_html(message || __("Not allowed")), indicator: "red" }, 8);
 		return;
 	}
 	if (on_drop) on_drop(item, target);

@@ -67,7 +67,7 @@ export function create_offer(store, job) {
 				store.offers[job] = { offer: r.offer, status: r.status };
 				frappe.show_alert({ message: __("Offer {0}: {1}", [r.offer, __(r.status)]), indicator: "green" });
 			} catch (e) {
-				frappe.show_alert({ message: e.message, indicator: "red" }, 8);
+				frappe.show_alert({ message: frappe.utils.escape_html(e.message), indicator: "red" }, 8);
 			}
 		},
 	});

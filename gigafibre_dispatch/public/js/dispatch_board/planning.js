@@ -14,7 +14,7 @@ export async function save_planning(store, technician, changes) {
 		frappe.show_alert({ message: __("Planning of {0} saved", [technician]), indicator: "green" });
 		return r;
 	} catch (e) {
-		frappe.show_alert({ message: e.message, indicator: "red" }, 8);
+		frappe.show_alert({ message: frappe.utils.escape_html(e.message), indicator: "red" }, 8);
 		throw e;
 	} finally {
 		store.load();
@@ -140,7 +140,7 @@ export function split_prompt(store, r, day, from_hhmm, until_hhmm) {
 				frappe.show_alert({ message: __("Shift of {0} split", [r.name || r.id]), indicator: "green" });
 				d.hide();
 			} catch (e) {
-				frappe.show_alert({ message: e.message, indicator: "red" }, 8);
+				frappe.show_alert({ message: frappe.utils.escape_html(e.message), indicator: "red" }, 8);
 			} finally {
 				store.load();
 			}

@@ -371,11 +371,11 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 				const answer = await promise_fn();
 				if (undoable && answer && answer.undo) this.undo_stack.push({ ...answer.undo, label });
 				for (const w of (answer && answer.warnings) || []) {
-					frappe.show_alert({ message: w.message, indicator: "orange" }, 7);
+					frappe.show_alert({ message: frappe.utils.escape_html(w.message), indicator: "orange" }, 7);
 				}
 				return answer;
 			} catch (e) {
-				frappe.show_alert({ message: e.message, indicator: "red" }, 8);
+				frappe.show_alert({ message: frappe.utils.escape_html(e.message), indicator: "red" }, 8);
 				this.last_error = e.message;
 				throw e;
 			} finally {
@@ -447,7 +447,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 				this.refresh_card();
 				return r;
 			} catch (e) {
-				frappe.show_alert({ message: e.message, indicator: "red" }, 8);
+				frappe.show_alert({ message: frappe.utils.escape_html(e.message), indicator: "red" }, 8);
 				throw e;
 			}
 		},
@@ -486,7 +486,7 @@ export const useBoard = defineStore("gigafibre_dispatch_board", {
 					this.select(r.name);
 					return r;
 				})
-				.catch((e) => frappe.show_alert({ message: e.message, indicator: "red" }))
+				.catch((e) => frappe.show_alert({ message: frappe.utils.escape_html(e.message), indicator: "red" }))
 				.finally(() => setTimeout(() => delete this.in_flight[k], 1000));
 			return this.in_flight[k];
 		},

@@ -63,7 +63,7 @@ export function new_work_order(store) {
 				await store.load();
 				store.select(r.name);
 			} catch (e) {
-				frappe.show_alert({ message: e.message, indicator: "red" }, 8);
+				frappe.show_alert({ message: frappe.utils.escape_html(e.message), indicator: "red" }, 8);
 			}
 		},
 	});
