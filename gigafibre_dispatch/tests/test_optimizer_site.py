@@ -99,18 +99,17 @@ class TestOptimizerSite(LifecycleHttpCase):
 			)
 		}
 
-	def start(self, client, jobs: list[str], reoptimize=1):
-		response = self.call(
-			client,
-			"start",
-			{
-				"date_from": str(self.monday),
-				"date_to": str(self.monday),
-				"technicians": json.dumps([self.tech, self.other_tech]),
-				"jobs": json.dumps(jobs),
-				"reoptimize": reoptimize,
-			},
-		)
+	def start(self, client, jobs: list[str] | None, reoptimize=1):
+		"""A run over the Monday for the two technicians: these jobs, or (None) every job the caller may place."""
+		body = {
+			"date_from": str(self.monday),
+			"date_to": str(self.monday),
+			"technicians": json.dumps([self.tech, self.other_tech]),
+			"reoptimize": reoptimize,
+		}
+		if jobs is not None:
+			body["jobs"] = json.dumps(jobs)
+		response = self.call(client, "start", body)
 		self.assertEqual(response.status_code, 200, response.text)
 		status = response.json["message"]
 		self.assertEqual(status["status"], "Ready", status)
@@ -229,75 +228,54 @@ class TestOptimizerSite(LifecycleHttpCase):
 		self.assertEqual(self.counts(), before)
 		self.assertEqual(self.commands(jobs[0]), ["intake", "triage", *BOOKING])
 
-	def test_a_dispatcher_scoped_to_one_account_proposes_only_its_jobs(self):
-		job_a = self.new_job()
-		job_b = self.new_job(customer=self.customer_b, service_location=self.loc_b)
+	def scoped_client(self, prefix: str):
+		"""A logged-in Dispatcher limited by User Permission to customer A, removed after the test."""
 		frappe.db.rollback()
-		scoped = make_user(f"opt.scoped.{self.run_id}@example.com", ["Dispatcher"])
+		scoped = make_user(f"{prefix}.{self.run_id}@example.com", ["Dispatcher"])
 		update_password(scoped, PASSWORD)
 		frappe.get_doc(
 			{"doctype": "User Permission", "user": scoped, "allow": "Customer", "for_value": self.customer_a}
 		).insert(ignore_permissions=True)
 		frappe.db.commit()
-		try:
-			client = self.login(scoped)
-			name = self.start(client, [job_a, job_b])
-			proposal = self.call(client, "get_proposal", {"name": name}, get=True).json["message"]
-			named = {m["job"] for m in proposal["moves"]} | {u["job"] for u in proposal["unplaced"]}
-			self.assertIn(job_a, named)
-			self.assertNotIn(job_b, named, "another account's job never appears in the proposal")
-		finally:
+
+		def remove():
 			frappe.db.rollback()
 			frappe.db.delete("User Permission", {"user": scoped})
 			frappe.delete_doc("User", scoped, force=True, ignore_permissions=True)
 			frappe.db.commit()
+
+		self.addCleanup(remove)
+		return self.login(scoped)
+
+	def test_a_dispatcher_scoped_to_one_account_proposes_only_its_jobs(self):
+		job_a = self.new_job()
+		job_b = self.new_job(customer=self.customer_b, service_location=self.loc_b)
+		client = self.scoped_client("opt.scoped")
+		name = self.start(client, [job_a, job_b])
+		proposal = self.call(client, "get_proposal", {"name": name}, get=True).json["message"]
+		named = {m["job"] for m in proposal["moves"]} | {u["job"] for u in proposal["unplaced"]}
+		self.assertIn(job_a, named)
+		self.assertNotIn(job_b, named, "another account's job never appears in the proposal")
 
 	def test_a_scoped_dispatcher_re_optimizing_a_day_moves_only_their_jobs(self):
 		job_a = self.new_job()
 		job_b = self.new_job(customer=self.customer_b, service_location=self.loc_b)
 		self.book_to(job_a, self.tech, 13)
 		self.book_to(job_b, self.tech, 9)
+		for job in (job_a, job_b):  # the technician's day free again for the next tests
+			self.addCleanup(
+				self.command, job, "cancel", {"reason": "test over"}, token=self.token("dispatcher")
+			)
+		client = self.scoped_client("opt.reopt")
+		name = self.start(client, None)
+		proposal = self.call(client, "get_proposal", {"name": name}, get=True)
+		self.assertEqual(proposal.status_code, 200, proposal.text)
+		message = proposal.json["message"]
+		named = {m["job"] for m in message["moves"]} | {u["job"] for u in message["unplaced"]}
+		self.assertNotIn(job_b, named, "another account's booked job is not re-planned by this dispatcher")
 		frappe.db.rollback()
-		scoped = make_user(f"opt.reopt.{self.run_id}@example.com", ["Dispatcher"])
-		update_password(scoped, PASSWORD)
-		frappe.get_doc(
-			{"doctype": "User Permission", "user": scoped, "allow": "Customer", "for_value": self.customer_a}
-		).insert(ignore_permissions=True)
-		frappe.db.commit()
-		try:
-			client = self.login(scoped)
-			response = self.call(
-				client,
-				"start",
-				{
-					"date_from": str(self.monday),
-					"date_to": str(self.monday),
-					"technicians": json.dumps([self.tech, self.other_tech]),
-					"reoptimize": 1,
-				},
-			)
-			self.assertEqual(response.status_code, 200, response.text)
-			name = response.json["message"]["name"]
-			proposal = self.call(client, "get_proposal", {"name": name}, get=True)
-			self.assertEqual(proposal.status_code, 200, proposal.text)
-			named = {m["job"] for m in proposal.json["message"]["moves"]} | {
-				u["job"] for u in proposal.json["message"]["unplaced"]
-			}
-			self.assertNotIn(
-				job_b, named, "another account's booked job is not re-planned by this dispatcher"
-			)
-			frappe.db.rollback()
-			moved = {m.job for m in frappe.get_doc("Dispatch Optimization", name).moves}
-			self.assertNotIn(job_b, moved)
-			self.assertEqual(self.row(job_b).scheduled_start, get_datetime(f"{self.monday} 09:00:00"))
-		finally:
-			frappe.db.rollback()
-			for job in (job_a, job_b):  # the technician's day free again for the next tests
-				self.command(job, "cancel", {"reason": "test over"}, token=self.token("dispatcher"))
-			frappe.db.rollback()
-			frappe.db.delete("User Permission", {"user": scoped})
-			frappe.delete_doc("User", scoped, force=True, ignore_permissions=True)
-			frappe.db.commit()
+		self.assertNotIn(job_b, {m.job for m in frappe.get_doc("Dispatch Optimization", name).moves})
+		self.assertEqual(self.row(job_b).scheduled_start, get_datetime(f"{self.monday} 09:00:00"))
 
 	def test_a_technician_cannot_start_or_apply(self):
 		job = self.new_job()
