@@ -41,6 +41,9 @@ permission_query_conditions = {
 	"Dispatch Technician": "gigafibre_dispatch.permissions.technician_query_conditions",
 	"Dispatch SMS Log": "gigafibre_dispatch.permissions.sms_log_query_conditions",
 	"Dispatch Optimization": "gigafibre_dispatch.permissions.optimization_query_conditions",
+	# A technician: the sites of their jobs and the equipment there.
+	"Service Location": "gigafibre_dispatch.permissions.site_query_conditions",
+	"Service Equipment": "gigafibre_dispatch.permissions.site_query_conditions",
 }
 has_permission = {
 	"Dispatch Job": "gigafibre_dispatch.permissions.job_has_permission",
@@ -51,6 +54,8 @@ has_permission = {
 	"Dispatch Technician": "gigafibre_dispatch.permissions.technician_has_permission",
 	"Dispatch SMS Log": "gigafibre_dispatch.permissions.sms_log_has_permission",
 	"Dispatch Optimization": "gigafibre_dispatch.permissions.optimization_has_permission",
+	"Service Location": "gigafibre_dispatch.permissions.site_has_permission",
+	"Service Equipment": "gigafibre_dispatch.permissions.site_has_permission",
 }
 
 # Counts follow the caller's permissions and row rules (Frappe v15's get_count counts the whole table).

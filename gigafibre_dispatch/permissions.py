@@ -209,3 +209,33 @@ def sms_log_has_permission(doc, ptype: str = "read", user: str | None = None) ->
 
 def optimization_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
 	return _jobs_all_readable({m.job for m in doc.get("moves") or [] if m.job}, user or frappe.session.user)
+
+
+# A technician reads the sites of their own jobs and the equipment there, not every customer's address, contact
+# phone and equipment (the portal's own reads go through portal/; Desk and REST follow this rule).
+def _technician_sites_sql(user: str) -> str | None:
+	if not _own_technician(user)[0]:
+		return None
+	return (
+		"select `tabDispatch Job`.`service_location` from `tabDispatch Job`"
+		f" where {job_query_conditions(user) or '1=0'}"
+	)
+
+
+def site_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	sites = _technician_sites_sql(user)
+	if sites is None:
+		return ""
+	column = "name" if doctype == "Service Location" else "service_location"
+	return f"`tab{doctype}`.`{column}` in ({sites})"
+
+
+def site_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if not _own_technician(user)[0]:
+		return None
+	site = doc.get("name") if doc.doctype == "Service Location" else doc.get("service_location")
+	return bool(site) and bool(
+		frappe.get_list("Dispatch Job", filters={"service_location": site}, limit_page_length=1, pluck="name")
+	)

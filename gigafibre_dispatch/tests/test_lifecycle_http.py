@@ -757,6 +757,27 @@ class TestScopeOfSideRecords(LifecycleHttpCase):
 			target=client.get, args=(f"/api/resource/Dispatch Technician/{self.other_tech}",)
 		)
 		self.assertEqual(colleague.status_code, 403, colleague.text)
+		# The sites of their own jobs only: not another customer's address and phone, nor the equipment there.
+		job = self.new_job()
+		self.advance(job, "Scheduled")  # at site A, on this technician
+		equipment = frappe.get_doc(
+			{
+				"doctype": "Service Equipment",
+				"serial_no": f"ZZROW{self.run_id}B",
+				"equipment_type": "ONT",
+				"service_location": self.loc_b,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		self.addCleanup(frappe.db.commit)
+		self.addCleanup(frappe.db.delete, "Service Equipment", {"name": equipment.name})
+		sites = {r["name"] for r in self.list_route(client, "Service Location", ["name", "contact_phone"])}
+		self.assertIn(self.loc_a, sites)
+		self.assertNotIn(self.loc_b, sites)
+		other_site = make_request(target=client.get, args=(f"/api/resource/Service Location/{self.loc_b}",))
+		self.assertEqual(other_site.status_code, 403, other_site.text)
+		gear = {r["name"] for r in self.list_route(client, "Service Equipment", ["name", "service_location"])}
+		self.assertNotIn(equipment.name, gear)
 		counted = make_request(
 			target=client.get,
 			args=("/api/method/frappe.client.get_count?doctype=Dispatch%20Technician",),
