@@ -132,3 +132,57 @@ def test_no_import_cycles():
 		if m not in index:
 			visit(m)
 	assert cycles == []
+
+
+# ---------------------------------------------------------------- faces write nothing
+
+# A write, as code under api/ would make it: a document saved, inserted or deleted, a value set in the database, a
+# SQL statement that changes rows, a commit, or a job status assigned. Faces parse, check the caller, call a service.
+WRITE_CALLS = {
+	"save",
+	"insert",
+	"delete",
+	"db_insert",
+	"db_update",
+	"db_set",
+	"set_value",
+	"set_single_value",
+	"delete_doc",
+	"rename_doc",
+	"commit",
+	"bulk_insert",
+}
+WRITE_SQL = ("insert ", "update ", "delete ", "replace ", "alter ", "drop ", "truncate ")
+
+
+def writes_in(source: str) -> list[str]:
+	found = []
+	for node in ast.walk(ast.parse(source)):
+		if isinstance(node, ast.Call):
+			name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+			if name in WRITE_CALLS:
+				found.append(f"line {node.lineno}: {name}()")
+			elif name == "sql" and node.args and isinstance(node.args[0], ast.Constant):
+				text = str(node.args[0].value).strip().lower()
+				if text.startswith(WRITE_SQL):
+					found.append(f"line {node.lineno}: a writing sql()")
+		elif isinstance(node, ast.Assign):
+			for target in node.targets:
+				if isinstance(target, ast.Attribute) and target.attr == "status":
+					found.append(f"line {node.lineno}: .status assigned")
+	return found
+
+
+def test_the_write_detector_breaks_once_and_keeps_once():
+	assert writes_in("doc.save()") and writes_in("frappe.db.set_value('X', 'a', 'b', 1)")
+	assert writes_in("frappe.db.sql('update `tabX` set a = 1')") and writes_in("job.status = 'Done'")
+	assert writes_in("frappe.delete_doc('X', 'a')") and writes_in("frappe.db.commit()")
+	assert not writes_in("frappe.db.sql('select name from `tabX`')")
+	assert not writes_in("rows = frappe.get_list('X'); value = doc.get('status')")
+
+
+def test_faces_write_nothing():
+	faces = [p for p in (APP / "api").glob("*.py")]
+	assert len(faces) > 8
+	offending = {p.name: writes_in(p.read_text()) for p in faces}
+	assert {name: found for name, found in offending.items() if found} == {}
