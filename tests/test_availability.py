@@ -16,6 +16,7 @@ from gigafibre_dispatch.engine.availability import (
 	parse_time,
 	parse_weekly_schedule,
 	shift_windows,
+	splits_a_shift,
 	working_windows,
 )
 from gigafibre_dispatch.engine.errors import EngineError
@@ -291,3 +292,12 @@ def test_on_call_is_drawn_not_worked():
 	assert working_windows(None, extra, None, SUN, SUN) == []
 	assert on_call_windows(extra, SAT, SUN) == [(dt(SUN, 8), dt(SUN, 22))]
 	assert on_call_windows(extra, MON, SAT) == []
+
+
+def test_a_break_splits_a_shift_only_strictly_inside_one_window():
+	windows = [(dt(TUE, 8), dt(TUE, 12)), (dt(TUE, 13), dt(TUE, 17))]
+	assert splits_a_shift(windows, dt(TUE, 10), dt(TUE, 11))
+	assert not splits_a_shift(windows, dt(TUE, 8), dt(TUE, 9))  # nothing left before it
+	assert not splits_a_shift(windows, dt(TUE, 11), dt(TUE, 14))  # across the lunch gap
+	assert not splits_a_shift(windows, dt(TUE, 11), dt(TUE, 10))  # ends before it starts
+	assert not splits_a_shift([], dt(SAT, 10), dt(SAT, 11))

@@ -263,6 +263,11 @@ def shift_windows(
 	return subtract(merge(out), merge(cuts))
 
 
+def splits_a_shift(windows: Iterable[Interval], start: datetime, end: datetime) -> bool:
+	"""A break from start to end splits a shift: it lies strictly inside one window, leaving time on each side."""
+	return end > start and any(ws < start and end < we for ws, we in windows)
+
+
 def on_call_windows(extra_shifts: Iterable[ExtraShift], date_from: date, date_to: date) -> list[Interval]:
 	"""On-call bands from date_from to date_to inclusive (reachable, not working time), sorted and merged."""
 	return merge(

@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_time, now_datetime
 
-from gigafibre_dispatch.engine.availability import shift_windows
+from gigafibre_dispatch.engine.availability import shift_windows, splits_a_shift
 from gigafibre_dispatch.engine.lifecycle import Actor
 from gigafibre_dispatch.lifecycle.absence import KEYS as ABSENCE_FIELDS
 from gigafibre_dispatch.lifecycle.absence import save_from_planning
@@ -129,8 +129,7 @@ def split_shift(technician: str, day: date, start: time, end: time, note: str | 
 	windows = shift_windows(
 		tech.week, tech.extra_shifts, day, day, tech.holidays_or(frozenset()), default_shift_week()
 	)
-	b_start, b_end = datetime.combine(day, start), datetime.combine(day, end)
-	if not any(ws < b_start and b_end < we for ws, we in windows):
+	if not splits_a_shift(windows, datetime.combine(day, start), datetime.combine(day, end)):
 		frappe.throw(
 			_("{0} to {1} is not inside one shift of {2} on {3}: nothing to split").format(
 				start.strftime("%H:%M"), end.strftime("%H:%M"), doc.technician_name or doc.name, day

@@ -26,6 +26,18 @@ def board_range(date_from, date_to, resource_type: str | None, max_days: int) ->
 	return d_from, d_to
 
 
+def booked_between(start: datetime, end: datetime) -> list[list]:
+	"""The filters of the jobs a board draws over [start, end): booked on a technician, overlapping the range,
+	not cancelled, not a recurring template."""
+	return [
+		["scheduled_start", "<", end],
+		["scheduled_end", ">", start],
+		["status", "not in", INACTIVE_STATES],
+		["is_recurring", "=", 0],
+		["assigned_technician", "is", "set"],
+	]
+
+
 def board_data(
 	d_from: date,
 	d_to: date,
@@ -66,13 +78,7 @@ def board_data(
 		or_filters = [["assigned_technician", "in", rows], ["name", "in", assisted or [""]]]
 	in_range = frappe.get_list(
 		"Dispatch Job",
-		filters=[
-			["scheduled_start", "<", end],
-			["scheduled_end", ">", start],
-			["status", "not in", INACTIVE_STATES],
-			["is_recurring", "=", 0],
-			["assigned_technician", "is", "set"],
-		],
+		filters=booked_between(start, end),
 		or_filters=or_filters,
 		# A booked job's block needs neither its template (ghosts() reads the few that have one) nor why it was
 		# once released (the tray's flag): two columns fewer over thousands of rows.
@@ -91,7 +97,9 @@ def board_data(
 		order_by="creation asc",
 		limit_page_length=500,
 	)
-	jobs = data.attach_children(in_range, window=(start, end)) + data.attach_children(unassigned)
+	# A whole range: its assistants by the range (a join); a few rows (a patch): by their jobs' names.
+	window = None if only_rows else (start, end)
+	jobs = data.attach_children(in_range, window=window) + data.attach_children(unassigned)
 	board = build_board(
 		techs,
 		jobs,
@@ -212,14 +220,7 @@ def ghosts(start: datetime, end: datetime) -> list[dict]:
 	# The occurrences already made concrete and booked in the range (as the board draws them).
 	for row in frappe.get_all(
 		"Dispatch Job",
-		filters=[
-			["template_id", "in", [t.name for t in templates]],
-			["scheduled_start", "<", end],
-			["scheduled_end", ">", start],
-			["status", "not in", INACTIVE_STATES],
-			["is_recurring", "=", 0],
-			["assigned_technician", "is", "set"],
-		],
+		filters=[["template_id", "in", [t.name for t in templates]], *booked_between(start, end)],
 		fields=["template_id", "scheduled_start"],
 	):
 		done.setdefault(row.template_id, set()).add(get_datetime(row.scheduled_start))
