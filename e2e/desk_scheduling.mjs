@@ -106,6 +106,10 @@ try {
 	await from.fill(monday);
 	await from.press("Tab");
 	await page.waitForTimeout(300);
+	// The end follows a start typed past it (a Sunday's default week ends before next Monday), keeping six days.
+	const to = await page.locator(".modal.show input[data-fieldname='date_to']").inputValue();
+	const span = await page.evaluate(([a, b]) => frappe.datetime.get_diff(frappe.datetime.user_to_str(b), frappe.datetime.user_to_str(a)), [monday, to]);
+	if (span < 0) fail(`publish dialog: to ${to} is before from ${monday}`);
 	await page.locator(".modal.show .modal-footer .btn-primary").click();
 	const msg = page.locator(".modal.show .msgprint");
 	await msg.waitFor({ timeout: 20000 });

@@ -32,7 +32,19 @@ function publish_dialog(frm) {
 	const d = new frappe.ui.Dialog({
 		title: __("Publish & Text Schedule"),
 		fields: [
-			{ fieldname: "date_from", fieldtype: "Date", label: __("From Date"), default: today, reqd: 1 },
+			{
+				fieldname: "date_from",
+				fieldtype: "Date",
+				label: __("From Date"),
+				default: today,
+				reqd: 1,
+				// A later start keeps the week: the end follows when it would fall before the start.
+				onchange() {
+					const from = d.get_value("date_from");
+					const to = d.get_value("date_to");
+					if (from && (!to || to < from)) d.set_value("date_to", frappe.datetime.add_days(from, 6));
+				},
+			},
 			{ fieldname: "date_to", fieldtype: "Date", label: __("To Date"), default: frappe.datetime.add_days(today, 6), reqd: 1 },
 		],
 		primary_action_label: __("Publish"),
