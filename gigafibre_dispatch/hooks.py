@@ -74,9 +74,14 @@ after_request = [
 	"gigafibre_dispatch.lifecycle.http.bad_body_response",
 	# A guest's error answers carry no traceback (System Settings may allow them for staff).
 	"gigafibre_dispatch.lifecycle.http.strip_guest_tracebacks",
+	# Server-Timing: how long the server worked on one of this app's answers (for signed-in users).
+	"gigafibre_dispatch.utils.server_timing.stamp",
 ]
 # A list's sort order is a field list: a sub-query in `order_by` is refused before any query is built.
-before_request = ["gigafibre_dispatch.lifecycle.http.guard_sort_order"]
+before_request = [
+	"gigafibre_dispatch.utils.server_timing.start",
+	"gigafibre_dispatch.lifecycle.http.guard_sort_order",
+]
 
 # A New job may be deleted (a job that has left New never is): its audit rows stay, pointing at the name.
 # A proposal is history: a job deleted since is skipped on apply ("The job no longer exists"), never a reason to keep it.

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 
 from .availability import absence_intervals, on_call_windows, shift_windows
 from .errors import EngineError
@@ -10,6 +11,8 @@ from .geo import OfflineRouting, RoutingProvider
 from .intervals import overlaps
 from .models import JobInfo, TechInfo
 from .states import INACTIVE_STATES, STARTED_STATES
+
+BY_START_TYPE = itemgetter("start", "type")  # a row's segments in time order
 
 
 def _iso(d: datetime) -> str:
@@ -132,7 +135,8 @@ def build_board(
 			if start <= j.start < end:
 				job_segs[j.id]["conflicts"] = job_conflicts(j, mine, shifts, away, now, clashing, ends[j.id])
 		for prev, nxt in zip(mine, mine[1:], strict=False):
-			if prev.start.date() != nxt.start.date() or None in (prev.lat, prev.lon, nxt.lat, nxt.lon):
+			# Coordinates first: the week view reads none, and then no date is compared.
+			if None in (prev.lat, prev.lon, nxt.lat, nxt.lon) or prev.start.date() != nxt.start.date():
 				continue
 			minutes = int(round(routing.travel_minutes((prev.lat, prev.lon), (nxt.lat, nxt.lon))))
 			if minutes <= 0:
@@ -147,7 +151,7 @@ def build_board(
 					"minutes": minutes,
 				}
 			)
-		segs.sort(key=lambda s: (s["start"], s["type"]))
+		segs.sort(key=BY_START_TYPE)
 		resources.append(
 			{
 				"id": t.id,

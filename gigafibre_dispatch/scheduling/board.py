@@ -13,7 +13,8 @@ from gigafibre_dispatch.scheduling import data
 from gigafibre_dispatch.scheduling.args import iso, parse_date_range
 from gigafibre_dispatch.utils.errors import DispatchValidationError
 
-DETAILS = ("full", "week")  # full: the day view (travel, map); week: the week and month views
+DETAILS = ("full", "week")
+TRAY_LIMIT = 500  # the tray's rows read at most (its true total is counted past that)  # full: the day view (travel, map); week: the week and month views
 
 
 def board_range(date_from, date_to, resource_type: str | None, max_days: int) -> tuple[date, date]:
@@ -76,15 +77,14 @@ def board_data(
 			{"rows": rows, "start": start, "end": end},
 		)
 		or_filters = [["assigned_technician", "in", rows], ["name", "in", assisted or [""]]]
-	in_range = frappe.get_list(
+	in_range = data.packed_list(
 		"Dispatch Job",
 		filters=booked_between(start, end),
 		or_filters=or_filters,
 		# A booked job's block needs neither its template (ghosts() reads the few that have one) nor why it was
 		# once released (the tray's flag): two columns fewer over thousands of rows.
-		fields=[f for f in data.BOARD_QUERY_FIELDS if f not in skipped],
+		fields=[f for f in data.BOARD_JOB_FIELDS if f not in skipped],
 		order_by="scheduled_start asc",
-		limit_page_length=0,
 	)
 	unassigned = frappe.get_list(
 		"Dispatch Job",
@@ -93,9 +93,9 @@ def board_data(
 			["is_recurring", "=", 0],
 		],
 		or_filters=[["assigned_technician", "is", "not set"], ["scheduled_start", "is", "not set"]],
-		fields=[f for f in data.BOARD_QUERY_FIELDS if detail != "week" or f not in ("latitude", "longitude")],
+		fields=[f for f in data.BOARD_JOB_FIELDS if detail != "week" or f not in ("latitude", "longitude")],
 		order_by="creation asc",
-		limit_page_length=500,
+		limit_page_length=TRAY_LIMIT,
 	)
 	# A whole range: its assistants by the range (a join); a few rows (a patch): by their jobs' names.
 	window = None if only_rows else (start, end)
@@ -111,6 +111,8 @@ def board_data(
 		now=now_datetime(),
 	)
 	board["generated_at"] = iso(now_datetime())
+	# The tray's true total: known already when the read was not cut at the limit.
+	board["unassigned_total"] = len(unassigned) if len(unassigned) < TRAY_LIMIT else None
 	# Where the jobs on the board are, for the map: read with them (no second query).
 	shown = shown_jobs(board)
 	board["coords"] = {
@@ -152,13 +154,14 @@ def board_view(
 	result = board_data(
 		d_from, d_to, resource_type, tags, names, only_rows=technicians is not None, detail=detail
 	)
-	counted = frappe.get_list(
-		"Dispatch Job",
-		filters=[["status", "not in", CLOSED_STATES], ["is_recurring", "=", 0]],
-		or_filters=[["assigned_technician", "is", "not set"], ["scheduled_start", "is", "not set"]],
-		fields=["count(name) as n"],
-	)
-	result["unassigned_total"] = counted[0].n if counted else 0
+	if result["unassigned_total"] is None:
+		counted = frappe.get_list(
+			"Dispatch Job",
+			filters=[["status", "not in", CLOSED_STATES], ["is_recurring", "=", 0]],
+			or_filters=[["assigned_technician", "is", "not set"], ["scheduled_start", "is", "not set"]],
+			fields=["count(name) as n"],
+		)
+		result["unassigned_total"] = counted[0].n if counted else 0
 	result["positions"] = {
 		t.name: {"lat": t.gps_latitude, "lon": t.gps_longitude, "at": iso(get_datetime(t.gps_fix_at))}
 		for t in visible

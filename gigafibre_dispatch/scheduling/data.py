@@ -4,11 +4,13 @@ Every loader reads in bulk (a fixed number of queries whatever the number of row
 ranking and slot suggestion stay flat as the data grows.
 """
 
+import json
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import frappe
+from frappe import _
 from frappe.utils import get_datetime, get_time, getdate
 
 from gigafibre_dispatch.engine.availability import ExtraShift, default_week, parse_weekly_schedule
@@ -52,12 +54,8 @@ BOARD_JOB_FIELDS = (
 	"release_reason",
 	"published",
 )
-# The same read for the board's big queries: the start as text (parsed by `_dt` with fromisoformat), which spares
-# the pure-Python driver a datetime conversion per row (about a third of a week's read).
-BOARD_QUERY_FIELDS = tuple(
-	"cast(scheduled_start as char) as scheduled_start" if f == "scheduled_start" else f
-	for f in BOARD_JOB_FIELDS
-)
+# The packed read (`packed_list`) needs the board's columns readable by every role that opens the board: none of
+# them may sit behind a permission level (gigafibre_dispatch/tests/test_board_api.py holds it).
 JOB_FIELDS = (
 	*BOARD_JOB_FIELDS,
 	"depends_on",
@@ -240,30 +238,74 @@ def _dt(value) -> datetime | None:
 	if isinstance(value, datetime):
 		return value
 	try:
-		return datetime.fromisoformat(value)  # the text of a DATETIME column (BOARD_QUERY_FIELDS)
+		return datetime.fromisoformat(value)  # the text of a DATETIME column (packed_list)
 	except (TypeError, ValueError):
 		return get_datetime(value)
 
 
+def packed_list(
+	doctype: str,
+	*,
+	fields: list[str],
+	filters=None,
+	or_filters=None,
+	order_by: str | None = None,
+) -> list[frappe._dict]:
+	"""`frappe.get_list`'s rows, read through the very query `get_list` builds for this user (every permission
+	rule applied by Frappe), but packed by the database into one JSON array: the pure-Python driver parses one
+	value instead of one per column and row (a week's 5,000 jobs: about 20 ms less). `fields`: plain column names;
+	`order_by`: one column, asc or desc. Datetimes come back as text (`_dt` reads them), decimals as floats."""
+	query = frappe.get_list(
+		doctype,
+		filters=filters,
+		or_filters=or_filters,
+		fields=list(fields),
+		order_by=order_by,
+		limit_page_length=0,
+		run=False,
+	)
+	if not query:
+		return []
+	columns = ", ".join(f"q.`{f}`" for f in fields)
+	order = ""
+	if order_by:
+		# The aggregate does not keep a derived table's order: it is given its own.
+		key, _sep, direction = order_by.strip().partition(" ")
+		if key not in fields or direction.strip().lower() not in ("", "asc", "desc"):
+			frappe.throw(_("A packed read is sorted by one of its columns, asc or desc"))
+		order = f" order by q.`{key}` {direction.strip() or 'asc'}"
+	# JSON_ARRAYAGG is cut at group_concat_max_len (1 MB by default): raised for this one statement (MariaDB).
+	packed = frappe.db.sql(
+		"set statement group_concat_max_len = 1073741824 for "
+		f"select json_arrayagg(json_array({columns}){order}) from ({query}) q"
+	)[0][0]
+	return [frappe._dict(zip(fields, values, strict=True)) for values in json.loads(packed or "[]")]
+
+
 def _job_from_row(r, tags=None, assistants=None) -> JobInfo:
+	# Read once per row of thousands (a week's board): one lookup per column.
+	get = r.get
+	lat, lon = get("latitude"), get("longitude")
+	located = bool(lat or lon)
+	requested = get("requested_date")
 	return JobInfo(
-		id=r.name,
-		start=_dt(r.get("scheduled_start")),
-		duration_h=float(r.duration_h or 0),
-		tech_id=r.get("assigned_technician") or None,
-		lat=r.latitude if (r.get("latitude") or r.get("longitude")) else None,
-		lon=r.longitude if (r.get("latitude") or r.get("longitude")) else None,
+		id=r["name"],
+		start=_dt(get("scheduled_start")),
+		duration_h=float(get("duration_h") or 0),
+		tech_id=get("assigned_technician") or None,
+		lat=lat if located else None,
+		lon=lon if located else None,
 		tags=tags or [],
-		continuous=bool(r.get("continuous")),
-		status=r.get("status") or "New",
-		priority=r.get("priority") or "medium",
-		depends_on=r.get("depends_on") or None,
+		continuous=bool(get("continuous")),
+		status=get("status") or "New",
+		priority=get("priority") or "medium",
+		depends_on=get("depends_on") or None,
 		assistants=assistants or [],
-		title=r.get("subject") or "",
-		pinned=bool(r.get("pinned")),
-		requested_date=getdate(r.requested_date) if r.get("requested_date") else None,
-		release_reason=r.get("release_reason") or None,
-		published=bool(r.get("published")),
+		title=get("subject") or "",
+		pinned=bool(get("pinned")),
+		requested_date=getdate(requested) if requested else None,
+		release_reason=get("release_reason") or None,
+		published=bool(get("published")),
 	)
 
 
