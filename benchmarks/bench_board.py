@@ -87,7 +87,7 @@ def make_data(frappe, monday, techs, n_jobs, rng, start_index):
 
 
 def run(frappe, runs):
-	from gigafibre_dispatch.api.scheduling import get_board_data
+	from gigafibre_dispatch.scheduling.board import board_data
 
 	rng = random.Random(7)
 	today = datetime.now().date()
@@ -116,7 +116,7 @@ def run(frappe, runs):
 		return statistics.median(times), c.count
 
 	def board():
-		return get_board_data(str(monday), str(monday + timedelta(days=6)), technicians=techs)
+		return board_data(monday, monday + timedelta(days=6), technicians=techs)
 
 	def baseline():
 		# One query per technician for jobs and one for their tags: grows with the number of technicians.

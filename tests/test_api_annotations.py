@@ -31,7 +31,7 @@ def test_whitelisted_parameters_are_annotated():
 
 
 def test_writes_are_post_only():
-	writers = {"create_work_order", "materialize_occurrence"}
+	writers = {"create_work_order", "materialize", "drop", "resize", "release"}
 	for _, fn in whitelisted_functions():
 		if fn.name in writers:
 			dec = next(d for d in fn.decorator_list if isinstance(d, ast.Call))

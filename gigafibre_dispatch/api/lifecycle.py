@@ -24,28 +24,16 @@ from gigafibre_dispatch.lifecycle import observability as obs
 from gigafibre_dispatch.lifecycle.actor import require_actor
 from gigafibre_dispatch.lifecycle.commands import job_state, state_from
 from gigafibre_dispatch.lifecycle.http import json_response, refusal
+from gigafibre_dispatch.scheduling.data import JOB_VIEW_FIELDS
 
 JOB_FIELDS = (
-	"name",
-	"subject",
-	"status",
-	"priority",
-	"job_type",
-	"customer",
-	"service_location",
-	"assigned_technician",
-	"technician_name",
-	"scheduled_start",
-	"scheduled_end",
-	"duration_h",
+	*JOB_VIEW_FIELDS,
 	"actual_start",
 	"actual_end",
-	"published",
 	"sales_invoice",
 	"completion_rejections",
 	"change_kind",
 	"change_reason",
-	"modified",
 )
 
 

@@ -6,30 +6,23 @@ scheduling services or, for anything that changes a job, to the lifecycle comman
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, now_datetime
+from frappe.utils import now_datetime
 
-from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.engine.lifecycle import JOB_TYPES, PRIORITIES
 from gigafibre_dispatch.lifecycle.actor import current_actor
+from gigafibre_dispatch.lifecycle.board_moves import booking
 from gigafibre_dispatch.lifecycle.commands import book, run_internal
 from gigafibre_dispatch.scheduling import data, places
 from gigafibre_dispatch.scheduling.args import (
 	adhoc_job,
 	get_job,
 	get_technician_name,
-	iso,
 	parse_date,
 	parse_dt,
-	parse_names,
 	parse_tags,
 )
-from gigafibre_dispatch.scheduling.board import board_data, board_range
-from gigafibre_dispatch.scheduling.drop import validate_drop_rules
-from gigafibre_dispatch.scheduling.recurrence import materialize
 from gigafibre_dispatch.scheduling.suggest import rank_for, ranked_dict, slot_dicts, slots_for
-from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_message
-
-MAX_BOARD_DAYS = 62
+from gigafibre_dispatch.utils.errors import DispatchValidationError
 
 
 @frappe.whitelist()
@@ -165,53 +158,12 @@ def book_slot(job: str, technician: str, start: str) -> dict:
 
 
 def _booking(name: str) -> dict:
-	row = frappe.db.get_value(
-		"Dispatch Job",
-		name,
-		["name", "status", "assigned_technician", "scheduled_start", "scheduled_end"],
-		as_dict=True,
-	)
+	"""Where the job stands, in this API's names."""
+	b = booking(name)
 	return {
-		"name": row.name,
-		"status": row.status,
-		"assigned_technician": row.assigned_technician,
-		"scheduled_start": iso(get_datetime(row.scheduled_start)) if row.scheduled_start else None,
-		"scheduled_end": iso(get_datetime(row.scheduled_end)) if row.scheduled_end else None,
+		"name": b["job"],
+		"status": b["status"],
+		"assigned_technician": b["technician"],
+		"scheduled_start": b["start"],
+		"scheduled_end": b["end"],
 	}
-
-
-@frappe.whitelist()
-def get_board_data(
-	date_from: str,
-	date_to: str,
-	resource_type: str | None = None,
-	tags: str | list | None = None,
-	technicians: str | list | None = None,
-) -> dict:
-	"""Everything the timeline draws for a date range, in a fixed number of queries."""
-	frappe.has_permission("Dispatch Job", "read", throw=True)
-	d_from, d_to = board_range(date_from, date_to, resource_type, MAX_BOARD_DAYS)
-	names = parse_names(technicians)
-	wanted = {t.tag for t in parse_tags(tags)}
-	return board_data(d_from, d_to, resource_type, wanted, names)
-
-
-@frappe.whitelist(methods=["POST"])
-def materialize_occurrence(template: str, occurrence_start: str) -> dict:
-	"""Turn one ghost occurrence into a concrete job with template_id set (idempotent)."""
-	frappe.has_permission("Dispatch Job", "create", throw=True)
-	return materialize(get_job(template), occurrence_start)
-
-
-@frappe.whitelist()
-def validate_drop(job: str, technician: str, start: str) -> dict:
-	"""Would dropping this job on that technician at that time be allowed? The board asks before it moves a job."""
-	doc = get_job(job)
-	technician = get_technician_name(technician)
-	result = validate_drop_rules(doc, technician, parse_dt(start, "Start"))
-	out = result.as_dict()
-	if not result.allowed:
-		out["message"] = engine_message(
-			EngineError(result.code, result.reason or "", dependency=doc.depends_on or "")
-		)
-	return out

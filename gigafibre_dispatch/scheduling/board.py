@@ -14,12 +14,15 @@ from gigafibre_dispatch.scheduling.args import iso, parse_date_range
 from gigafibre_dispatch.utils.errors import DispatchValidationError
 
 DETAILS = ("full", "week")
+DEFAULT_MAX_DAYS = 42  # a month view reads six weeks
 TRAY_LIMIT = 500  # the tray's rows read at most (its true total is counted past that)  # full: the day view (travel, map); week: the week and month views
 
 
-def board_range(date_from, date_to, resource_type: str | None, max_days: int) -> tuple[date, date]:
-	"""The board's date range and resource filter, checked: at most `max_days` days, human or material."""
+def board_range(date_from, date_to, resource_type: str | None) -> tuple[date, date]:
+	"""The board's date range and resource filter, checked: at most Dispatch Settings' `board_max_days` days (42
+	by default), human or material."""
 	d_from, d_to = parse_date_range(date_from, date_to)
+	max_days = data.setting_int("board_max_days", DEFAULT_MAX_DAYS)
 	if (d_to - d_from).days + 1 > max_days:
 		frappe.throw(_("The board shows at most {0} days at once").format(max_days), DispatchValidationError)
 	if resource_type and resource_type not in ("human", "material"):

@@ -54,6 +54,24 @@ BOARD_JOB_FIELDS = (
 	"release_reason",
 	"published",
 )
+# A job as the API and the board's panel show it: one list, each face adding what only it shows
+# (lifecycle/board_moves.CARD_FIELDS, api/lifecycle.JOB_FIELDS).
+JOB_VIEW_FIELDS = (
+	"name",
+	"subject",
+	"status",
+	"priority",
+	"job_type",
+	"customer",
+	"service_location",
+	"assigned_technician",
+	"technician_name",
+	"scheduled_start",
+	"scheduled_end",
+	"duration_h",
+	"published",
+	"modified",
+)
 # The packed read (`packed_list`) needs the board's columns readable by every role that opens the board: none of
 # them may sit behind a permission level (gigafibre_dispatch/tests/test_board_api.py holds it).
 JOB_FIELDS = (

@@ -13,7 +13,8 @@ from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_erro
 
 def materialize(tpl, occurrence_start) -> dict:
 	"""The job of template `tpl` (a document) at `occurrence_start`, created once with template_id set:
-	{name, created}."""
+	{name, created}. The template's row is locked first: two clicks racing on one ghost make one job."""
+	frappe.db.get_value("Dispatch Job", tpl.name, "name", for_update=True)
 	if not tpl.is_recurring:
 		frappe.throw(
 			_("Dispatch Job {0} is not a recurring template").format(tpl.name), DispatchValidationError

@@ -101,7 +101,7 @@ class TestSchedulingHttp(FrappeAPITestCase):
 		unknown = self.get(self.method(METHOD + "best_technicians"), {"sid": self.sid, "job": "DJ-NOPE"})
 		self.assertEqual(unknown.status_code, 404)
 		bad_date = self.get(
-			self.method(METHOD + "get_board_data"),
+			self.method("gigafibre_dispatch.api.board.get_board"),
 			{"sid": self.sid, "date_from": "2026-02-30", "date_to": "2026-03-01"},
 		)
 		self.assertEqual(bad_date.status_code, 417)

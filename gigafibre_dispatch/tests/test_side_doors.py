@@ -202,8 +202,7 @@ class TestMachineClientDoors(SideDoorCase):
 			("GET", m + "frappe.auth.get_logged_user", None),
 			(
 				"GET",
-				m
-				+ "gigafibre_dispatch.api.scheduling.get_board_data?date_from=2030-01-01&date_to=2030-01-02",
+				m + "gigafibre_dispatch.api.board.get_board?date_from=2030-01-01&date_to=2030-01-02",
 				None,
 			),
 			("POST", m + "gigafibre_dispatch.api.scheduling.create_work_order", subject),

@@ -3,7 +3,7 @@
 // snapped target changes, one small reactive object.
 import { reactive } from "vue";
 import { api } from "./api";
-import { from_min } from "./time";
+import { from_min, snap } from "./time";
 
 export const SNAP_MIN = 15;
 const THRESHOLD_PX = 4;
@@ -65,7 +65,7 @@ export function press_resize(event, item) {
 function move_resize(event) {
 	const dx = event.clientX - resize_state.x;
 	const raw = resize_state.item.duration_min + dx / resize_state.px_per_min;
-	const snapped = Math.max(SNAP_MIN, Math.round(raw / SNAP_MIN) * SNAP_MIN);
+	const snapped = Math.max(SNAP_MIN, snap(raw, SNAP_MIN));
 	if (drag.resizing && drag.resizing.duration_min !== snapped) drag.resizing.duration_min = snapped;
 }
 

@@ -34,6 +34,11 @@ export function monday_of(date) {
 	return add_days(date, -((weekday(date) + 6) % 7));
 }
 
+// A drag's time, to the nearest `step` minutes (a quarter hour by default).
+export function snap(min, step = 15) {
+	return Math.round(min / step) * step;
+}
+
 export function hhmm(min) {
 	return from_min(min).slice(11, 16);
 }

@@ -5,10 +5,16 @@
 import { api } from "./api";
 
 const SCHEDULING = "gigafibre_dispatch.api.scheduling";
-const JOB_TYPES = ["Installation", "Réparation", "Maintenance", "Retrait", "Dépannage", "Autre"];
+// The job's lists as the Dispatch Job DocType holds them (the engine's own: tests/test_one_home.py).
+async function job_options(fieldname) {
+	await frappe.model.with_doctype("Dispatch Job");
+	const df = frappe.meta.get_docfield("Dispatch Job", fieldname);
+	return String((df && df.options) || "").split("\n").filter(Boolean);
+}
 
-export function new_work_order(store) {
+export async function new_work_order(store) {
 	let picked = null; // {technician, start}
+	const [job_types, priorities] = await Promise.all([job_options("job_type"), job_options("priority")]);
 	const d = new frappe.ui.Dialog({
 		title: __("New work order"),
 		size: "large",
@@ -30,8 +36,8 @@ export function new_work_order(store) {
 				get_query: () => (d.get_value("customer") ? { filters: { customer: d.get_value("customer") } } : {}),
 			},
 			{ fieldname: "col", fieldtype: "Column Break" },
-			{ fieldname: "job_type", fieldtype: "Select", label: __("Job Type"), options: JOB_TYPES.join("\n"), default: "Installation" },
-			{ fieldname: "priority", fieldtype: "Select", label: __("Priority"), options: "low\nmedium\nhigh\nurgent", default: "medium" },
+			{ fieldname: "job_type", fieldtype: "Select", label: __("Job Type"), options: job_types.map((t) => ({ value: t, label: __(t) })), default: job_types[0] },
+			{ fieldname: "priority", fieldtype: "Select", label: __("Priority"), options: priorities.map((p) => ({ value: p, label: __(p) })), default: "medium" },
 			{ fieldname: "duration_h", fieldtype: "Float", label: __("Duration (h)"), default: 1 },
 			{
 				fieldname: "tags",
