@@ -104,8 +104,8 @@ scheduler_events = {
 		"*/5 * * * *": ["gigafibre_dispatch.lifecycle.observability.snapshot_alerts_job"],
 		"* * * * *": [
 			"gigafibre_dispatch.gigafibre_dispatch.doctype.dispatch_offer.dispatch_offer.expire_offers",
-			"gigafibre_dispatch.integrations.sms.retry_due",
-			"gigafibre_dispatch.integrations.sms.reconcile_stuck",
+			"gigafibre_dispatch.integrations.twilio.messages.retry_due",
+			"gigafibre_dispatch.integrations.twilio.messages.reconcile_stuck",
 			"gigafibre_dispatch.integrations.traccar.poll_positions",
 			"gigafibre_dispatch.scheduling.optimize.reconcile_stuck",
 			"gigafibre_dispatch.scheduling.absence.expire_pending",

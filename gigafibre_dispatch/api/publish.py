@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 
-from gigafibre_dispatch.integrations import sms
+from gigafibre_dispatch.integrations.twilio import messages as sms
 from gigafibre_dispatch.portal.links import ical_url_for, magic_link_for
 from gigafibre_dispatch.portal.links import revoke_links as revoke
 from gigafibre_dispatch.portal.publish import publish

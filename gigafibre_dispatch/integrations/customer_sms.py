@@ -11,7 +11,7 @@ from frappe.utils import get_datetime
 
 from gigafibre_dispatch.doctype_helpers import phone_digits
 from gigafibre_dispatch.engine.absence_sms import fr_date, fr_time
-from gigafibre_dispatch.integrations.sms import queue_sms
+from gigafibre_dispatch.integrations.twilio.messages import queue_sms
 
 SCHEDULE_CHANGED = (
 	"Gigafibre : votre rendez-vous est maintenant le {day} à {time} avec {technician}. "

@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 
 from gigafibre_dispatch.engine.states import INACTIVE_STATES
-from gigafibre_dispatch.integrations import sms
+from gigafibre_dispatch.integrations.twilio import messages as sms
 from gigafibre_dispatch.lifecycle.actor import current_actor
 from gigafibre_dispatch.lifecycle.commands import run_internal
 from gigafibre_dispatch.portal.links import ical_url_for, magic_link_for

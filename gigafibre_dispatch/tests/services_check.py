@@ -15,7 +15,7 @@ from datetime import timedelta
 import frappe
 from frappe.utils import now_datetime
 
-from gigafibre_dispatch.integrations import sms
+from gigafibre_dispatch.integrations.twilio import messages as sms
 from gigafibre_dispatch.tests.standins import TwilioStandIn
 
 TWILIO_FIELDS = ("twilio_account_sid", "twilio_from_number", "twilio_api_base")

@@ -39,7 +39,7 @@ class TestSiteSetup(DispatchTestCase):
 
 		from gigafibre_dispatch.setup.site import restart_schedule_clock
 
-		job = "gigafibre_dispatch.integrations.sms.retry_due"
+		job = "gigafibre_dispatch.integrations.twilio.messages.retry_due"
 		name = frappe.db.get_value("Scheduled Job Type", {"method": job})
 		# Created "10 hours from now": what a site made in Asia/Kolkata and moved to Toronto has.
 		frappe.db.set_value(

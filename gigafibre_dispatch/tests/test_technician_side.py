@@ -15,7 +15,7 @@ from icalendar import Calendar
 from gigafibre_dispatch.api import publish
 from gigafibre_dispatch.engine.ical import ical_token
 from gigafibre_dispatch.engine.magic import make_magic_token
-from gigafibre_dispatch.integrations import sms
+from gigafibre_dispatch.integrations.twilio import messages as sms
 from gigafibre_dispatch.portal.calendar import feed_bytes
 from gigafibre_dispatch.portal.context import access
 from gigafibre_dispatch.portal.links import magic_link_for
@@ -184,6 +184,38 @@ class TwilioCase(TechnicianSideCase):
 		self.enqueued = patcher.start()
 		self.addCleanup(patcher.stop)
 
+	def stuck(self, sid: str | None = None, minutes_ago: int = 11) -> str:
+		log = frappe.get_doc(
+			{
+				"doctype": "Dispatch SMS Log",
+				"technician": self.tech,
+				"to_number": "+1 514 555 0142",
+				"body": f"Mes tâches: {uuid.uuid4().hex}",
+				"kind": "magic_link",
+				"status": "sending",
+				"attempts": 1,
+				"twilio_sid": sid,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.set_value(
+			"Dispatch SMS Log",
+			log.name,
+			"modified",
+			now_datetime() - timedelta(minutes=minutes_ago),
+			update_modified=False,
+		)
+		frappe.db.commit()
+		return log.name
+
+	def row(self, name: str):
+		frappe.db.rollback()
+		return frappe.db.get_value(
+			"Dispatch SMS Log",
+			name,
+			["status", "twilio_status", "error", "sent_at", "attempts"],
+			as_dict=True,
+		)
+
 	def configure(self, standin):
 		s = frappe.get_single("Dispatch Settings")
 		s.update(
@@ -344,38 +376,6 @@ class TestPublishBySms(TwilioCase):
 class TestStuckSending(TwilioCase):
 	"""A worker that died around the Twilio call leaves its log in `sending`: the minute sweep settles it."""
 
-	def stuck(self, sid: str | None = None, minutes_ago: int = 11) -> str:
-		log = frappe.get_doc(
-			{
-				"doctype": "Dispatch SMS Log",
-				"technician": self.tech,
-				"to_number": "+1 514 555 0142",
-				"body": f"Mes tâches: {uuid.uuid4().hex}",
-				"kind": "magic_link",
-				"status": "sending",
-				"attempts": 1,
-				"twilio_sid": sid,
-			}
-		).insert(ignore_permissions=True)
-		frappe.db.set_value(
-			"Dispatch SMS Log",
-			log.name,
-			"modified",
-			now_datetime() - timedelta(minutes=minutes_ago),
-			update_modified=False,
-		)
-		frappe.db.commit()
-		return log.name
-
-	def row(self, name: str):
-		frappe.db.rollback()
-		return frappe.db.get_value(
-			"Dispatch SMS Log",
-			name,
-			["status", "twilio_status", "error", "sent_at", "attempts"],
-			as_dict=True,
-		)
-
 	def test_stuck_with_a_sid_takes_twilios_status(self):
 		with TwilioStandIn() as twilio:
 			self.configure(twilio)
@@ -444,8 +444,8 @@ class TestStuckSending(TwilioCase):
 			def __init__(self, real):
 				self.real = real
 
-			def send(self, to, body):
-				self.real.send(to, body)
+			def send(self, to, body, status_callback=None):
+				self.real.send(to, body, status_callback=status_callback)
 				raise SystemExit("worker killed")  # before the SID is written
 
 		with TwilioStandIn() as twilio:
@@ -857,3 +857,73 @@ class TestPortalEquipment(TechnicianSideCase):
 			frappe.db.commit()
 		bad = self.portal("vision", link, {"job": job, "data_url": "data:text/plain,hi", "mode": "barcodes"})
 		self.assert_policy(bad, 422, "evidence")
+
+
+class TestStatusCallbacks(TwilioCase):
+	"""Twilio reports a message's fate to …api.sms.status (signed): recorded on its log, never stepping back."""
+
+	PATH = "/api/method/gigafibre_dispatch.api.sms.status"
+
+	def callback(self, params: dict, signature: str | None = "valid"):
+		from twilio.request_validator import RequestValidator
+
+		headers = {}
+		if signature == "valid":
+			url = "https://dispatch.example.ca" + self.PATH
+			headers["X-Twilio-Signature"] = RequestValidator("stand-in-token").compute_signature(url, params)
+		elif signature:
+			headers["X-Twilio-Signature"] = signature
+		return make_request(
+			target=get_test_client().post, args=(self.PATH,), kwargs={"data": params, "headers": headers}
+		)
+
+	def test_a_sent_message_asks_for_callbacks_and_each_is_recorded_once_in_order(self):
+		with TwilioStandIn() as twilio:
+			self.configure(twilio)
+			name, _created = sms.queue_sms(
+				self.tech, "+1 514 555 0142", "Votre horaire", "magic_link", uuid.uuid4().hex
+			)
+			frappe.db.commit()
+			sms.send_log(name)
+			self.assertEqual(
+				twilio.messages[-1].get("StatusCallback"),
+				"https://dispatch.example.ca/api/method/gigafibre_dispatch.api.sms.status",
+			)
+			sid = frappe.db.get_value("Dispatch SMS Log", name, "twilio_sid")
+			self.assertTrue(sid)
+
+			forged = self.callback(
+				{"MessageSid": sid, "MessageStatus": "undelivered"}, signature="bm90IHR3aWxpbw=="
+			)
+			self.assertEqual(forged.status_code, 403)
+			self.assertEqual(self.row(name).status, "sent")
+			unsigned = self.callback({"MessageSid": sid, "MessageStatus": "undelivered"}, signature=None)
+			self.assertEqual(unsigned.status_code, 403)
+
+			delivered = self.callback({"MessageSid": sid, "MessageStatus": "delivered"})
+			self.assertEqual(delivered.status_code, 204, delivered.text)
+			self.assertEqual((self.row(name).status, self.row(name).twilio_status), ("sent", "delivered"))
+			late = self.callback({"MessageSid": sid, "MessageStatus": "sent"})  # arrives after "delivered"
+			self.assertEqual(late.status_code, 204)
+			self.assertEqual(self.row(name).twilio_status, "delivered")
+			stranger = self.callback({"MessageSid": "SM" + "9" * 32, "MessageStatus": "failed"})
+			self.assertEqual(stranger.status_code, 204)
+			self.assertFalse(frappe.db.exists("Dispatch SMS Log", {"twilio_sid": "SM" + "9" * 32}))
+
+			failed = self.callback({"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30003"})
+			self.assertEqual(failed.status_code, 204)
+			row = self.row(name)
+			self.assertEqual((row.status, row.twilio_status), ("failed", "undelivered"))
+			self.assertIn("30003", row.error)
+
+	def test_a_callback_settles_a_log_left_sending(self):
+		with TwilioStandIn() as twilio:
+			self.configure(twilio)
+			sid = "SM" + uuid.uuid4().hex
+			name = self.stuck(sid=sid, minutes_ago=1)
+			answer = self.callback({"MessageSid": sid, "MessageStatus": "delivered"})
+			self.assertEqual(answer.status_code, 204, answer.text)
+			row = self.row(name)
+			self.assertEqual((row.status, row.twilio_status), ("sent", "delivered"))
+			self.assertTrue(row.sent_at)
+			self.assertEqual(sms.reconcile_stuck(), {}, "nothing left for the sweep")
