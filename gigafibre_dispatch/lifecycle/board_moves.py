@@ -151,12 +151,12 @@ def drop_job(
 	if _where(before) != target:
 		_check_movable(before)
 		_check_expected(before, expected_technician, expected_start)
-	book(name, technician, at, actor, duration_h=duration_h, idempotency_key=key)
+	answers: list[dict] = []
+	book(name, technician, at, actor, duration_h=duration_h, idempotency_key=key, answers=answers)
 	after = booking(name)
-	after["warnings"] = [
-		{**w, "message": warning_message(w)}
-		for w in validate_drop_rules(frappe.get_doc("Dispatch Job", name), technician, at).warnings
-	]
+	# The drop rules ran once, in schedule_propose: its answer carries their warnings (a replay, the same).
+	proposed = next((a for a in answers if a.get("command") == "schedule_propose"), {})
+	after["warnings"] = [{**w, "message": warning_message(w)} for w in proposed.get("warnings") or []]
 	after["undo"] = _undo_of(before)
 	return after
 

@@ -178,11 +178,18 @@ def job_state(doc) -> JobState:
 	)
 
 
-def run_internal(job: str | None, steps, actor: Actor | None, idempotency_key: str | None = None) -> str:
+def run_internal(
+	job: str | None,
+	steps,
+	actor: Actor | None,
+	idempotency_key: str | None = None,
+	answers: list | None = None,
+) -> str:
 	"""Run commands on the caller's behalf inside its request (Desk booking, work orders, offers); a refusal is
 	a translated error (PermissionError for auth, role and scope). Returns the job's name (intake creates it).
 	With the caller's `idempotency_key` (a UUID, e.g. the board's), each step's key is derived from it and the
-	command's name, so a retried request replays its steps instead of running them twice."""
+	command's name, so a retried request replays its steps instead of running them twice. `answers`: each step's
+	answer (its `data`) is appended there."""
 	base = None
 	if idempotency_key:
 		if not UUID.match(str(idempotency_key).strip()):
@@ -198,6 +205,8 @@ def run_internal(job: str | None, steps, actor: Actor | None, idempotency_key: s
 				error_message(refused.error), frappe.PermissionError if denied else DispatchValidationError
 			)
 		job = result.body["data"]["job"]
+		if answers is not None:
+			answers.append(result.body["data"])
 	return job
 
 
@@ -208,10 +217,12 @@ def book(
 	actor: Actor | None,
 	duration_h: float | None = None,
 	idempotency_key: str | None = None,
+	answers: list | None = None,
 ) -> str:
 	"""The one booking path (Desk slot and ranking dialogs, work orders, offers, the board): triage a New job
-	with its own priority, then schedule_propose (the drop rules) and schedule_confirm, each audited under
-	`actor`; with an `idempotency_key` a retried booking replays (see `run_internal`)."""
+	with its own priority, then schedule_propose (the drop rules, run once: their warnings are in its answer)
+	and schedule_confirm, each audited under `actor`; with an `idempotency_key` a retried booking replays (see
+	`run_internal`); `answers` collects each step's answer."""
 	row = frappe.db.get_value("Dispatch Job", job, ["status", "priority"], as_dict=True)
 	if not row:
 		frappe.throw(frappe._("Dispatch Job {0} does not exist").format(job), frappe.DoesNotExistError)
@@ -223,7 +234,7 @@ def book(
 		propose["duration_h"] = float(duration_h)
 	steps.append(("schedule_propose", propose))
 	steps.append(("schedule_confirm", {}))
-	return run_internal(job, steps, actor, idempotency_key)
+	return run_internal(job, steps, actor, idempotency_key, answers)
 
 
 @dataclass
@@ -464,6 +475,8 @@ def _apply(decision, row, payload: dict, actor: Actor):
 		frappe.db.set_value("Dispatch Job", row.name, updates)
 		doc = frappe._dict(row, **updates)
 	extra: dict = {}
+	if getattr(doc, "flags", None) and doc.flags.get("drop_warnings") is not None:
+		extra["warnings"] = doc.flags.drop_warnings
 	for effect, handler in EFFECTS.items():
 		if effect in decision.effects:
 			extra.update(handler(doc, payload, actor))
@@ -731,6 +744,8 @@ def _check_drop(doc, payload):
 	result = validate_drop_rules(
 		doc, payload["technician"], get_datetime(payload["start"]), payload.get("past_reason")
 	)
+	# Run once per booking: its warnings go out in the command's answer (and its replays), not asked again.
+	doc.flags.drop_warnings = list(result.warnings)
 	if not result.allowed:  # the reason translated as the board shows it
 		message = engine_message(
 			EngineError(result.code, result.reason or "", dependency=doc.depends_on or "")

@@ -55,7 +55,7 @@ BOARD_JOB_FIELDS = (
 	"published",
 )
 # A job as the API and the board's panel show it: one list, each face adding what only it shows
-# (lifecycle/board_moves.CARD_FIELDS, api/lifecycle.JOB_FIELDS).
+# (lifecycle/board_moves.CARD_FIELDS, lifecycle/reads.JOB_FIELDS).
 JOB_VIEW_FIELDS = (
 	"name",
 	"subject",

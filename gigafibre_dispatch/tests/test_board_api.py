@@ -288,14 +288,29 @@ class TestBoardApi(LifecycleHttpCase):
 			client, "check_drop", {"job": job, "technician": self.tech, "start": self.at(0, 11)}, get=True
 		)
 		self.assertEqual(check.json["message"]["level"], "warning", check.text)
-		booked = self.board(
-			client,
-			"drop",
-			{"job": job, "technician": self.tech, "start": self.at(0, 11)},
-			key=str(uuid.uuid4()),
-		)
-		self.assertEqual(booked.status_code, 200, booked.text)
-		self.assertIn("tag_shortfall", [w["code"] for w in booked.json["message"]["warnings"]])
+		from gigafibre_dispatch.lifecycle import commands
+
+		real = commands.validate_drop_rules
+		calls = []
+
+		def counted(*args, **kwargs):
+			calls.append(args[1:3])
+			return real(*args, **kwargs)
+
+		key = str(uuid.uuid4())
+		body = {"job": job, "technician": self.tech, "start": self.at(0, 11)}
+		with patch("gigafibre_dispatch.lifecycle.commands.validate_drop_rules", counted):
+			booked = self.board(client, "drop", body, key=key)
+			self.assertEqual(booked.status_code, 200, booked.text)
+			self.assertEqual(len(calls), 1, "a drop runs its rules once (in schedule_propose)")
+			warnings = booked.json["message"]["warnings"]
+			self.assertIn("tag_shortfall", [w["code"] for w in warnings])
+			self.assertTrue(all(w["message"] for w in warnings))
+			# The same drop again (a retry): the same answer, its warnings with it, and the rules not run again.
+			again = self.board(client, "drop", body, key=key)
+			self.assertEqual(again.status_code, 200, again.text)
+			self.assertEqual(again.json["message"]["warnings"], warnings)
+			self.assertEqual(len(calls), 1)
 		self.assertEqual(self.row(job).status, "Scheduled")
 
 	def test_resize_and_release(self):
