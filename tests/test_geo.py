@@ -76,3 +76,54 @@ def test_offline_routing_is_a_routing_provider():
 	assert OfflineRouting().travel_minutes(MONTREAL, QUEBEC) == travel_minutes(km)
 	with pytest.raises(ValueError):
 		OfflineRouting(speed_kmh=0)
+
+
+# ------------------------------------------------------------------ matrix batches (a routing service's size limit)
+
+
+def _covered(n, batches):
+	return {(i, j) for src, dst in batches for i in src for j in dst}
+
+
+@pytest.mark.parametrize("n,limit", [(1, 25), (2, 2), (25, 25), (26, 25), (60, 25), (101, 100), (7, 3), (250, 100)])
+def test_every_pair_is_asked_once_within_the_limit(n, limit):
+	from gigafibre_dispatch.engine.geo import matrix_batches
+
+	batches = matrix_batches(n, limit)
+	assert _covered(n, batches) == {(i, j) for i in range(n) for j in range(n)}
+	for src, dst in batches:
+		assert len(set(src) | set(dst)) <= limit
+	# No pair asked twice (each block of the matrix once).
+	asked = [(i, j) for src, dst in batches for i in src for j in dst]
+	assert len(asked) == len(set(asked))
+
+
+def test_batches_break_and_keep():
+	from gigafibre_dispatch.engine.geo import matrix_batches
+
+	assert matrix_batches(0, 25) == []
+	assert matrix_batches(10, 25) == [(range(10), range(10))]  # one request when all fit
+	# 26 points, 25 a request: chunks of 12, 12 and 2, every chunk against every chunk (9 requests of <= 24 points).
+	assert len(matrix_batches(26, 25)) == 9
+	with pytest.raises(ValueError):
+		matrix_batches(5, 1)
+
+
+def test_the_optimizers_matrix_lets_a_service_fetch_all_pairs_first():
+	from gigafibre_dispatch.engine.optimize.state import travel_matrix
+
+	class Service:
+		def __init__(self):
+			self.prefetched = []
+
+		def prefetch(self, points):
+			self.prefetched.append(list(points))
+
+		def travel_minutes(self, a, b):
+			return 7.2 if a[0] < b[0] else 3.0
+
+	points = [(45.5, -73.5), (45.6, -73.6), (45.7, -73.7)]
+	service = Service()
+	m = travel_matrix(points, service)
+	assert service.prefetched == [points]  # once, before the pairs
+	assert (m[0, 1], m[1, 0], m[1, 1]) == (8, 3, 0)

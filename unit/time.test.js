@@ -1,7 +1,7 @@
 // The board's time arithmetic: wall-clock minutes, never the browser's zone. Run under two zones by .ci/run
 // (TZ=America/Toronto and TZ=Asia/Kolkata): the answers must not change.
 import { describe, expect, test } from "vitest";
-import { add_days, day_min, from_min, hhmm, monday_of, snap, to_min, valid_date, weekday } from "../gigafibre_dispatch/public/js/dispatch_board/time.js";
+import { add_days, day_min, drive_label, from_min, hhmm, monday_of, snap, to_min, valid_date, weekday } from "../gigafibre_dispatch/public/js/dispatch_board/time.js";
 
 describe("wall-clock minutes", () => {
 	test("a time and back is the same text, on a DST change day too", () => {
@@ -69,5 +69,16 @@ describe("drag snapping", () => {
 			expect(at % 15).toBe(0);
 			expect(Math.abs(at - (base + raw))).toBeLessThanOrEqual(7.5);
 		}
+	});
+});
+
+describe("a drive as the board says it", () => {
+	test("the service's answer named, the estimate said as such, nothing when unknown", () => {
+		expect(drive_label({ travel_min: 12, travel_source: "osrm" })).toBe("~12 min (OSRM)");
+		expect(drive_label({ travel_min: 9, travel_source: "mapbox" })).toBe("~9 min (Mapbox)");
+		expect(drive_label({ travel_min: 14, travel_source: "estimate" })).toBe("~14 min (estimate)");
+		expect(drive_label({ travel_min: 0, travel_source: "osrm" })).toBe("~0 min (OSRM)");
+		expect(drive_label({ travel_min: null, travel_source: null })).toBe("—");
+		expect(drive_label(null)).toBe("—");
 	});
 });

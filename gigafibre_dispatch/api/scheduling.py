@@ -21,7 +21,7 @@ from gigafibre_dispatch.scheduling.args import (
 	parse_dt,
 	parse_tags,
 )
-from gigafibre_dispatch.scheduling.suggest import rank_for, ranked_dict, slot_dicts, slots_for
+from gigafibre_dispatch.scheduling.suggest import ranked_dicts, slot_dicts, slots_for
 from gigafibre_dispatch.utils.errors import DispatchValidationError
 
 
@@ -46,8 +46,7 @@ def best_technicians(
 	else:
 		on_date = parse_date(date, "Date") if date else now_datetime().date()
 		info = adhoc_job(latitude, longitude, tags, None, duration_h)
-	s = data.settings()
-	return [ranked_dict(r, s) for r in rank_for(info, on_date, limit)]
+	return ranked_dicts(info, on_date, limit)
 
 
 @frappe.whitelist()

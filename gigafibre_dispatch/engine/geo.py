@@ -43,9 +43,30 @@ def travel_minutes(distance_km: float, speed_kmh: float = 40.0, detour_factor: f
 
 
 class RoutingProvider(Protocol):
-	"""Driving time between two (lat, lon) points, in minutes (OSRM, Mapbox… plug in here)."""
+	"""Driving time between two (lat, lon) points, in minutes (OSRM, Mapbox… plug in here). `leg` says where the
+	minutes came from ("estimate", or the service's name); `prefetch` lets a provider that asks a service fetch
+	every pair among some points at once (a matrix) before the engine asks for them one by one."""
 
 	def travel_minutes(self, origin: tuple[float, float], dest: tuple[float, float]) -> float: ...
+
+	def leg(self, origin: tuple[float, float], dest: tuple[float, float]) -> tuple[float, str]: ...
+
+	def prefetch(self, points: list[tuple[float, float]]) -> None: ...
+
+
+def matrix_batches(n: int, max_coordinates: int) -> list[tuple[range, range]]:
+	"""The requests that cover every ordered pair among `n` points when one request holds at most
+	`max_coordinates` points: (sources, destinations) index ranges, each pair of ranges at most that many points
+	together (a block of the matrix)."""
+	if n <= 0:
+		return []
+	if max_coordinates < 2:
+		raise ValueError("a matrix request needs room for two points")
+	if n <= max_coordinates:
+		return [(range(n), range(n))]
+	size = max_coordinates // 2
+	chunks = [range(i, min(n, i + size)) for i in range(0, n, size)]
+	return [(a, b) for a in chunks for b in chunks]
 
 
 class OfflineRouting:
@@ -61,3 +82,9 @@ class OfflineRouting:
 		return travel_minutes(
 			haversine_km(origin[0], origin[1], dest[0], dest[1]), self.speed_kmh, self.detour_factor
 		)
+
+	def leg(self, origin: tuple[float, float], dest: tuple[float, float]) -> tuple[float, str]:
+		return self.travel_minutes(origin, dest), "estimate"
+
+	def prefetch(self, points: list[tuple[float, float]]) -> None:
+		return None  # nothing to fetch

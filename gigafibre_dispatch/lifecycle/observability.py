@@ -172,11 +172,18 @@ def snapshot() -> dict:
 	for k, v in sorted(_hash("transitions").items()):
 		command, from_state, to_state = k.split("|")
 		transitions.append({"command": command, "from_state": from_state, "to_state": to_state, "count": v})
+	# Road travel times (integrations/routing.py): legs answered by the service, and calls that fell back to the
+	# estimate.
+	routing = [
+		{"provider": k.split("|")[0], "outcome": k.split("|")[1], "count": v}
+		for k, v in sorted(_hash("routing").items())
+	]
 	snap = {
 		"generated_at": now_datetime().isoformat(),
 		"requests": requests,
 		"errors": errors,
 		"transitions": transitions,
+		"routing": routing,
 	}
 	_write(
 		frappe.conf.get("DISPATCH_METRICS_SINK_PATH") or frappe.conf.get("dispatch_metrics_sink_path"), snap
@@ -197,7 +204,7 @@ def _write(path: str | None, data: dict):
 
 
 def reset_metrics():
-	for name in ("requests", "errors", "transitions"):
+	for name in ("requests", "errors", "transitions", "routing"):
 		R.delete(frappe.cache, _key(name))
 	for key in R.keys(frappe.cache, _key("win:*")) or []:
 		R.delete(frappe.cache, key)

@@ -110,7 +110,7 @@ def board_data(
 		d_to,
 		ghosts=ghosts(start, end),
 		default_week=data.default_shift_week(),
-		routing=data.routing(),
+		routing=data.estimate(),  # thousands of legs: the straight-line estimate, never a service call
 		now=now_datetime(),
 	)
 	board["generated_at"] = iso(now_datetime())

@@ -125,8 +125,9 @@ def setting_float(field: str, fallback: float, s=None) -> float:
 	return float(value) if value not in (None, "", 0) else fallback
 
 
-def routing(s=None):
-	"""The configured routing provider; the offline estimate unless a hosted one is set up."""
+def estimate(s=None):
+	"""The offline travel estimate: the straight line at the settings' speed and detour, no service asked. The
+	board's travel segments use it (thousands of legs a day: drawn at once, never waiting on a service)."""
 	from gigafibre_dispatch.engine.geo import OfflineRouting
 
 	s = s or settings()
@@ -134,6 +135,15 @@ def routing(s=None):
 		speed_kmh=setting_float("average_speed_kmh", 40.0, s),
 		detour_factor=setting_float("detour_factor", 1.3, s),
 	)
+
+
+def routing(s=None):
+	"""The configured routing provider for ranking, slots, drops and the optimizer (integrations/routing.py: OSRM
+	or Mapbox, each leg cached, the estimate when the service fails); the estimate unless a service is set up."""
+	from gigafibre_dispatch.integrations import routing as road
+
+	s = s or settings()
+	return road.provider(s, estimate(s))
 
 
 def load_holidays(holiday_lists: set[str], date_from: date, date_to: date) -> dict[str, frozenset]:

@@ -1,11 +1,12 @@
 """Who is the best technician for a job, and when: the engine's ranking and slot search fed from the site."""
 
+import math
 from datetime import date, datetime, time, timedelta
 
 import frappe
 from frappe.utils import now_datetime
 
-from gigafibre_dispatch.engine import geo, ranking, slots
+from gigafibre_dispatch.engine import ranking, slots
 from gigafibre_dispatch.engine.models import JobInfo
 from gigafibre_dispatch.scheduling import data
 from gigafibre_dispatch.scheduling.args import ADHOC, iso
@@ -30,24 +31,42 @@ def rank_for(job: JobInfo, on_date: date, limit: int | None = None) -> list[rank
 	)
 
 
-def ranked_dict(r: ranking.RankedTech, s=None) -> dict:
-	"""A ranked technician as callers see it, with the drive estimated from the ranking's distance at the
-	settings' speed and detour (`travel_source`: how it was estimated)."""
-	s = s or data.settings()
-	km = r.breakdown.get("distance_km")
-	return {
-		"technician": r.tech_id,
-		"technician_name": r.name,
-		"score": round(r.score, 2),
-		"breakdown": r.breakdown,
-		"warnings": r.warnings,
-		"travel_min": None
-		if km is None
-		else geo.travel_minutes(
-			km, data.setting_float("average_speed_kmh", 40.0, s), data.setting_float("detour_factor", 1.3, s)
-		),
-		"travel_source": None if km is None else "estimate",
+def ranked_dicts(job: JobInfo, on_date: date, limit: int | None = None) -> list[dict]:
+	"""The technicians ranked for a job as callers see them, each with the drive from where the ranking placed
+	them (their fresh GPS fix, else home) to the job: from the routing service when one is set up (one matrix
+	request for all of them, `travel_source` its name), else, or when it fails, the estimate at the settings'
+	speed and detour (`travel_source` "estimate")."""
+	ranked = rank_for(job, on_date, limit)
+	techs = {
+		t.id: t
+		for t in data.load_techs(names=[r.tech_id for r in ranked], date_from=on_date, date_to=on_date)
 	}
+	routing = data.routing()
+	dest = (job.lat, job.lon) if job.lat is not None and job.lon is not None else None
+	origins = {}
+	for r in ranked:
+		t = techs.get(r.tech_id)
+		position = r.breakdown.get("position")
+		if dest is None or t is None or position is None:
+			continue
+		origins[r.tech_id] = (t.gps_lat, t.gps_lon) if position == "gps" else (t.lat, t.lon)
+	if origins:
+		routing.prefetch([dest, *origins.values()])
+	out = []
+	for r in ranked:
+		minutes, source = routing.leg(origins[r.tech_id], dest) if r.tech_id in origins else (None, None)
+		out.append(
+			{
+				"technician": r.tech_id,
+				"technician_name": r.name,
+				"score": round(r.score, 2),
+				"breakdown": r.breakdown,
+				"warnings": r.warnings,
+				"travel_min": None if minutes is None else math.ceil(minutes),
+				"travel_source": source,
+			}
+		)
+	return out
 
 
 def slots_for(job: JobInfo, start_date: date | None = None, limit: int | None = None) -> list[slots.Slot]:

@@ -179,3 +179,52 @@ class NominatimStandIn(StandIn):
 		q = query.get("q", [""])[0].lower()
 		limit = int(query.get("limit", ["10"])[0])
 		return 200, [p for p in self.places if q in p["display_name"].lower()][:limit]
+
+
+class RoadStandIn(StandIn):
+	"""A routing service on loopback that answers like OSRM (`/table/v1/driving/<lon,lat;…>?sources&destinations`,
+	`/route/v1/driving/<a;b>`) or Mapbox's Directions Matrix (`/directions-matrix/v1/mapbox/driving/<…>`, with
+	`access_token`). Its roads: the straight line at `kmh` (the stand-in's own formula, not the app's estimate).
+	`fail_with`: the next requests answer those statuses; `token`: what Mapbox requests must carry."""
+
+	def __init__(self, kmh: float = 30.0, token: str | None = None):
+		super().__init__()
+		self.kmh = kmh
+		self.token = token
+		self.fail_with: list[int] = []
+
+	def seconds(self, a: tuple[float, float], b: tuple[float, float]) -> float:
+		from gigafibre_dispatch.engine.geo import haversine_km
+
+		return haversine_km(a[0], a[1], b[0], b[1]) / self.kmh * 3600.0
+
+	@staticmethod
+	def points(path: str) -> list[tuple[float, float]]:
+		coords = path.split("?")[0].rsplit("/", 1)[1]
+		return [(float(c.split(",")[1]), float(c.split(",")[0])) for c in coords.split(";")]
+
+	@staticmethod
+	def query(path: str) -> dict:
+		return {k: v[0] for k, v in parse_qs(path.split("?", 1)[1] if "?" in path else "").items()}
+
+	def handle(self, method, path, headers, body):
+		if self.fail_with:
+			return self.fail_with.pop(0), {"code": "Error", "message": "Refused by stand-in"}
+		q = self.query(path)
+		if "/directions-matrix/" in path and self.token and q.get("access_token") != self.token:
+			return 401, {"message": "Not Authorized - Invalid Token"}
+		pts = self.points(path)
+		if "/route/v1/" in path:
+			return 200, {"code": "Ok", "routes": [{"duration": self.seconds(pts[0], pts[1]), "distance": 0}]}
+		src = [int(i) for i in q.get("sources", "").split(";")] if q.get("sources") else list(range(len(pts)))
+		dst = (
+			[int(i) for i in q.get("destinations", "").split(";")]
+			if q.get("destinations")
+			else list(range(len(pts)))
+		)
+		return 200, {"code": "Ok", "durations": [[self.seconds(pts[i], pts[j]) for j in dst] for i in src]}
+
+	def asked(self, kind: str) -> list[dict]:
+		"""The requests of one kind ("table", "route", "matrix"), each with its points."""
+		marker = {"table": "/table/v1/", "route": "/route/v1/", "matrix": "/directions-matrix/"}[kind]
+		return [{**r, "points": self.points(r["path"])} for r in self.requests if marker in r["path"]]

@@ -45,6 +45,9 @@ def travel_matrix(points: list[tuple[float, float]], routing) -> "object":
 		np.fill_diagonal(out, 0)
 		return out
 	out = np.zeros((n, n), dtype=np.int32)
+	prefetch = getattr(routing, "prefetch", None)
+	if prefetch is not None:
+		prefetch(points)  # a road service: the whole matrix in a few requests, not one per pair
 	for i, a in enumerate(points):
 		for j, b in enumerate(points):
 			if i != j:

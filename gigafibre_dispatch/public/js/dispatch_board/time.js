@@ -62,3 +62,11 @@ export function route_date() {
 	const from_options = frappe.route_options && frappe.route_options.date;
 	return valid_date(from_options) || valid_date(new URLSearchParams(window.location.search).get("date"));
 }
+
+// A ranked technician's drive as the board shows it: "~12 min (OSRM)", "~14 min (estimate)" — the routing
+// service's answer, or the straight-line estimate when none is set up or it failed.
+export function drive_label(t) {
+	if (!t || t.travel_min == null) return "—";
+	const source = { osrm: "OSRM", mapbox: "Mapbox", estimate: __("estimate") }[t.travel_source] || t.travel_source || "";
+	return source ? __("~{0} min ({1})", [t.travel_min, source]) : __("~{0} min", [t.travel_min]);
+}

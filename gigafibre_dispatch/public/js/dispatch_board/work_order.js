@@ -3,6 +3,7 @@
 // tags, duration, priority; the three best technicians with their score breakdown and travel estimate; "Find a
 // slot" (slot suggestions); created through `intake` and, with a chosen slot, booked through the commands.
 import { api } from "./api";
+import { drive_label } from "./time";
 
 const SCHEDULING = "gigafibre_dispatch.api.scheduling";
 // The job's lists as the Dispatch Job DocType holds them (the engine's own: tests/test_one_home.py).
@@ -152,7 +153,7 @@ export async function new_work_order(store) {
 	function render(best, slots) {
 		const esc = frappe.utils.escape_html;
 		const km = (b) => (b.distance_km == null ? "—" : `${b.distance_km} km`);
-		const minutes = (t) => (t.travel_min == null ? "—" : `~${t.travel_min} min`); // the server's estimate (settings' speed)
+		const minutes = drive_label; // the routing service's drive, or the estimate, said as such
 		const rows = best
 			.map(
 				(t) => `<tr data-tech="${esc(t.technician)}"><td><b>${esc(t.technician_name)}</b></td><td>${t.score}</td>
