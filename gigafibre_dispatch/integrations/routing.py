@@ -13,8 +13,6 @@ rounded to about 10 m, so ranking, slots, drops and the optimizer share one answ
 fails the caller: that leg takes the offline estimate and says so (`leg` → "estimate"), the failure is logged and
 counted in the metrics (`dispatch:metrics:routing`, field `<provider>|fallback`; answered legs `<provider>|ok`)."""
 
-import math
-
 import frappe
 import requests
 from redis import Redis
@@ -42,16 +40,9 @@ class OsrmClient:
 
 	def matrix(self, points: list[Point], sources: list[int], destinations: list[int]) -> list[list]:
 		"""Minutes from each source to each destination (None where the service found no road)."""
-		coords = ";".join(f"{lon:.6f},{lat:.6f}" for lat, lon in points)
-		params = {
-			"sources": ";".join(map(str, sources)),
-			"destinations": ";".join(map(str, destinations)),
-			"annotations": "duration",
-		}
-		data = _get(f"{self.url}/table/v1/driving/{coords}", params, self.timeout)
-		if data.get("code") != "Ok":
-			raise RoutingUnavailable(f"OSRM: {data.get('code')} {data.get('message') or ''}".strip())
-		return _minutes(data["durations"], len(sources), len(destinations))
+		return _matrix(
+			"OSRM", f"{self.url}/table/v1/driving", points, sources, destinations, {}, self.timeout
+		)
 
 	def leg(self, a: Point, b: Point) -> float:
 		coords = f"{a[1]:.6f},{a[0]:.6f};{b[1]:.6f},{b[0]:.6f}"
@@ -71,23 +62,32 @@ class MapboxClient:
 		self.timeout = timeout
 
 	def matrix(self, points: list[Point], sources: list[int], destinations: list[int]) -> list[list]:
-		coords = ";".join(f"{lon:.6f},{lat:.6f}" for lat, lon in points)
-		params = {
-			"sources": ";".join(map(str, sources)),
-			"destinations": ";".join(map(str, destinations)),
-			"annotations": "duration",
-			"access_token": self.token,
-		}
-		data = _get(f"{self.url}/directions-matrix/v1/mapbox/driving/{coords}", params, self.timeout)
-		if data.get("code") != "Ok":
-			raise RoutingUnavailable(f"Mapbox: {data.get('code')} {data.get('message') or ''}".strip())
-		return _minutes(data["durations"], len(sources), len(destinations))
+		url = f"{self.url}/directions-matrix/v1/mapbox/driving"
+		return _matrix(
+			"Mapbox", url, points, sources, destinations, {"access_token": self.token}, self.timeout
+		)
 
 	def leg(self, a: Point, b: Point) -> float:
 		minutes = self.matrix([a, b], [0], [1])[0][0]
 		if minutes is None:
 			raise RoutingUnavailable("Mapbox: no route")
 		return minutes
+
+
+def _matrix(label: str, url: str, points, sources, destinations, extra: dict, timeout: float) -> list[list]:
+	"""One matrix request in the shape OSRM and Mapbox share: `<url>/<lon,lat;…>?sources&destinations`, seconds
+	back in `durations`."""
+	coords = ";".join(f"{lon:.6f},{lat:.6f}" for lat, lon in points)
+	params = {
+		"sources": ";".join(map(str, sources)),
+		"destinations": ";".join(map(str, destinations)),
+		"annotations": "duration",
+		**extra,
+	}
+	data = _get(f"{url}/{coords}", params, timeout)
+	if data.get("code") != "Ok":
+		raise RoutingUnavailable(f"{label}: {data.get('code')} {data.get('message') or ''}".strip())
+	return _minutes(data.get("durations"), len(sources), len(destinations))
 
 
 def _get(url: str, params: dict, timeout: float) -> dict:
@@ -237,7 +237,3 @@ def provider(settings, fallback: OfflineRouting):
 		if token:
 			return RoadRouting(MapboxClient(token, settings.get("routing_url")), fallback)
 	return fallback
-
-
-def minutes_or_none(value: float | None) -> int | None:
-	return None if value is None else int(math.ceil(value))
