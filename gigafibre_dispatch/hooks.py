@@ -109,6 +109,7 @@ scheduler_events = {
 			"gigafibre_dispatch.integrations.traccar.poll_positions",
 			"gigafibre_dispatch.scheduling.optimize.reconcile_stuck",
 			"gigafibre_dispatch.scheduling.absence.expire_pending",
+			"gigafibre_dispatch.lifecycle.customer_notices.send_due",
 		],
 	},
 }

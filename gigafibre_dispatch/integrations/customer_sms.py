@@ -13,6 +13,10 @@ from gigafibre_dispatch.doctype_helpers import phone_digits
 from gigafibre_dispatch.engine.absence_sms import fr_date, fr_time
 from gigafibre_dispatch.integrations.twilio.messages import queue_sms
 
+SCHEDULE_CANCELLED = (
+	"Gigafibre : votre rendez-vous du {day} à {time} est annulé. Nous vous rappellerons pour en fixer un autre. "
+	"Your appointment on {day} at {time} is cancelled; we will call you to set another."
+)
 SCHEDULE_CHANGED = (
 	"Gigafibre : votre rendez-vous est maintenant le {day} à {time} avec {technician}. "
 	"Your appointment is now on {day} at {time}. Questions? Répondez à ce message."
@@ -41,4 +45,15 @@ def schedule_changed(job: str, technician: str, start: datetime) -> str | None:
 	name, _created = queue_sms(
 		technician, phone, body, "customer", f"schedule:{job}:{start.isoformat(timespec='minutes')}", job=job
 	)
+	return name
+
+
+def schedule_cancelled(job: str, technician: str | None, told: datetime) -> str | None:
+	"""Tell the customer their appointment (the time they were told) is cancelled: once per job."""
+	phone = customer_phone(job)
+	if not phone:
+		return None
+	told = get_datetime(told)
+	body = SCHEDULE_CANCELLED.format(day=fr_date(told.date()), time=fr_time(told.time()))
+	name, _created = queue_sms(technician, phone, body, "customer", f"cancel:{job}", job=job)
 	return name

@@ -18,6 +18,7 @@ from frappe.utils import cint, get_datetime, now_datetime
 from gigafibre_dispatch.engine import lifecycle
 from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.engine.lifecycle import Actor, JobState, PolicyError
+from gigafibre_dispatch.lifecycle import customer_notices
 from gigafibre_dispatch.lifecycle import observability as obs
 from gigafibre_dispatch.lifecycle.billing import create_invoice
 from gigafibre_dispatch.lifecycle.errors import CommandRefused
@@ -379,6 +380,8 @@ def _respond(request: _Request, decision, doc, extra: dict) -> CommandResult:
 	"""Audit the change, store the response for replays, count, log and tell the board."""
 	command = request.command
 	audit, transition = _audit(decision, doc, request.payload, request.actor, request.key)
+	# The customer hears of a new time once it settles, of a cancellation at once (customer_notices.py).
+	customer_notices.touch(doc.name, command)
 	ctx = obs.request_context()
 	status = 201 if command == "intake" else 200
 	body = {

@@ -18,7 +18,6 @@ from frappe import _
 from frappe.utils import get_datetime
 
 from gigafibre_dispatch.engine.lifecycle import COMMANDS, Actor
-from gigafibre_dispatch.integrations.customer_sms import schedule_changed
 from gigafibre_dispatch.lifecycle.commands import run_internal
 from gigafibre_dispatch.scheduling.optimize import DOCTYPE, TECH_KEY, publish, technician_versions
 
@@ -83,14 +82,7 @@ def apply(name: str, jobs: list[str] | None, actor: Actor | None) -> dict:
 	for m in refused:
 		if not _run(name, m, actor, partial(book_move, row=current[m.job])):
 			m.apply_status, m.apply_reason = "applied", None
-	# The customer of a booked job whose time changed hears it once (the schedule-change message).
-	for m in todo:
-		if (
-			m.apply_status == "applied"
-			and m.from_start
-			and get_datetime(m.from_start) != get_datetime(m.to_start)
-		):
-			schedule_changed(m.job, m.to_technician, m.to_start)
+	# The customers of the moved jobs hear their new times once these settle (lifecycle/customer_notices.py).
 	applied = sum(r.apply_status == "applied" for r in rows)
 	if applied:
 		doc.status = "Applied" if applied == len(rows) else "Partly Applied"

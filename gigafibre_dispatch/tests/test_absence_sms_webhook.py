@@ -2,6 +2,7 @@
 
 import json
 import time
+from datetime import timedelta
 
 import frappe
 from frappe.tests.test_api import make_request
@@ -572,8 +573,14 @@ class TestAbsenceTakesCareOfTheJobs(AbsenceSmsCase):
 				)
 				self.assertEqual(getdate(row.scheduled_start), getdate(add_days(nowdate(), 1)))
 				self.assertEqual(self.transitions(j), [*before[j], "schedule_book"])  # one transition
-			# The customer of a job whose time changed is told once (the schedule-change message); one kept at its
-			# time with another technician hears nothing.
+			# The customer of a job whose time changed is told once (the schedule-change message), after the quiet
+			# period; one kept at its time with another technician hears nothing.
+			from gigafibre_dispatch.lifecycle import customer_notices
+
+			customer_notices.send_due(
+				now_datetime() + timedelta(minutes=customer_notices.quiet_minutes() + 1)
+			)
+			frappe.db.commit()
 			for j, hour in ((a, 9), (b, 13)):
 				start = get_datetime(self.job(j).scheduled_start)
 				texts = frappe.get_all(

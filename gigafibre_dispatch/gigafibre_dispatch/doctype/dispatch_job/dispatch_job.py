@@ -35,6 +35,8 @@ LIFECYCLE_FIELDS = (
 	"published",
 	"customer_signature",
 	"no_signature_reason",
+	"customer_told_start",
+	"customer_notice_due",
 )
 # What a job created outside the commands may not carry: a booking is made by the commands.
 BOOKING_FIELDS = ("assigned_technician", "published")
