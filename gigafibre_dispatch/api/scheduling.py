@@ -5,13 +5,12 @@ scheduling services or, for anything that changes a job, to the lifecycle comman
 """
 
 import frappe
-from frappe import _
 from frappe.utils import now_datetime
 
-from gigafibre_dispatch.engine.lifecycle import JOB_TYPES, PRIORITIES
+from gigafibre_dispatch.lifecycle import work_orders
 from gigafibre_dispatch.lifecycle.actor import current_actor
 from gigafibre_dispatch.lifecycle.board_moves import booking
-from gigafibre_dispatch.lifecycle.commands import book, run_internal
+from gigafibre_dispatch.lifecycle.commands import book
 from gigafibre_dispatch.scheduling import data, places
 from gigafibre_dispatch.scheduling.args import (
 	adhoc_job,
@@ -22,7 +21,6 @@ from gigafibre_dispatch.scheduling.args import (
 	parse_tags,
 )
 from gigafibre_dispatch.scheduling.suggest import ranked_dicts, slot_dicts, slots_for
-from gigafibre_dispatch.utils.errors import DispatchValidationError
 
 
 @frappe.whitelist()
@@ -104,46 +102,27 @@ def create_work_order(
 	address picked in the search, no service location given): the customer's Service Location there, made if
 	needed."""
 	frappe.has_permission("Dispatch Job", "create", throw=True)
-	if not (subject or "").strip():
-		frappe.throw(_("A work order needs a subject"), DispatchValidationError)
-	if priority not in PRIORITIES:
-		frappe.throw(_("Priority must be one of {0}").format(", ".join(PRIORITIES)), DispatchValidationError)
-	if job_type not in JOB_TYPES:
-		frappe.throw(_("Job type must be one of {0}").format(", ".join(JOB_TYPES)), DispatchValidationError)
-	if place and not service_location:
-		service_location = places.location_for(customer, place)
-	tag_reqs = parse_tags(tags)
-	technician = get_technician_name(assigned_technician) if assigned_technician else None
-	start = parse_dt(scheduled_start, "Scheduled Start") if scheduled_start else None
-	if bool(technician) != bool(start) and not auto_assign:
-		frappe.throw(
-			_("To book a work order give both a technician and a start (or neither, or auto-assign)"),
-			DispatchValidationError,
-		)
-	payload = {
-		"subject": subject.strip(),
-		"customer": customer,
-		"service_location": service_location,
-		"job_type": job_type,
-		"priority": priority,
-		"duration_h": float(duration_h) if duration_h not in (None, "") else None,
-		"description": description,
-		"tags": [{"tag": t.tag, "level": t.level, "required": t.required} for t in tag_reqs],
-		"continuous": bool(continuous),
-		"source_issue": source_issue,
-		"sales_order": sales_order,
-		"depends_on": depends_on,
-	}
-	actor = current_actor()
-	name = run_internal(None, [("intake", {k: v for k, v in payload.items() if v is not None})], actor)
-	suggestion = None
-	if technician and start:
-		book(name, technician, start, actor)
-	elif auto_assign:
-		found = slots_for(data.job_info(frappe.get_doc("Dispatch Job", name)), None, 1)
-		if found:
-			suggestion = slot_dicts(found[:1])[0]
-			book(name, found[0].tech_id, found[0].start, actor)
+	name, suggestion = work_orders.create(
+		subject,
+		{
+			"customer": customer,
+			"service_location": service_location,
+			"job_type": job_type,
+			"priority": priority,
+			"duration_h": float(duration_h) if duration_h not in (None, "") else None,
+			"description": description,
+			"continuous": bool(continuous),
+			"source_issue": source_issue,
+			"sales_order": sales_order,
+			"depends_on": depends_on,
+		},
+		tags=parse_tags(tags),
+		technician=get_technician_name(assigned_technician) if assigned_technician else None,
+		start=parse_dt(scheduled_start, "Scheduled Start") if scheduled_start else None,
+		auto_assign=bool(auto_assign),
+		place=place,
+		actor=current_actor(),
+	)
 	return {**_booking(name), "suggestion": suggestion}
 
 
