@@ -11,14 +11,13 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime
 
-from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.engine.lifecycle import COMMANDS, JOB_TYPES, PRIORITIES, Actor, allowed_actions
 from gigafibre_dispatch.engine.states import CLOSED_STATES
 from gigafibre_dispatch.lifecycle.commands import book, job_state, run_internal
 from gigafibre_dispatch.scheduling.args import iso
 from gigafibre_dispatch.scheduling.data import JOB_VIEW_FIELDS
-from gigafibre_dispatch.scheduling.drop import validate_drop_rules
-from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_message
+from gigafibre_dispatch.scheduling.drop import refusal_message, validate_drop_rules
+from gigafibre_dispatch.utils.errors import DispatchValidationError
 
 # A job the board may drop: not booked yet, or booked and not yet sent to the technician.
 MOVABLE = frozenset({"New"}) | COMMANDS["schedule_propose"].from_states
@@ -121,9 +120,7 @@ def drop_verdict(doc, technician: str, at: datetime) -> dict:
 	}
 	if not result.allowed:
 		out["level"] = "blocked"
-		out["message"] = engine_message(
-			EngineError(result.code, result.reason or "", dependency=doc.depends_on or "")
-		)
+		out["message"] = refusal_message(doc, result)
 	else:
 		out["level"] = "warning" if result.warnings else "allowed"
 	return out

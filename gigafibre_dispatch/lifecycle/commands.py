@@ -16,15 +16,14 @@ import frappe
 from frappe.utils import cint, get_datetime, now_datetime
 
 from gigafibre_dispatch.engine import lifecycle
-from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.engine.lifecycle import Actor, JobState, PolicyError
 from gigafibre_dispatch.lifecycle import customer_notices
 from gigafibre_dispatch.lifecycle import observability as obs
 from gigafibre_dispatch.lifecycle.billing import create_invoice
 from gigafibre_dispatch.lifecycle.errors import CommandRefused
 from gigafibre_dispatch.lifecycle.http import error_message
-from gigafibre_dispatch.scheduling.drop import validate_drop_rules
-from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_message
+from gigafibre_dispatch.scheduling.drop import refusal_message, validate_drop_rules
+from gigafibre_dispatch.utils.errors import DispatchValidationError
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 INTAKE_FIELDS = (
@@ -750,9 +749,7 @@ def _check_drop(doc, payload):
 	# Run once per booking: its warnings go out in the command's answer (and its replays), not asked again.
 	doc.flags.drop_warnings = list(result.warnings)
 	if not result.allowed:  # the reason translated as the board shows it
-		message = engine_message(
-			EngineError(result.code, result.reason or "", dependency=doc.depends_on or "")
-		)
+		message = refusal_message(doc, result)
 		raise CommandRefused(PolicyError("validation", result.code, message, {"reason": result.reason}))
 
 

@@ -6,7 +6,9 @@ import frappe
 from frappe.utils import now_datetime
 
 from gigafibre_dispatch.engine import drop
+from gigafibre_dispatch.engine.errors import EngineError
 from gigafibre_dispatch.scheduling import data
+from gigafibre_dispatch.utils.errors import engine_message
 
 
 def validate_drop_rules(doc, technician: str, at: datetime, past_reason: str | None = None) -> drop.DropCheck:
@@ -41,3 +43,8 @@ def validate_drop_rules(doc, technician: str, at: datetime, past_reason: str | N
 		now=now_datetime(),
 		past_reason=past_reason,
 	)
+
+
+def refusal_message(doc, result: drop.DropCheck) -> str:
+	"""Why a drop is refused, translated as the board and the commands show it."""
+	return engine_message(EngineError(result.code, result.reason or "", dependency=doc.depends_on or ""))

@@ -13,8 +13,9 @@ from gigafibre_dispatch.scheduling.args import ADHOC, iso
 from gigafibre_dispatch.utils.errors import engine_errors
 
 
-def rank_for(job: JobInfo, on_date: date, limit: int | None = None) -> list[ranking.RankedTech]:
-	techs = data.load_techs({"active": 1}, date_from=on_date, date_to=on_date)
+def rank_for(job: JobInfo, on_date: date, limit: int | None = None, techs=None) -> list[ranking.RankedTech]:
+	if techs is None:
+		techs = data.load_techs({"active": 1}, date_from=on_date, date_to=on_date)
 	load = data.load_hours_by_tech(on_date)
 	if job.id != ADHOC and job.tech_id and job.start and job.start.date() == on_date:
 		# The job itself does not count against the load of the technician it is already on.
@@ -36,11 +37,9 @@ def ranked_dicts(job: JobInfo, on_date: date, limit: int | None = None) -> list[
 	them (their fresh GPS fix, else home) to the job: from the routing service when one is set up (one matrix
 	request for all of them, `travel_source` its name), else, or when it fails, the estimate at the settings'
 	speed and detour (`travel_source` "estimate")."""
-	ranked = rank_for(job, on_date, limit)
-	techs = {
-		t.id: t
-		for t in data.load_techs(names=[r.tech_id for r in ranked], date_from=on_date, date_to=on_date)
-	}
+	loaded = data.load_techs({"active": 1}, date_from=on_date, date_to=on_date)
+	ranked = rank_for(job, on_date, limit, loaded)
+	techs = {t.id: t for t in loaded}  # the ranked ones' positions, from the same read
 	routing = data.routing()
 	dest = (job.lat, job.lon) if job.lat is not None and job.lon is not None else None
 	origins = {}
