@@ -110,6 +110,7 @@ scheduler_events = {
 			"gigafibre_dispatch.scheduling.optimize.reconcile_stuck",
 			"gigafibre_dispatch.scheduling.absence.expire_pending",
 			"gigafibre_dispatch.lifecycle.customer_notices.send_due",
+			"gigafibre_dispatch.lifecycle.customer_eta.refresh_due",
 		],
 	},
 }
@@ -121,6 +122,8 @@ scheduler_events = {
 page_renderer = [
 	"gigafibre_dispatch.portal.renderers.TechnicianPortal",
 	"gigafibre_dispatch.portal.renderers.CalendarFeed",
+	"gigafibre_dispatch.portal.renderers.CustomerStatus",
+	"gigafibre_dispatch.portal.renderers.CustomerBooking",
 ]
 
 # Translations: gigafibre_dispatch/translations/fr.csv

@@ -21,6 +21,7 @@ from gigafibre_dispatch.portal.uploads import NotAnImage, TooLarge, store_image
 from gigafibre_dispatch.utils.throttle import guest_throttle
 
 PORTAL_COMMANDS = (
+	"tech_en_route",
 	"tech_check_in",
 	"tech_request_change",
 	"evidence_add",

@@ -213,6 +213,17 @@ COMMANDS: dict[str, Command] = {
 			"Dispatched",
 		),
 		Command(
+			# The technician leaves for the job: the customer is texted an arrival estimate (once; again only when it
+			# slips). The job stays Dispatched.
+			"tech_en_route",
+			"On My Way",
+			frozenset({"Dispatched"}),
+			frozenset({"technician", "dispatch_manager"}),
+			{"at": _f("datetime"), "latitude": _f("number"), "longitude": _f("number"), "note": _f("text")},
+			None,
+			technician_only_own=True,
+		),
+		Command(
 			"tech_check_in",
 			"Check In",
 			frozenset({"Dispatched"}),
@@ -656,6 +667,11 @@ def _assistant_add(command, job, payload, env) -> Decision | PolicyError:
 	return _decision(command, job, effects=("assistant_add",), to_state=job.status)
 
 
+def _tech_en_route(command, job, payload, env) -> Decision:
+	at = env.parse_datetime(payload["at"]) if payload.get("at") else None
+	return _decision(command, job, {"en_route_at": at}, ("customer_on_my_way",), to_state=job.status)
+
+
 def _cancel(command, job, payload, env) -> Decision:
 	return _decision(command, job, {"cancel_reason": payload["reason"]})
 
@@ -670,6 +686,7 @@ ROUTES: dict[str, Callable[..., Decision | PolicyError]] = {
 	"schedule_book": _schedule_propose,
 	"schedule_release": _schedule_release,
 	"assignment_dispatch": _assignment_dispatch,
+	"tech_en_route": _tech_en_route,
 	"tech_check_in": _tech_check_in,
 	"tech_request_change": _tech_request_change,
 	"approval_decide": _approval_decide,
@@ -722,6 +739,7 @@ def reachable_states() -> set[str]:
 	dynamic = {
 		"approval_decide": set(STATES) - TERMINAL,
 		"evidence_add": None,
+		"tech_en_route": None,
 		"equipment_install": None,
 		"equipment_remove": None,
 		"scan_record": None,

@@ -1,7 +1,8 @@
 """Messages to a job's customer (the Service Location's contact phone), through the SMS log with its retries.
 
 `schedule_changed` is the schedule-change message: one per job and final time (its dedupe key), so applying a
-proposal twice, or two workers, never texts the customer twice about the same time.
+proposal twice, or two workers, never texts the customer twice about the same time. The on-my-way messages and the
+booking link speak the customer's language (ERPNext Customer › Language: English or French, French otherwise).
 """
 
 from datetime import datetime
@@ -21,6 +22,78 @@ SCHEDULE_CHANGED = (
 	"Gigafibre : votre rendez-vous est maintenant le {day} à {time} avec {technician}. "
 	"Your appointment is now on {day} at {time}. Questions? Répondez à ce message."
 )
+
+
+# The customer's own messages, one text per language: {technician} is a first name, {time} the arrival estimate.
+ON_MY_WAY = {
+	"fr": "Gigafibre : {technician} est en route vers chez vous, arrivée prévue vers {time}. Suivi : {url}",
+	"en": "Gigafibre: {technician} is on the way to you, arriving around {time}. Track: {url}",
+}
+ETA_SLIPPED = {
+	"fr": "Gigafibre : {technician} a du retard, arrivée prévue maintenant vers {time}. Suivi : {url}",
+	"en": "Gigafibre: {technician} is running late, now arriving around {time}. Track: {url}",
+}
+BOOKING_LINK = {
+	"fr": "Gigafibre : choisissez l'heure de votre rendez-vous ({subject}) : {url} (lien valide jusqu'au {until})",
+	"en": "Gigafibre: pick the time of your appointment ({subject}): {url} (link valid until {until})",
+}
+LANGUAGES = ("fr", "en")
+
+
+def customer_language(job: str) -> str:
+	"""'en' or 'fr': the language on the job's ERPNext Customer (en-US, en-CA… are English), French otherwise."""
+	customer = frappe.db.get_value("Dispatch Job", job, "customer")
+	language = (frappe.db.get_value("Customer", customer, "language") if customer else None) or ""
+	return "en" if language.lower().startswith("en") else "fr"
+
+
+def clock(when: datetime, lang: str) -> str:
+	"""A time as the customer reads it: « 14 h 05 » in French, "2:05 PM" in English."""
+	if lang == "en":
+		return f"{(when.hour % 12) or 12}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}"
+	return fr_time(when.time())
+
+
+def day_label(when: datetime, lang: str) -> str:
+	if lang == "en":
+		return f"{when.strftime('%A')} {when.strftime('%B')} {when.day}"
+	return fr_date(when.date())
+
+
+def first_name(technician: str | None) -> str:
+	name = frappe.db.get_value("Dispatch Technician", technician, "technician_name") if technician else None
+	return (name or "").strip().split(" ")[0]
+
+
+def on_my_way(job: str, technician: str, eta: datetime, url: str, slipped: bool = False) -> str | None:
+	"""The technician is on the way (or, `slipped`, later than told): once per job and estimate. The log's name,
+	or None when the customer has no phone."""
+	phone = customer_phone(job)
+	if not phone:
+		return None
+	lang = customer_language(job)
+	eta = get_datetime(eta)
+	texts = ETA_SLIPPED if slipped else ON_MY_WAY
+	someone = {"fr": "Votre technicien", "en": "Your technician"}[lang]
+	body = texts[lang].format(technician=first_name(technician) or someone, time=clock(eta, lang), url=url)
+	key = f"eta:{job}:{eta.isoformat(timespec='minutes')}" if slipped else f"onmyway:{job}:{eta.date()}"
+	name, _created = queue_sms(technician, phone, body, "customer", key, job=job)
+	return name
+
+
+def booking_link(job: str, url: str, until: datetime, nonce: str) -> str | None:
+	"""The link to pick a time: once per link sent (its nonce). The log's name, or None with no phone."""
+	phone = customer_phone(job)
+	if not phone:
+		return None
+	lang = customer_language(job)
+	subject = (frappe.db.get_value("Dispatch Job", job, "subject") or job)[:60]
+	until = get_datetime(until)
+	body = BOOKING_LINK[lang].format(
+		subject=subject, url=url, until=f"{day_label(until, lang)} {clock(until, lang)}"
+	)
+	name, _created = queue_sms(None, phone, body, "customer", f"booking:{job}:{nonce}", job=job)
+	return name
 
 
 def customer_phone(job: str) -> str | None:

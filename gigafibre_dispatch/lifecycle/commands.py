@@ -17,7 +17,7 @@ from frappe.utils import cint, get_datetime, now_datetime
 
 from gigafibre_dispatch.engine import lifecycle
 from gigafibre_dispatch.engine.lifecycle import Actor, JobState, PolicyError
-from gigafibre_dispatch.lifecycle import customer_notices
+from gigafibre_dispatch.lifecycle import customer_eta, customer_notices
 from gigafibre_dispatch.lifecycle import observability as obs
 from gigafibre_dispatch.lifecycle.billing import create_invoice
 from gigafibre_dispatch.lifecycle.errors import CommandRefused
@@ -121,6 +121,7 @@ STATE_FIELDS = (
 	"completion_rejections",
 	"actual_start",
 	"actual_end",
+	"en_route_at",
 )
 # Commands whose changes touch child tables or scheduling rules go through the full document save;
 # the others change a few scalar fields with one UPDATE (the engine already validated them).
@@ -496,6 +497,11 @@ def _updates(decision, row, payload: dict) -> dict:
 		updates["actual_end"] = updates.get("actual_end") or row.actual_end or now
 	if name == "tech_request_change":
 		updates["change_reason"] = payload.get("reason")
+	if name == "tech_en_route":
+		updates["en_route_at"] = row.en_route_at or updates.get("en_route_at") or now
+	elif decision.to_state in ("Triaged", "Proposed", "Scheduled"):
+		# Booked again (or sent back): the next trip texts its own arrival estimate.
+		updates["en_route_at"] = updates["customer_eta"] = None
 	if "count_completion_rejection" in decision.effects:
 		updates["completion_rejections"] = cint(row.completion_rejections) + 1
 		obs.count_completion_rejection()
@@ -623,6 +629,11 @@ def _effect_assistant_add(doc, payload: dict, actor: Actor) -> dict:
 	return {"assistant_added": payload["tech_id"], "assistant_removed": payload.get("replaces") or None}
 
 
+def _effect_customer_on_my_way(doc, payload: dict, actor: Actor) -> dict:
+	told = customer_eta.tell(doc.name, payload)
+	return {"eta": told["eta"], "eta_source": told["eta_source"]}
+
+
 def _effect_create_invoice(doc, payload: dict, actor: Actor) -> dict:
 	return {"sales_invoice": create_invoice(frappe.get_doc("Dispatch Job", doc.name))}
 
@@ -639,6 +650,7 @@ EFFECTS = {
 	"assistant_add": _effect_assistant_add,
 	"assistant_remove": _effect_assistant_remove,
 	"create_invoice": _effect_create_invoice,
+	"customer_on_my_way": _effect_customer_on_my_way,
 }
 
 

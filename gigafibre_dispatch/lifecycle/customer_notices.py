@@ -29,6 +29,11 @@ def quiet_minutes() -> int:
 def touch(job: str, command: str, now=None):
 	"""After a command (lifecycle/commands.py): a booking records the time told (the first one) or starts the
 	quiet period (a change); a cancellation tells the customer now. Other commands change nothing here."""
+	if command == "intake" and frappe.get_cached_doc("Dispatch Settings").get("booking_link_on_intake"):
+		frappe.enqueue(
+			"gigafibre_dispatch.lifecycle.self_booking.auto_send", job=job, enqueue_after_commit=True
+		)
+		return
 	if command not in BOOKING_COMMANDS and command != "cancel":
 		return
 	row = frappe.db.get_value(

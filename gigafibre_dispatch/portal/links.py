@@ -5,14 +5,11 @@ from datetime import datetime, time, timedelta
 import frappe
 import jwt
 from frappe import _
-from frappe.utils import get_url, now_datetime
+from frappe.utils import now_datetime
 
 from gigafibre_dispatch.engine.ical import ical_token
 from gigafibre_dispatch.engine.magic import make_magic_token, refresh_magic_token
-
-
-def base_url() -> str:
-	return (frappe.get_cached_doc("Dispatch Settings").public_base_url or get_url()).rstrip("/")
+from gigafibre_dispatch.utils.urls import base_url
 
 
 def secret(field: str) -> str:

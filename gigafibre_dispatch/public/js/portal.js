@@ -33,6 +33,13 @@
 	// One key per intended action, kept across retries of the same tap.
 	const statusFr = JSON.parse(main.dataset.statusFr || "{}");
 	async function command(cmd, payload, key) { const d = await post("act", { command: cmd, payload }, key); const el = document.getElementById("status"); el.dataset.status = d.status; el.textContent = statusFr[d.status] || d.status; return d; }
+	// On my way: the phone's position (when it gives one within 4 s) starts the customer's arrival estimate.
+	const enroute = document.getElementById("enroute");
+	const position = () => new Promise((resolve) => {
+		if (!navigator.geolocation) return resolve({});
+		navigator.geolocation.getCurrentPosition((p) => resolve({ latitude: p.coords.latitude, longitude: p.coords.longitude }), () => resolve({}), { timeout: 4000, maximumAge: 60000 });
+	});
+	if (enroute) { const key = uuid(); enroute.onclick = async () => { enroute.disabled = true; try { const d = await command("tech_en_route", await position(), key); toast(d.eta ? `Client avisé : arrivée vers ${d.eta.slice(11, 16).replace(":", " h ")}` : "En route enregistré", true); setTimeout(() => location.reload(), 900); } catch (e) { toast(e.message); enroute.disabled = false; } }; }
 	const checkin = document.getElementById("checkin");
 	if (checkin) { const key = uuid(); checkin.onclick = async () => { checkin.disabled = true; try { await command("tech_check_in", {}, key); toast("Arrivée enregistrée", true); setTimeout(() => location.reload(), 600); } catch (e) { toast(e.message); checkin.disabled = false; } }; }
 	const photo = document.getElementById("photo");

@@ -9,6 +9,9 @@ frappe.ui.form.on("Dispatch Job", {
 		add_lifecycle_buttons(frm);
 		frm.add_custom_button(__("Best Technicians"), () => show_ranking(frm), __("Dispatch"));
 		frm.add_custom_button(__("Suggest Slots"), () => show_slots(frm), __("Dispatch"));
+		if (["New", "Triaged"].includes(frm.doc.status)) {
+			frm.add_custom_button(__("Send Booking Link"), () => send_booking_link(frm), __("Dispatch"));
+		}
 	},
 	service_location(frm) {
 		if (!frm.doc.service_location) return;
@@ -19,6 +22,17 @@ frappe.ui.form.on("Dispatch Job", {
 			});
 	},
 });
+
+function send_booking_link(frm) {
+	frappe.confirm(__("Text the customer a link to pick the time of this job?"), () =>
+		frappe
+			.call({ method: "gigafibre_dispatch.api.customer.send_booking_link", args: { job: frm.doc.name }, freeze: true })
+			.then(({ message }) => {
+				frappe.show_alert({ message: __("Booking link sent"), indicator: "green" });
+				frm.reload_doc();
+			})
+	);
+}
 
 function show_ranking(frm) {
 	frappe.call({ method: `${SCHEDULING}.best_technicians`, args: { job: frm.doc.name, limit: 10 } }).then(({ message }) => {

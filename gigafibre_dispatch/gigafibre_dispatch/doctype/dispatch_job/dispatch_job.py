@@ -37,6 +37,9 @@ LIFECYCLE_FIELDS = (
 	"no_signature_reason",
 	"customer_told_start",
 	"customer_notice_due",
+	"en_route_at",
+	"customer_eta",
+	"booking_link_nonce",
 )
 # What a job created outside the commands may not carry: a booking is made by the commands.
 BOOKING_FIELDS = ("assigned_technician", "published")
@@ -64,6 +67,7 @@ class DispatchJob(Document):
 	schedule_book = _command_method("schedule_book")
 	schedule_release = _command_method("schedule_release")
 	assignment_dispatch = _command_method("assignment_dispatch")
+	tech_en_route = _command_method("tech_en_route")
 	tech_check_in = _command_method("tech_check_in")
 	tech_request_change = _command_method("tech_request_change")
 	approval_decide = _command_method("approval_decide")
