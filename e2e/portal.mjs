@@ -1,4 +1,5 @@
-// The technician portal at a phone viewport: open the link, check in, add a photo, sign, complete.
+// The technician portal at a phone viewport: open the link, tap "En route" (the customer's SMS and their status
+// page /c/<token> checked, French and English), check in, add a photo, sign, complete.
 //   FIXTURE='{"link": "...", "expired": "...", "job": "..."}' BASE_URL=http://127.0.0.1:8000 node e2e/portal.mjs
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
@@ -24,7 +25,7 @@ const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
 	args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
-const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "fr-CA" });
+const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "fr-CA", permissions: ["geolocation"], geolocation: { latitude: 45.56, longitude: -73.66 } });
 const page = await context.newPage();
 try {
 	await page.goto(`${BASE}/t/${F.link}`);
@@ -35,6 +36,36 @@ try {
 	for (const text of ["Sonner deux fois", "ZTEG1234ABCD", "Vérifier le signal"]) {
 		if (!(await page.content()).includes(text)) fail(`detail lacks ${text}`);
 	}
+	// On my way: the customer is texted once, in French (their language), with the first name and a status link.
+	const staff = await browser.newContext();
+	const admin = staff.request;
+	if (!(await admin.post(`${BASE}/api/method/login`, { form: { usr: "Administrator", pwd: process.env.ADMIN_PASSWORD || "admin" } })).ok()) throw new Error("admin login");
+	const customerTexts = async () => (await (await admin.get(`${BASE}/api/resource/Dispatch SMS Log?filters=${encodeURIComponent(JSON.stringify([["job", "=", F.job], ["kind", "=", "customer"]]))}&fields=${encodeURIComponent(JSON.stringify(["body", "to_number"]))}&limit_page_length=10`)).json()).data;
+	if ((await customerTexts()).length) fail("a customer text before En route");
+	await page.locator("#enroute").tap();
+	await page.locator("#toast.ok", { hasText: "Client avisé : arrivée vers" }).waitFor({ timeout: 15000 });
+	await page.waitForLoadState("load");
+	await page.locator("#enroute-state").waitFor({ timeout: 15000 });
+	const texts = await customerTexts();
+	if (texts.length !== 1) fail(`customer texts after En route: ${texts.length}`);
+	const body = texts[0]?.body || "";
+	if (!/^Gigafibre : Tech est en route vers chez vous, arrivée prévue vers \d{1,2} h( \d\d)?\. Suivi : \S+\/c\/\S+$/.test(body)) fail(`on-my-way text: ${body}`);
+	if (texts[0]?.to_number !== "514-555-0101") fail(`texted to ${texts[0]?.to_number}`);
+	const statusPath = "/c/" + body.split("/c/")[1];
+	const customer = await (await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, locale: "fr-CA" })).newPage();
+	await customer.goto(`${BASE}${statusPath}`);
+	await customer.screenshot({ path: `${OUT}/customer-status-fr.png`, fullPage: true });
+	const statusText = await customer.locator("#status").textContent();
+	if (statusText.trim() !== "Votre technicien est en route") fail(`status page: ${statusText}`);
+	if ((await customer.locator("#technician").textContent()).trim() !== "Tech") fail("status page first name");
+	if (!(await customer.locator("#eta").count())) fail("status page lacks the arrival estimate");
+	for (const secret of ["E2E", "Sonner", "Famille Tremblay", "514-555"]) if ((await customer.content()).includes(secret)) fail(`status page shows ${secret}`);
+	const width = await customer.evaluate(() => document.documentElement.scrollWidth);
+	if (width > 375) fail(`status page wider than the phone: ${width}`);
+	await customer.locator("#lang").tap();
+	await customer.waitForURL(/lang=en/);
+	if ((await customer.locator("#status").textContent()).trim() !== "Your technician is on the way") fail("status page in English");
+	await customer.screenshot({ path: `${OUT}/customer-status-en.png`, fullPage: true });
 	await page.locator("#checkin").click();
 	await page.waitForFunction(() => document.getElementById("status")?.dataset.status === "In Progress", null, { timeout: 15000 });
 	await page.waitForLoadState("load");
@@ -59,6 +90,10 @@ try {
 	if (status !== "Completed" || label.trim() !== "Terminée") fail(`status after completion: ${status} / ${label}`);
 	if (!/(lun|mar|mer|jeu|ven|sam|dim)\./.test(await page.content())) fail("dates are not in French");
 	if (await page.locator("#complete").count()) fail("complete is still offered");
+	await customer.goto(`${BASE}${statusPath}?lang=fr`);
+	if ((await customer.locator("#status").textContent()).trim() !== "Visite terminée") fail("status page after completion");
+	if ((await customerTexts()).length !== 1) fail("more than one customer text");
+	await staff.close();
 	await page.goto(`${BASE}/t/${F.expired}`);
 	await page.screenshot({ path: `${OUT}/portal-expired.png` });
 	if (!(await page.content()).includes("Lien expiré ou invalide")) fail("expired link page");
