@@ -85,7 +85,9 @@ def _covered(n, batches):
 	return {(i, j) for src, dst in batches for i in src for j in dst}
 
 
-@pytest.mark.parametrize("n,limit", [(1, 25), (2, 2), (25, 25), (26, 25), (60, 25), (101, 100), (7, 3), (250, 100)])
+@pytest.mark.parametrize(
+	"n,limit", [(1, 25), (2, 2), (25, 25), (26, 25), (60, 25), (101, 100), (7, 3), (250, 100)]
+)
 def test_every_pair_is_asked_once_within_the_limit(n, limit):
 	from gigafibre_dispatch.engine.geo import matrix_batches
 

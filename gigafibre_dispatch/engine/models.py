@@ -70,6 +70,8 @@ class JobInfo:
 	requested_date: date | None = None  # the customer's date: placing it later counts as lateness
 	release_reason: str | None = None  # why it went back to the tray (the board flags it)
 	published: bool = False  # sent to the technician (their /t page and calendar show it)
+	# SLA: latest end (engine/sla.latest_end of response_by / resolution_by); ending later counts as lateness.
+	deadline: datetime | None = None
 
 	@property
 	def end(self) -> datetime | None:

@@ -1,13 +1,17 @@
 """Technician ranking: the seed's score (higher is better), with a breakdown per technician.
 
-score = proximity + load + overload + gps + skill, where
+score = proximity + load + overload + gps + skill + deadline, where
 	proximity = proximity_multiplier × max(0, proximity_max_km − distance_km), from a fresh GPS fix if there is
 		one, else from the home base (0 when the job or the technician has no coordinates);
 	load = −load_multiplier × hours already booked that day; overload = −overload_penalty past the daily cap;
 	gps = gps_freshness_bonus for a fresh fix;
 	skill = −tag_surplus_penalty per level above a required level (the lowest adequate level wins)
 		− tag_shortfall_penalty per required tag not met (also a warning)
-		+ tag_surplus_penalty / 2 per wanted (not required) tag the technician has, at any level.
+		+ tag_surplus_penalty / 2 per wanted (not required) tag the technician has, at any level;
+	deadline (only given an SLA `deadline` and each technician's `earliest_end`, else 0) =
+		−lateness_per_hour × hours their earliest possible end falls past the deadline (`late_h`, also a
+		"misses_deadline" warning), or −no_slot_penalty for a technician with no earliest end (no free slot in the
+		horizon; the warning's late_h is then None).
 """
 
 import math
@@ -30,6 +34,8 @@ class ScoreWeights:
 	gps_freshness_minutes: float = 15.0
 	tag_surplus_penalty: float = 10.0
 	tag_shortfall_penalty: float = 200.0
+	lateness_per_hour: float = 60.0  # per hour a technician's earliest end falls past the job's SLA deadline
+	no_slot_penalty: float = 300.0  # an SLA deadline and no free slot for this technician in the horizon
 
 
 @dataclass(slots=True)
@@ -56,6 +62,11 @@ BREAKDOWN_KEYS = (
 )
 # The breakdown entries that add up to the total.
 SCORE_PARTS = ("proximity", "load", "overload", "gps", "skill")
+# Ranked against an SLA deadline (rank_techs' `deadline` and `earliest_end`), the breakdown has two more keys
+# before the total: "deadline" (the score part, ≤ 0) and "late_h" (hours the earliest end falls past it; 0.0 when
+# in time or with no free slot). Without a deadline the breakdown is BREAKDOWN_KEYS exactly, as before.
+SLA_BREAKDOWN_KEYS = (*BREAKDOWN_KEYS[:-1], "deadline", "late_h", "total")
+SLA_SCORE_PARTS = (*SCORE_PARTS, "deadline")
 
 
 def proximity_score(distance_km: float | None, weights: ScoreWeights) -> float:
@@ -108,11 +119,19 @@ def rank_techs(
 	holidays: frozenset = frozenset(),
 	default_week=None,
 	limit: int | None = None,
+	earliest_end: Mapping[str, datetime] | None = None,
+	deadline: datetime | None = None,
 ) -> list[RankedTech]:
 	"""Rank the technicians for a job, best first (ties by id); each result carries its breakdown.
 
 	Left out: inactive technicians, material resources carrying none of the job's tags and, when `on_date`
 	is given, technicians not available that day (see `is_available_on`).
+
+	SLA: given both `deadline` (the job's latest end, engine/sla.py) and `earliest_end` (technician id → the end
+	of their first free slot for this job; no entry: none in the horizon), a technician who would end past the
+	deadline loses lateness_per_hour per hour late (fractional), one with no entry no_slot_penalty, and both carry
+	a "misses_deadline" warning; the breakdown then has SLA_BREAKDOWN_KEYS (its parts: SLA_SCORE_PARTS). Without
+	either, the score, the breakdown and the warnings are exactly as without these arguments.
 	"""
 	w = weights or ScoreWeights()
 	job_lat, job_lon = job.lat, job.lon
@@ -137,6 +156,10 @@ def rank_techs(
 	continuous = job.continuous
 	get_load = load_hours.get
 	no_shortfall: tuple = ()
+	sla = deadline is not None and earliest_end is not None
+	if sla:
+		get_end = earliest_end.get
+		late_mul, no_slot_pen = w.lateness_per_hour, -w.no_slot_penalty
 
 	# Hot loop: one tuple per kept technician, nothing else allocated unless a tag falls short.
 	rows = []
@@ -191,8 +214,34 @@ def rank_techs(
 			if surplus or shortfalls:
 				skill -= surplus_pen * surplus + shortfall_pen * len(shortfalls)
 			total += skill
+		# SLA: computed only when a deadline is given (late_h None: no free slot in the horizon).
+		sla_part, late_h = 0.0, 0.0
+		if sla:
+			end = get_end(t.id)
+			if end is None:
+				sla_part, late_h = no_slot_pen, None
+			elif end > deadline:
+				late_h = (end - deadline).total_seconds() / 3600
+				sla_part = -late_mul * late_h
+			total += sla_part
 		append(
-			(-total, t.id, len(rows), t, fresh, position, dist, prox, hours, over, skill, surplus, shortfalls)
+			(
+				-total,
+				t.id,
+				len(rows),
+				t,
+				fresh,
+				position,
+				dist,
+				prox,
+				hours,
+				over,
+				skill,
+				surplus,
+				shortfalls,
+				sla_part,
+				late_h,
+			)
 		)
 
 	rows.sort()
@@ -206,7 +255,23 @@ def rank_techs(
 	# take few distinct values, each rounded once.
 	load_cache: dict[float, tuple[float, float]] = {}
 	skill_cache: dict[float, float] = {}
-	for neg, tid, _, t, fresh, position, dist, prox, hours, over, skill, surplus, shortfalls in rows:
+	for (
+		neg,
+		tid,
+		_,
+		t,
+		fresh,
+		position,
+		dist,
+		prox,
+		hours,
+		over,
+		skill,
+		surplus,
+		shortfalls,
+		sla_part,
+		late_h,
+	) in rows:
 		lh = load_cache.get(hours)
 		if lh is None:
 			lh = load_cache[hours] = (round(-lmul * hours, 2) if hours else 0.0, round(hours, 2))
@@ -220,25 +285,23 @@ def rank_techs(
 			short_tags = [s[0] for s in shortfalls]
 		else:
 			warnings, short_tags = [], []
-		append(
-			RankedTech(
-				tid,
-				t.name or tid,
-				-neg,
-				{
-					"proximity": round(prox * 100) / 100 if prox else 0.0,
-					"distance_km": round(dist * 100) / 100 if dist is not None else None,
-					"position": position,
-					"load": lh[0],
-					"load_hours": lh[1],
-					"overload": over_r if over else 0.0,
-					"gps": gps_r if fresh else 0.0,
-					"skill": sk,
-					"tag_surplus": surplus,
-					"tag_shortfall": short_tags,
-					"total": round(neg * -100) / 100,
-				},
-				warnings,
-			)
-		)
+		breakdown = {
+			"proximity": round(prox * 100) / 100 if prox else 0.0,
+			"distance_km": round(dist * 100) / 100 if dist is not None else None,
+			"position": position,
+			"load": lh[0],
+			"load_hours": lh[1],
+			"overload": over_r if over else 0.0,
+			"gps": gps_r if fresh else 0.0,
+			"skill": sk,
+			"tag_surplus": surplus,
+			"tag_shortfall": short_tags,
+		}
+		if sla:
+			breakdown["deadline"] = round(sla_part * 100) / 100 if sla_part else 0.0
+			breakdown["late_h"] = round(late_h * 100) / 100 if late_h else 0.0
+			if late_h is None or late_h > 0:
+				warnings.append({"code": "misses_deadline", "late_h": round(late_h, 2) if late_h else None})
+		breakdown["total"] = round(neg * -100) / 100
+		append(RankedTech(tid, t.name or tid, -neg, breakdown, warnings))
 	return out

@@ -11,17 +11,20 @@ from .drive import drive_end
 from .errors import EngineError
 from .intervals import merge, subtract
 from .models import JobInfo, TechInfo
+from .sla import lateness_minutes
 from .states import INACTIVE_STATES
 
 
 @dataclass(slots=True)
 class Slot:
-	"""A suggested start for a technician; score is the technician's rank (higher first at equal starts)."""
+	"""A suggested start for a technician; score is the technician's rank (higher first at equal starts);
+	late_min: whole minutes its end falls past the job's SLA deadline (0: in time, or no deadline)."""
 
 	tech_id: str
 	start: datetime
 	end: datetime
 	score: float = 0.0
+	late_min: int = 0
 
 
 @dataclass(slots=True, order=True)
@@ -144,6 +147,7 @@ def suggest_slots(
 	rank: Mapping[str, float] | None = None,
 	place: tuple[float, float] | None = None,
 	routing=None,
+	deadline: datetime | None = None,
 ) -> list[Slot]:
 	"""Up to `limit` free starts for a job of `duration_h` hours over [start_date, start_date + horizon_days):
 	per technician at most `per_tech`, the earliest fitting start of each free interval, one per day; free
@@ -151,7 +155,10 @@ def suggest_slots(
 	before it and after it on that day, the drive (`routing`, from and to the job's `place`; none when either
 	place or the routing is unknown) plus `buffer_min` must fit in working time (lunch and absences excluded).
 	Sorted by start, then by `rank` (higher first), then by technician. Material resources are considered only
-	if ranked."""
+	if ranked. With an SLA `deadline` (the job's latest end, engine/sla.py), each slot's `late_min` is how late
+	its end is, and the slots that meet it come first (by start, rank, technician), then the late ones (the
+	same order). Every slot lasts `duration_h`, so this is also the order by start: the deadline adds the
+	lateness, it does not reorder."""
 	if duration_h is None or duration_h <= 0:
 		raise EngineError("invalid_duration", "{hours} h is not a duration", hours=duration_h)
 	if per_tech <= 0 or limit <= 0:
@@ -183,5 +190,10 @@ def suggest_slots(
 		score = rank.get(t.id, 0.0)
 		for s in free_starts(windows, busy.get(t.id, []), length, now, granularity, per_tech, need, place):
 			found.append(Slot(t.id, s, s + length, score))
-	found.sort(key=lambda s: (s.start, -s.score, s.tech_id))
+	if deadline is None:
+		found.sort(key=lambda s: (s.start, -s.score, s.tech_id))
+	else:
+		for slot in found:
+			slot.late_min = lateness_minutes(slot.end, deadline)
+		found.sort(key=lambda s: (s.late_min > 0, s.start, -s.score, s.tech_id))
 	return found[:limit]

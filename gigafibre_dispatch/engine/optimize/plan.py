@@ -321,13 +321,31 @@ def _greedy_one(st: State, pl: Planner, ref: JobRef, release: int, now: datetime
 			continue
 		cands = [t for t in techs if st.tech_index[t.id] in day]
 		load = {t.id: day[st.tech_index[t.id]].used / 60 for t in cands}
-		for rt in rank_techs(ref.job, cands, load, now):
-			ti = st.tech_index[rt.tech_id]
-			found = pl.insert(ref, day[ti], release, deadline, True)
-			if found is not None:
-				pl.place(ref, ti, found[0])
-				return True
+		ranked = rank_techs(ref.job, cands, load, now)
+		for bound in _latest_ends(ref, release, deadline, d):
+			for rt in ranked:
+				ti = st.tech_index[rt.tech_id]
+				found = pl.insert(ref, day[ti], release, bound, True)
+				if found is not None:
+					pl.place(ref, ti, found[0])
+					return True
 	return False
+
+
+def _in_time_end(ref: JobRef, release: int, deadline: int, d: int) -> int | None:
+	"""The job's due minute (an SLA deadline) when it falls inside day d before every other bound and the job could
+	still end by it there; None otherwise (a requested date's due is a day's end: never inside a day)."""
+	due = ref.due
+	if due is None or due >= min(deadline, (d + 1) * 1440):
+		return None
+	return due if max(release, d * 1440) + ref.dur <= due else None
+
+
+def _latest_ends(ref: JobRef, release: int, deadline: int, d: int) -> tuple[int, ...]:
+	"""The latest ends to try on day d, in order: in time for the job's SLA deadline first when it may still be
+	met that day, then any time (late, rather than not at all)."""
+	due = _in_time_end(ref, release, deadline, d)
+	return (deadline,) if due is None else (due, deadline)
 
 
 # The optimizer.
@@ -414,15 +432,17 @@ def _repair(st: State, pl: Planner, d: int, pending: list[JobRef]) -> None:
 			release = st.release_of(ref, pl.placed)
 			if release is None or release >= day_end:
 				continue
-			deadline = st.deadline_of(ref)
 			best = None
-			for ti in ref.techs:
-				tl = day.get(ti)
-				if tl is None or tl.cap - tl.used < ref.dur:
-					continue
-				found = pl.insert(ref, tl, release, deadline, False)
-				if found is not None and (best is None or found[1] < best[1]):
-					best = (ti, found[0], found[1])
+			for bound in _latest_ends(ref, release, st.deadline_of(ref), d):
+				for ti in ref.techs:
+					tl = day.get(ti)
+					if tl is None or tl.cap - tl.used < ref.dur:
+						continue
+					found = pl.insert(ref, tl, release, bound, False)
+					if found is not None and (best is None or found[1] < best[1]):
+						best = (ti, found[0], found[1])
+				if best is not None:
+					break
 			if best is not None:
 				pl.place(ref, best[0], best[1])
 				progress = True
@@ -556,10 +576,16 @@ def _optimize_once(
 			release = st.release_of(ref, pl.placed)
 			if release is None or release >= day_end:
 				continue
-			latest = min(st.deadline_of(ref), day_end) - ref.dur
+			deadline = st.deadline_of(ref)
+			latest = min(deadline, day_end) - ref.dur
 			earliest = max(release, day_start)
 			if latest < earliest:
 				continue
+			# An SLA deadline that may still be met today: the solver places the job in time or leaves it to the
+			# repair pass below, which places it in time if it can, else late.
+			due = _in_time_end(ref, release, deadline, d)
+			if due is not None:
+				latest = due - ref.dur
 			bonus = (3 - ref.rank) + (10 if ref.due is not None and ref.due <= day_end else 0)
 			ready.append(ref)
 			tasks.append(

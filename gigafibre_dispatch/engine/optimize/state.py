@@ -65,7 +65,7 @@ class JobRef:
 	dur: int
 	techs: list[int]  # technicians allowed (required tags met)
 	rank: int  # priority rank, 0 = urgent
-	due: int | None  # end of the requested date
+	due: int | None  # latest end without lateness: the requested date's end, or the SLA deadline if earlier
 	booked: bool
 	assists: list[tuple[int, int]] = field(default_factory=list)  # (tech index, minutes)
 
@@ -149,6 +149,11 @@ class State:
 		due = None
 		if j.requested_date is not None:
 			due = ((j.requested_date - self.req.date_from).days + 1) * 1440
+		if j.deadline is not None:
+			# The SLA's latest end, rounded down to the minute (never counted in time when it ends past it); naive
+			# wall-clock minutes like every other time here. Before the range it is negative: late wherever it goes.
+			sla = self.minute_of(j.deadline)
+			due = sla if due is None else min(due, sla)
 		assists = []
 		dur = max(1, math.ceil(j.duration_h * 60))
 		for a in j.assistants:
