@@ -94,7 +94,10 @@ ignore_links_on_delete = [
 
 # Document events
 # ---------------
-doc_events = {}
+doc_events = {
+	# An Issue's Service Level Agreement deadlines carry over to its open jobs (scheduling/deadlines.py).
+	"Issue": {"on_update": "gigafibre_dispatch.scheduling.deadlines.issue_changed"},
+}
 
 # Scheduled tasks
 # ---------------

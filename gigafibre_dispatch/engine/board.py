@@ -10,7 +10,8 @@ from .errors import EngineError
 from .geo import OfflineRouting, RoutingProvider
 from .intervals import overlaps
 from .models import JobInfo, TechInfo
-from .states import INACTIVE_STATES, STARTED_STATES
+from .sla import sla_state
+from .states import DONE_STATES, INACTIVE_STATES, STARTED_STATES
 
 BY_START_TYPE = itemgetter("start", "type")  # a row's segments in time order
 
@@ -67,6 +68,11 @@ def build_board(
 					else [],
 				}
 			)
+			if j.deadline is not None:
+				# Unbooked, it cannot end before now + its duration: a deadline before that is at risk already.
+				unassigned[-1]["sla"] = _sla(
+					j, now, None, now + timedelta(hours=j.duration_h) if now else None
+				)
 			continue
 		j_end = ends[j.id] = j.end
 		if not overlaps(j.start, j_end, start, end):
@@ -86,6 +92,8 @@ def build_board(
 				"conflicts": [],
 				"assistants": [a.tech_id for a in j.assistants],
 			}
+			if j.deadline is not None:
+				job_segs[j.id]["sla"] = _sla(j, now, j_end, None)
 			rows[j.tech_id].append(job_segs[j.id])
 		for a in j.assistants:
 			if a.tech_id in rows:
@@ -230,3 +238,13 @@ def job_conflicts(
 	if now is not None and job.start < now and job.status not in STARTED_STATES:
 		out.append("past")
 	return out
+
+
+def _sla(
+	job: JobInfo, now: datetime | None, end: datetime | None, earliest_end: datetime | None
+) -> dict | None:
+	"""A job's deadline state for the board (engine/sla.py), None for a job without a deadline."""
+	if job.deadline is None or now is None:
+		return None
+	done = job.status in DONE_STATES
+	return {**sla_state(job.deadline, now, end, earliest_end, done=done), "deadline": _iso(job.deadline)}

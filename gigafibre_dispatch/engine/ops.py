@@ -11,6 +11,7 @@ RUNBOOKS = {
 	"completion_rejection_spike": "gigafibre_dispatch/docs/runbooks.md#completion-rejection-spike",
 	"idempotency_conflict_spike": "gigafibre_dispatch/docs/runbooks.md#idempotency-conflict-spike",
 	"auth_policy_rejection_spike": "gigafibre_dispatch/docs/runbooks.md#auth-policy-rejection-spike",
+	"sla_breaches": "gigafibre_dispatch/docs/runbooks.md#sla-breaches",
 }
 
 
@@ -75,14 +76,17 @@ def prometheus_text(snapshot: Mapping) -> str:
 def evaluate_alerts(signals: Mapping, thresholds: Mapping) -> list[dict]:
 	"""Compare windowed signals with thresholds; every alert names its runbook entry.
 
-	signals: stuck_scheduling_count, completion_rejections, idempotency_conflicts, auth_policy_rejections
-	thresholds: stuck_scheduling_count, completion_rejection, idempotency_conflict, auth_policy_rejection
+	signals: stuck_scheduling_count, completion_rejections, idempotency_conflicts, auth_policy_rejections,
+		sla_breaches (open jobs past their SLA deadline, now)
+	thresholds: stuck_scheduling_count, completion_rejection, idempotency_conflict, auth_policy_rejection,
+		sla_breach
 	"""
 	checks = (
 		("stuck_scheduling_backlog", "stuck_scheduling_count", "stuck_scheduling_count"),
 		("completion_rejection_spike", "completion_rejections", "completion_rejection"),
 		("idempotency_conflict_spike", "idempotency_conflicts", "idempotency_conflict"),
 		("auth_policy_rejection_spike", "auth_policy_rejections", "auth_policy_rejection"),
+		("sla_breaches", "sla_breaches", "sla_breach"),
 	)
 	alerts = []
 	for name, signal, threshold in checks:

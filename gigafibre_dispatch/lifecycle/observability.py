@@ -15,7 +15,7 @@ from redis import Redis
 
 from gigafibre_dispatch.engine import ops
 from gigafibre_dispatch.engine.lifecycle import PolicyError
-from gigafibre_dispatch.engine.states import BACKLOG_STATES
+from gigafibre_dispatch.engine.states import BACKLOG_STATES, CLOSED_STATES
 
 WINDOW_MINUTES = 15
 SIGNALS = ("completion_rejections", "idempotency_conflicts", "auth_policy_rejections")
@@ -242,6 +242,7 @@ def thresholds() -> dict:
 		"auth_policy_rejection": pick(
 			"DISPATCH_ALERT_AUTH_POLICY_REJECTION_THRESHOLD", "alert_auth_policy_rejection_threshold"
 		),
+		"sla_breach": pick("DISPATCH_ALERT_SLA_BREACH_THRESHOLD", "alert_sla_breach_threshold"),
 	}
 
 
@@ -253,10 +254,23 @@ def stuck_scheduling_count(minutes: int) -> int:
 	)
 
 
+def sla_breaches(now=None) -> int:
+	"""Open jobs past a deadline: not on site by Respond By (not started), or not done by Resolve By."""
+	now = now or now_datetime()
+	return frappe.db.sql(
+		"""select count(*) from `tabDispatch Job`
+		where is_recurring = 0 and status not in %(closed)s and (
+			(resolution_by is not null and resolution_by < %(now)s)
+			or (response_by is not null and response_by < %(now)s and actual_start is null))""",
+		{"now": now, "closed": tuple(CLOSED_STATES)},
+	)[0][0]
+
+
 def alerts() -> dict:
 	t = thresholds()
 	signals = {
 		"stuck_scheduling_count": stuck_scheduling_count(t["stuck_scheduling_minutes"]),
+		"sla_breaches": sla_breaches(),
 		**{s: window_sum(s) for s in SIGNALS},
 	}
 	out = {

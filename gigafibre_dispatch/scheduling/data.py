@@ -13,6 +13,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, get_time, getdate
 
+from gigafibre_dispatch.engine import sla
 from gigafibre_dispatch.engine.availability import ExtraShift, default_week, parse_weekly_schedule
 from gigafibre_dispatch.engine.models import Assist, JobInfo, TagReq, TechInfo
 from gigafibre_dispatch.engine.ranking import ScoreWeights
@@ -53,6 +54,8 @@ BOARD_JOB_FIELDS = (
 	"template_id",
 	"release_reason",
 	"published",
+	"response_by",
+	"resolution_by",
 )
 # A job as the API and the board's panel show it: one list, each face adding what only it shows
 # (lifecycle/board_moves.CARD_FIELDS, lifecycle/reads.JOB_FIELDS).
@@ -334,6 +337,9 @@ def _job_from_row(r, tags=None, assistants=None) -> JobInfo:
 		requested_date=getdate(requested) if requested else None,
 		release_reason=get("release_reason") or None,
 		published=bool(get("published")),
+		deadline=sla.latest_end(
+			float(get("duration_h") or 0), _dt(get("response_by")), _dt(get("resolution_by"))
+		),
 	)
 
 
@@ -429,6 +435,11 @@ def job_info(doc) -> JobInfo:
 		pinned=bool(doc.get("pinned")),
 		requested_date=getdate(doc.requested_date) if doc.get("requested_date") else None,
 		published=bool(doc.get("published")),
+		deadline=sla.latest_end(
+			float(doc.duration_h or 0),
+			get_datetime(doc.response_by) if doc.get("response_by") else None,
+			get_datetime(doc.resolution_by) if doc.get("resolution_by") else None,
+		),
 	)
 
 

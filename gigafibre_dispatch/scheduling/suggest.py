@@ -29,7 +29,52 @@ def rank_for(job: JobInfo, on_date: date, limit: int | None = None, techs=None) 
 		on_date=on_date,
 		default_week=data.default_shift_week(),
 		limit=limit,
+		# With a deadline, a technician who cannot finish it in time costs its lateness (engine/ranking.py).
+		earliest_end=earliest_ends(job, techs, on_date) if job.deadline else None,
+		deadline=job.deadline,
 	)
+
+
+def earliest_ends(job: JobInfo, techs, on_date: date) -> dict[str, datetime]:
+	"""Each technician's earliest end for the job from `on_date` (the slots engine, one slot each, the same rules
+	as Suggest Slots); a technician with no free time in the horizon is absent."""
+	s = data.settings()
+	now = now_datetime()
+	first_day = max(on_date, now.date())
+	horizon = data.setting_int("slot_horizon_days", 7, s)
+	last_day = first_day + timedelta(days=horizon - 1)
+	busy = [
+		j
+		for j in data.load_jobs_between(
+			datetime.combine(first_day, time.min),
+			datetime.combine(last_day + timedelta(days=1), time.min),
+			tech_ids=None,
+			for_user=False,
+		)
+		if j.id != job.id
+	]
+	active = [t for t in techs if t.active]
+	with engine_errors():
+		found = slots.suggest_slots(
+			active,
+			busy,
+			job.duration_h or 1.0,
+			now,
+			start_date=first_day,
+			horizon_days=horizon,
+			per_tech=1,
+			limit=max(1, len(active)),
+			buffer_min=data.setting_int("travel_buffer_min", 15, s),
+			granularity_min=data.setting_int("slot_granularity_min", 15, s),
+			default_week=data.default_shift_week(s),
+			rank={t.id: 0.0 for t in active},
+			place=(job.lat, job.lon) if job.lat is not None and job.lon is not None else None,
+			routing=data.routing(s),
+		)
+	out: dict[str, datetime] = {}
+	for slot in found:
+		out.setdefault(slot.tech_id, slot.end)
+	return out
 
 
 def ranked_dicts(job: JobInfo, on_date: date, limit: int | None = None) -> list[dict]:
@@ -110,6 +155,7 @@ def slots_for(job: JobInfo, start_date: date | None = None, limit: int | None = 
 			rank=rank,
 			place=(job.lat, job.lon) if job.lat is not None and job.lon is not None else None,
 			routing=data.routing(s),
+			deadline=job.deadline,
 		)
 
 
@@ -122,6 +168,7 @@ def slot_dicts(found: list[slots.Slot]) -> list[dict]:
 			"start": iso(slot.start),
 			"end": iso(slot.end),
 			"score": round(slot.score, 2),
+			"late_min": slot.late_min,  # past the job's SLA deadline (0: in time, or no deadline)
 		}
 		for slot in found
 	]

@@ -14,6 +14,7 @@ from gigafibre_dispatch.engine import geo, recurrence, validation
 from gigafibre_dispatch.lifecycle.commands import record_direct_delete, record_direct_insert
 from gigafibre_dispatch.lifecycle.endpoint import http_command
 from gigafibre_dispatch.roles import is_dispatcher
+from gigafibre_dispatch.scheduling import deadlines
 from gigafibre_dispatch.utils.errors import engine_errors
 
 # Fields only the lifecycle commands change: state, assignment and timing (schedule_propose applies the drop
@@ -150,6 +151,7 @@ class DispatchJob(Document):
 		self.validate_tags_unique()
 		self.validate_assistants()
 		self.validate_recurrence()
+		deadlines.from_issue(self)
 		self.set_scheduled_end()
 
 	def guard_lifecycle(self):

@@ -70,3 +70,23 @@ export function drive_label(t) {
 	const source = { osrm: "OSRM", mapbox: "Mapbox", estimate: __("estimate") }[t.travel_source] || t.travel_source || "";
 	return source ? __("~{0} min ({1})", [t.travel_min, source]) : __("~{0} min", [t.travel_min]);
 }
+
+// A job's SLA deadline on the board (engine/sla.py via the board data): how long is left, or how long ago it passed.
+export function duration_text(minutes) {
+	const m = Math.abs(Math.round(minutes));
+	if (m < 60) return `${m} min`;
+	if (m < 48 * 60) return `${Math.floor(m / 60)} h${m % 60 ? ` ${String(m % 60).padStart(2, "0")}` : ""}`;
+	return `${Math.round(m / 1440)} d`;
+}
+
+export function sla_text(sla) {
+	if (!sla || sla.state === "none" || sla.minutes_left == null) return "";
+	if (sla.state === "breached") return __("SLA deadline missed {0} ago", [duration_text(-sla.minutes_left)]);
+	if (sla.state === "at_risk") return __("SLA at risk: due in {0}", [duration_text(sla.minutes_left)]);
+	return __("SLA: {0} left", [duration_text(sla.minutes_left)]);
+}
+
+// The colour class of a job with a deadline: only the states a dispatcher must act on.
+export function sla_class(sla) {
+	return sla && (sla.state === "at_risk" || sla.state === "breached") ? `sla-${sla.state}` : "";
+}
