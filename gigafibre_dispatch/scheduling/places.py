@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 
 from gigafibre_dispatch.engine import geo
+from gigafibre_dispatch.engine.states import CLOSED_STATES
 from gigafibre_dispatch.integrations import geocoding
 from gigafibre_dispatch.scheduling import data
 from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_errors
@@ -92,3 +93,74 @@ def location_for(customer: str | None, place) -> str:
 	)
 	doc.insert()  # the caller's permission on Service Location
 	return doc.name
+
+
+def geocode_if_needed(doc) -> str | None:
+	"""Service Location validate: a location with an address and no coordinates asks the geocoding provider once
+	per address; `geocode_status` says what came of it (Found, No match, Not reached, No provider), and the form
+	says it too. A location with coordinates is left as it is. Returns the status set, or None."""
+	if doc.latitude or doc.longitude:
+		return None
+	address = ", ".join(
+		str(x).strip()
+		for x in (doc.address_line, doc.city, doc.postal_code)  # a default province ("QC") narrows nothing
+		if x and str(x).strip()
+	)
+	if not address:
+		return None
+	before = doc.get_doc_before_save()
+	same_address = before is not None and all(
+		before.get(f) == doc.get(f) for f in ("address_line", "city", "province", "postal_code")
+	)
+	if same_address and doc.geocode_status == "No match":
+		return None  # asked already for this very address; an edit asks again
+	provider = geocoding.geocoder(data.settings())
+	if provider is None:
+		doc.geocode_status = "No provider"
+		return doc.geocode_status
+	try:
+		found = provider.search(address, limit=1)
+	except geocoding.GeocodingUnavailable:
+		doc.geocode_status = "Not reached"
+		frappe.msgprint(
+			_("The geocoding provider could not be reached: {0} has no coordinates yet").format(address),
+			indicator="orange",
+			alert=True,
+		)
+		return doc.geocode_status
+	if not found:
+		doc.geocode_status = "No match"
+		frappe.msgprint(
+			_("No place matches {0}: fix the address or type the coordinates").format(address),
+			indicator="orange",
+			alert=True,
+		)
+		return doc.geocode_status
+	doc.latitude, doc.longitude = round(found[0]["latitude"], 6), round(found[0]["longitude"], 6)
+	doc.geocode_status = "Found"
+	doc.flags.geocoded = True
+	return doc.geocode_status
+
+
+def jobs_follow_location(doc) -> int:
+	"""Service Location on_update, once it was geocoded: its open jobs fetch the new coordinates (one UPDATE) and
+	the boards hear of them."""
+	if not doc.flags.get("geocoded"):
+		return 0
+	jobs = frappe.get_all(
+		"Dispatch Job",
+		filters={"service_location": doc.name, "status": ("not in", tuple(CLOSED_STATES))},
+		pluck="name",
+	)
+	if jobs:
+		frappe.db.set_value(
+			"Dispatch Job",
+			{"name": ("in", jobs)},
+			{"latitude": doc.latitude, "longitude": doc.longitude},
+			update_modified=False,
+		)
+	for name in jobs:
+		frappe.publish_realtime(
+			"dispatch:job_updated", {"job": name, "command": "geocoded"}, after_commit=True
+		)
+	return len(jobs)

@@ -156,8 +156,8 @@ class LlmStandIn(StandIn):
 
 
 class NominatimStandIn(StandIn):
-	"""OpenStreetMap Nominatim's `/search?format=jsonv2&addressdetails=1`: the places whose display name holds the
-	query (accents and case as given), at most `limit`. `fail_with`: the next requests answer those statuses;
+	"""OpenStreetMap Nominatim's `/search?format=jsonv2&addressdetails=1`: the places whose display name holds every
+	comma-separated part of the query (case aside, accents as given), at most `limit`. `fail_with`: the next requests answer those statuses;
 	`answer`: a body to send instead (a broken server)."""
 
 	def __init__(self, places: list[dict]):
@@ -176,9 +176,10 @@ class NominatimStandIn(StandIn):
 		query = parse_qs(urlparse(path).query)
 		if urlparse(path).path != "/search" or query.get("format") != ["jsonv2"]:
 			return 400, {"error": "only /search?format=jsonv2"}
-		q = query.get("q", [""])[0].lower()
+		# Free text as Nominatim reads it, roughly: every comma-separated part of the query is in the place's name.
+		parts = [t.strip() for t in query.get("q", [""])[0].lower().split(",") if t.strip()]
 		limit = int(query.get("limit", ["10"])[0])
-		return 200, [p for p in self.places if q in p["display_name"].lower()][:limit]
+		return 200, [p for p in self.places if all(t in p["display_name"].lower() for t in parts)][:limit]
 
 
 class RoadStandIn(StandIn):

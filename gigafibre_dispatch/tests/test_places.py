@@ -131,3 +131,71 @@ class TestPlaces(DispatchTestCase):
 		for q in ("ab", "  a ", "x" * 201):
 			with self.assertRaises(frappe.ValidationError):
 				places.search(q)
+
+
+class TestGeocodingOnSave(DispatchTestCase):
+	"""A Service Location saved with an address and no coordinates is geocoded, its state shown, its jobs follow."""
+
+	def setUp(self):
+		super().setUp()
+		self.customer = make_customer(f"ZZ Geo {frappe.generate_hash(length=5)}")
+
+	def configure(self, provider: str, url: str | None = None):
+		frappe.db.set_single_value(
+			"Dispatch Settings", {"geocoding_provider": provider, "geocoding_url": url}
+		)
+		frappe.clear_document_cache("Dispatch Settings", "Dispatch Settings")
+
+	def location(self, address_line: str, city: str | None = None, **extra):
+		return frappe.get_doc(
+			{
+				"doctype": "Service Location",
+				"location_name": f"Geo {frappe.generate_hash(length=4)}",
+				"customer": self.customer,
+				"address_line": address_line,
+				"city": city,
+				**extra,
+			}
+		).insert(ignore_permissions=True)
+
+	def test_found_no_match_not_reached_and_no_provider(self):
+		with NominatimStandIn([PLACE, VILLAGE]) as server:
+			self.configure("Nominatim", server.url)
+			found = self.location("12, Rang Sainte-Catherine", "Saint-Zénon")
+			self.assertEqual(found.geocode_status, "Found", [r["path"] for r in server.requests])
+			self.assertEqual((found.latitude, found.longitude), (46.55, -73.81))
+			# A job waiting there gets the coordinates once they are found.
+			nowhere = self.location("99 chemin Inconnu", "Nulle-Part")
+			self.assertEqual(nowhere.geocode_status, "No match")
+			self.assertFalse(nowhere.latitude or nowhere.longitude)
+			job = frappe.get_doc(
+				{
+					"doctype": "Dispatch Job",
+					"subject": "Geo",
+					"service_location": nowhere.name,
+					"duration_h": 1,
+				}
+			)
+			job.flags.ignore_lifecycle = True
+			job.insert(ignore_permissions=True)
+			self.assertFalse(job.latitude)
+			nowhere.address_line, nowhere.city = "1234, Rue Sainte-Catherine Ouest", "Montréal"
+			nowhere.save(ignore_permissions=True)
+			self.assertEqual(nowhere.geocode_status, "Found")
+			self.assertEqual(
+				frappe.db.get_value("Dispatch Job", job.name, ["latitude", "longitude"]), (45.4972, -73.579)
+			)
+			# Typed coordinates are kept: nothing is asked.
+			typed = self.location("12, Rang Sainte-Catherine", "Saint-Zénon", latitude=46.0, longitude=-73.0)
+			self.assertEqual(
+				(typed.latitude, typed.longitude, typed.geocode_status or None), (46.0, -73.0, None)
+			)
+			server.fail_with = [503]
+			down = self.location("12, Rang Sainte-Catherine")
+			self.assertEqual(down.geocode_status, "Not reached")
+			self.assertFalse(down.latitude)
+			down.save(ignore_permissions=True)  # saved again once the provider is back: it retries
+			self.assertEqual((down.geocode_status, down.latitude), ("Found", 46.55))
+		self.configure("Offline")
+		offline = self.location("12, Rang Sainte-Catherine")
+		self.assertEqual((offline.geocode_status, offline.latitude or None), ("No provider", None))
