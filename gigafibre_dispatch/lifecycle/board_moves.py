@@ -14,6 +14,7 @@ from frappe.utils import get_datetime
 from gigafibre_dispatch.engine.lifecycle import COMMANDS, JOB_TYPES, PRIORITIES, Actor, allowed_actions
 from gigafibre_dispatch.engine.states import CLOSED_STATES
 from gigafibre_dispatch.lifecycle.commands import book, job_state, run_internal
+from gigafibre_dispatch.scheduling import deadlines
 from gigafibre_dispatch.scheduling.args import iso
 from gigafibre_dispatch.scheduling.data import JOB_VIEW_FIELDS
 from gigafibre_dispatch.scheduling.drop import refusal_message, validate_drop_rules
@@ -95,6 +96,7 @@ def job_card(doc, actor: Actor | None) -> dict:
 	card["actions"] = allowed_actions(actor, job_state(doc)) if actor else []
 	card["movable"] = doc.status in MOVABLE
 	card["editable"] = doc.status not in CLOSED_STATES and doc.has_permission("write")
+	card["sla"] = deadlines.state_of(doc)
 	card["job_types"] = list(JOB_TYPES)
 	card["priorities"] = list(PRIORITIES)
 	if not card["movable"]:

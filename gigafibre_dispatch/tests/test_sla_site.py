@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import get_datetime, now_datetime
 
-from gigafibre_dispatch.api.board import get_board
+from gigafibre_dispatch.api.board import get_board, get_job_card
 from gigafibre_dispatch.api.scheduling import best_technicians, suggest_slots
 from gigafibre_dispatch.lifecycle import observability
 from gigafibre_dispatch.tests.utils import (
@@ -145,3 +145,17 @@ class TestSlaSite(DispatchTestCase):
 		frappe.clear_document_cache("Dispatch Settings", "Dispatch Settings")
 		alert = {a["alert"]: a for a in observability.alerts()["alerts"]}["sla_breaches"]
 		self.assertFalse(alert["firing"], alert)
+
+	def test_the_card_of_an_unbooked_job_is_at_risk_when_its_deadline_is_before_its_earliest_slot(self):
+		first = suggest_slots(job=self.job().name, limit=1)
+		self.assertTrue(first)
+		earliest_end = get_datetime(first[0]["end"])
+		# A deadline one minute before the earliest possible end: at risk (not yet breached if still ahead).
+		tight = self.job(resolution_by=earliest_end - timedelta(minutes=1))
+		card = get_job_card(tight.name)
+		expected = "at_risk" if earliest_end - timedelta(minutes=1) > now_datetime() else "breached"
+		self.assertEqual(card["sla"]["state"], expected, card["sla"])
+		self.assertEqual(get_datetime(card["sla"]["earliest_end"]), earliest_end)
+		roomy = self.job(resolution_by=earliest_end + timedelta(minutes=1))
+		self.assertEqual(get_job_card(roomy.name)["sla"]["state"], "ok")
+		self.assertIsNone(get_job_card(self.job().name)["sla"])
