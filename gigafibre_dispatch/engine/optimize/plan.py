@@ -439,7 +439,7 @@ def _repair(st: State, pl: Planner, d: int, pending: list[JobRef]) -> None:
 					if tl is None or tl.cap - tl.used < ref.dur:
 						continue
 					found = pl.insert(ref, tl, release, bound, False)
-					if found is not None and (best is None or found[1] < best[1]):
+					if found is not None and (best is None or found[1] < best[2]):  # the least added travel
 						best = (ti, found[0], found[1])
 				if best is not None:
 					break
