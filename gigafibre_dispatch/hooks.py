@@ -44,6 +44,27 @@ permission_query_conditions = {
 	# A technician: the sites of their jobs and the equipment there.
 	"Service Location": "gigafibre_dispatch.permissions.site_query_conditions",
 	"Service Equipment": "gigafibre_dispatch.permissions.site_query_conditions",
+	# A job's attachments are listed to whoever may read the job.
+	"File": "gigafibre_dispatch.permissions.file_query_conditions",
+	# A child table's rows follow their parent's rule (list routes asking for child rows by `parent_doctype`).
+	**dict.fromkeys(
+		(
+			"Dispatch Job Tag",
+			"Dispatch Job Assistant",
+			"Dispatch Job Pause Period",
+			"Dispatch Job Equipment",
+			"Dispatch Job Material",
+			"Dispatch Job Checklist Item",
+			"Dispatch Job Photo",
+			"Dispatch Optimization Move",
+			"Dispatch Optimization Release",
+			"Dispatch Optimization Unplaced",
+			"Dispatch Technician Tag",
+			"Dispatch Extra Shift",
+			"Dispatch Offer Candidate",
+		),
+		"gigafibre_dispatch.permissions.child_query_conditions",
+	),
 }
 has_permission = {
 	"Dispatch Job": "gigafibre_dispatch.permissions.job_has_permission",
@@ -81,6 +102,8 @@ after_request = [
 before_request = [
 	"gigafibre_dispatch.utils.server_timing.start",
 	"gigafibre_dispatch.lifecycle.http.guard_sort_order",
+	# A field list names the DocType's own columns (a technician joins through no link).
+	"gigafibre_dispatch.lifecycle.http.guard_field_list",
 ]
 
 # A New job may be deleted (a job that has left New never is): its audit rows stay, pointing at the name.

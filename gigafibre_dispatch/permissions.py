@@ -10,15 +10,7 @@ import frappe
 
 from gigafibre_dispatch.engine.lifecycle import Actor, JobState, check_scope
 from gigafibre_dispatch.lifecycle.actor import SERVICE_USER, command_in_path, user_scope
-from gigafibre_dispatch.roles import STAFF_ROLES
-
-
-def is_technician_only(user: str | None = None) -> bool:
-	user = user or frappe.session.user
-	if user == "Administrator":
-		return False
-	roles = set(frappe.get_roles(user))
-	return "Technician" in roles and not (roles & set(STAFF_ROLES))
+from gigafibre_dispatch.roles import is_technician_only
 
 
 def technician_for_user(user: str | None = None) -> str | None:
@@ -238,4 +230,47 @@ def site_has_permission(doc, ptype: str = "read", user: str | None = None) -> bo
 	site = doc.get("name") if doc.doctype == "Service Location" else doc.get("service_location")
 	return bool(site) and bool(
 		frappe.get_list("Dispatch Job", filters={"service_location": site}, limit_page_length=1, pluck="name")
+	)
+
+
+# A child table's rows follow their parent's row rule: Frappe checks only the parent's role when a list route asks
+# for child rows (`parent_doctype`), never its row rule (hooks.py names the child tables this applies to).
+PARENT_RULES = {
+	"Dispatch Job": job_query_conditions,
+	"Dispatch Optimization": optimization_query_conditions,
+	"Dispatch Technician": technician_query_conditions,
+	"Dispatch Offer": job_linked_query_conditions,
+}
+
+
+def _parent_of(child: str) -> str | None:
+	"""The parent (of PARENT_RULES) whose table fields hold this child table, read from the DocTypes."""
+	for parent in PARENT_RULES:
+		if any(df.options == child for df in frappe.get_meta(parent).get_table_fields()):
+			return parent
+	return None
+
+
+def child_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	parent = _parent_of(doctype)
+	if not parent:
+		return ""
+	condition = PARENT_RULES[parent](user or frappe.session.user, parent)
+	if not condition:
+		return ""
+	return (
+		f"`tab{doctype}`.`parent` in (select `tab{parent}`.`name` from `tab{parent}` where {condition})"
+		f" and `tab{doctype}`.`parenttype` = {frappe.db.escape(parent)}"
+	)
+
+
+def file_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""Files attached to a job are listed only to whoever may read the job (Frappe's own File rule serves a private
+	file by its attachment, but its list names every attachment)."""
+	condition = job_query_conditions(user or frappe.session.user)
+	if not condition:
+		return ""
+	return (
+		"(ifnull(`tabFile`.`attached_to_doctype`, '') != 'Dispatch Job' or `tabFile`.`attached_to_name` in"
+		f" (select `tabDispatch Job`.`name` from `tabDispatch Job` where {condition}))"
 	)

@@ -41,3 +41,12 @@ def dispatcher_only(fn):
 		return fn(*args, **kwargs)
 
 	return wrapper
+
+
+def is_technician_only(user: str | None = None) -> bool:
+	"""A technician and nothing more (no staff role): sees their own jobs only."""
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return False
+	roles = set(frappe.get_roles(user))
+	return "Technician" in roles and not (roles & set(STAFF_ROLES))

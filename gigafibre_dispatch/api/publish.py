@@ -9,7 +9,7 @@ from gigafibre_dispatch.portal.links import ical_url_for, magic_link_for
 from gigafibre_dispatch.portal.links import revoke_links as revoke
 from gigafibre_dispatch.portal.publish import publish
 from gigafibre_dispatch.roles import dispatcher_only
-from gigafibre_dispatch.scheduling.args import get_technician_name, parse_date_range
+from gigafibre_dispatch.scheduling.args import get_job, get_technician_name, parse_date_range
 from gigafibre_dispatch.utils.errors import DispatchValidationError
 
 
@@ -17,6 +17,8 @@ from gigafibre_dispatch.utils.errors import DispatchValidationError
 @dispatcher_only
 def magic_link(technician: str, job: str | None = None) -> str:
 	technician = get_technician_name(technician)
+	if job:
+		get_job(job)  # a job the caller may read (a scoped dispatcher: their customers' only)
 	if job and frappe.db.get_value("Dispatch Job", job, "assigned_technician") != technician:
 		frappe.throw(_("Job {0} is not assigned to {1}").format(job, technician), DispatchValidationError)
 	return magic_link_for(technician, job)

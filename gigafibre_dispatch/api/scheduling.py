@@ -11,6 +11,7 @@ from gigafibre_dispatch.lifecycle import work_orders
 from gigafibre_dispatch.lifecycle.actor import current_actor
 from gigafibre_dispatch.lifecycle.board_moves import booking
 from gigafibre_dispatch.lifecycle.commands import book
+from gigafibre_dispatch.roles import dispatcher_only
 from gigafibre_dispatch.scheduling import data, places
 from gigafibre_dispatch.scheduling.args import (
 	adhoc_job,
@@ -24,6 +25,7 @@ from gigafibre_dispatch.scheduling.suggest import ranked_dicts, slot_dicts, slot
 
 
 @frappe.whitelist()
+@dispatcher_only  # who is free where: the dispatchers' (a technician would learn where colleagues are)
 def best_technicians(
 	job: str | None = None,
 	latitude: float | None = None,
@@ -48,6 +50,7 @@ def best_technicians(
 
 
 @frappe.whitelist()
+@dispatcher_only  # who is free where: the dispatchers' (a technician would learn where colleagues are)
 def suggest_slots(
 	job: str | None = None,
 	duration_h: float | None = None,

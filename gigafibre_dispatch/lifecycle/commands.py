@@ -11,9 +11,10 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import frappe
-from frappe.utils import cint, get_datetime, now_datetime
+from frappe.utils import cint, get_datetime, get_system_timezone, now_datetime
 
 from gigafibre_dispatch.engine import lifecycle
 from gigafibre_dispatch.engine.lifecycle import Actor, JobState, PolicyError
@@ -423,7 +424,15 @@ def _ttl_hours() -> int:
 
 
 def _parse_dt(value: str):
-	return get_datetime(value)
+	"""A command's date and time: naive, the site's wall clock. One with a UTC offset is converted to it; an offset
+	no place has (past ±14 h) is not a time (ValueError: the command answers 400)."""
+	parsed = get_datetime(value)
+	if parsed is not None and parsed.tzinfo is not None:
+		offset = parsed.utcoffset()
+		if offset is None or abs(offset) > timedelta(hours=14):
+			raise ValueError(f"no place is at UTC offset {offset}")
+		parsed = parsed.astimezone(ZoneInfo(get_system_timezone())).replace(tzinfo=None)
+	return parsed
 
 
 def _intake_scope(payload: dict) -> dict:

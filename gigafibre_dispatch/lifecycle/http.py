@@ -2,6 +2,7 @@
 
 import json
 import re
+from urllib.parse import unquote
 
 import frappe
 from frappe import _
@@ -10,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from gigafibre_dispatch.engine.lifecycle import PolicyError
 from gigafibre_dispatch.lifecycle.observability import observe_refusal, request_context, response_headers
+from gigafibre_dispatch.roles import is_technician_only
 
 
 def error_body(error: PolicyError) -> dict:
@@ -257,8 +259,12 @@ def bad_body_response(response, request):
 	error = body_error(request)
 	if error is None and response.status_code == 500:
 		error = argument_error(response)
-	if error is None or (error.code == "payload_not_object" and frappe.form_dict.get("data") is not None):
-		return  # a list body reached its endpoint as `data`: the endpoint answered for itself
+	if error is None or (
+		error.code == "payload_not_object"
+		and frappe.form_dict.get("data") is not None
+		and response.status_code != 500
+	):
+		return  # a list body reached its endpoint as `data`: the endpoint answered for itself (not with a 500)
 	observe_refusal("request", error)
 	response.status_code = 400
 	response.set_data(json.dumps(error_body(error), ensure_ascii=False))
@@ -289,6 +295,69 @@ def guard_sort_order():
 			continue
 		if not isinstance(value, str) or len(value) > 500 or not SORT_ORDER.match(value):
 			frappe.throw(_("{0} must be field names, each with asc or desc").format(param), BadSortOrder)
+
+
+class BadFieldList(frappe.ValidationError):
+	http_status_code = 400
+
+
+_TABLE_REF = re.compile(r"`?tab([^`.]+)`?\s*\.")
+_LINK_JOIN = re.compile(r"^\s*`?([a-z_][a-z0-9_]*)`?\s*\.\s*`?[a-z_][a-z0-9_]*`?", re.IGNORECASE)
+FIELD_PARAMS = ("fields", "fieldname")
+# What a technician may not read through a link join: a colleague's record (phone, home, position) or account.
+PEOPLE = ("Dispatch Technician", "User")
+_RESOURCE_PATH = re.compile(r"^/api/(?:resource|v2/document)/([^/]+)")
+
+
+def _requested_fields(value) -> list[str]:
+	if isinstance(value, str):
+		text = value.strip()
+		if text.startswith("["):
+			try:
+				value = json.loads(text)
+			except ValueError:
+				return [text]
+		else:
+			return [part for part in text.split(",") if part.strip()]
+	if isinstance(value, list | tuple):
+		return [v for v in value if isinstance(v, str)]
+	return []
+
+
+def guard_field_list():
+	"""before_request hook: a list's field list names the requested DocType's own columns or its child tables'.
+	A column of another table (`tabDispatch Job`.subject on an audit event: Frappe's 500) is refused with a 400,
+	and a technician may not join through a link to a person (`assigned_technician.phone`: Frappe checks only the
+	linked DocType's role, not its row rule, so a colleague's phone, home and position would come back)."""
+	form = frappe.local.form_dict or {}
+	values = [form.get(p) for p in FIELD_PARAMS if form.get(p) not in (None, "")]
+	if not values:
+		return
+	doctype = form.get("doctype")
+	if not doctype and getattr(frappe.local, "request", None):
+		match = _RESOURCE_PATH.match(frappe.local.request.path)
+		doctype = unquote(match.group(1)) if match else None
+	if not isinstance(doctype, str) or not frappe.db.exists("DocType", doctype):
+		return
+	fields = [f for value in values for f in _requested_fields(value)]
+	allowed = {doctype, *(df.options for df in frappe.get_meta(doctype).get_table_fields())}
+	for field in fields:
+		for table in _TABLE_REF.findall(field):
+			if table not in allowed:
+				frappe.throw(
+					_("{0} is not a field of {1} nor of its tables").format(field[:80], _(doctype)),
+					BadFieldList,
+				)
+	if not is_technician_only():
+		return
+	meta = frappe.get_meta(doctype)
+	for field in fields:
+		join = _LINK_JOIN.match(field)
+		if not join or _TABLE_REF.match(field):
+			continue
+		link = meta.get_field(join.group(1))
+		if link is not None and link.fieldtype == "Link" and link.options in PEOPLE:
+			frappe.throw(_("Linked fields cannot be read through a list"), BadFieldList)
 
 
 def quiet_for_guests():

@@ -19,7 +19,13 @@ from frappe.utils import get_datetime
 
 from gigafibre_dispatch.engine.lifecycle import COMMANDS, Actor
 from gigafibre_dispatch.lifecycle.commands import run_internal
-from gigafibre_dispatch.scheduling.optimize import DOCTYPE, TECH_KEY, publish, technician_versions
+from gigafibre_dispatch.scheduling.optimize import (
+	DOCTYPE,
+	TECH_KEY,
+	publish,
+	require_readable,
+	technician_versions,
+)
 
 # Where a booking may start from: New (triaged first) or what schedule_propose accepts.
 BOOKABLE = frozenset({"New"}) | COMMANDS["schedule_propose"].from_states
@@ -41,6 +47,7 @@ def release_key(proposal: str, release) -> str:
 
 def apply(name: str, jobs: list[str] | None, actor: Actor | None) -> dict:
 	"""Apply every pending release and move of the proposal, or those of `jobs`. Returns the per-row result."""
+	require_readable(name)
 	status = frappe.db.get_value(DOCTYPE, name, "status", for_update=True)  # one apply at a time
 	if status is None:
 		frappe.throw(_("Dispatch Optimization {0} does not exist").format(name), frappe.DoesNotExistError)
@@ -112,6 +119,7 @@ def apply(name: str, jobs: list[str] | None, actor: Actor | None) -> dict:
 def dismiss(name: str) -> dict:
 	"""The dispatcher sets a proposal aside: nothing of it is applied, and it can no longer be (its rows stay as
 	the record of what was proposed)."""
+	require_readable(name)
 	status = frappe.db.get_value(DOCTYPE, name, "status", for_update=True)
 	if status is None:
 		frappe.throw(_("Dispatch Optimization {0} does not exist").format(name), frappe.DoesNotExistError)

@@ -10,34 +10,38 @@ LIMIT = 10
 
 
 def _like(text: str, prefix_only: bool) -> str:
+	"""A LIKE pattern matching `text` itself (its `%`, `_` and backslashes escaped, for ESCAPE '\\')."""
 	escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 	return f"{escaped}%" if prefix_only else f"%{escaped}%"
+
+
+# The job's site, or stock: equipment at no site, of no customer, not installed. Never a customer's elsewhere.
+# Raw SQL with its ESCAPE: Frappe's `like` filter escapes backslashes again, which undoes the escaping above.
+_SEARCH = """select {fields} from `tabService Equipment`
+	where {column} like %(pattern)s escape '\\\\'
+		and (service_location = %(site)s
+			or (ifnull(service_location, '') = '' and ifnull(customer, '') = '' and ifnull(status, '') != 'Installed'))
+	order by serial_no limit {limit}"""
 
 
 def search(job: str, query: str) -> list[dict]:
 	query = (query or "").strip()
 	if len(query) < MIN_QUERY:
 		return []
-	location = frappe.db.get_value("Dispatch Job", job, "service_location") or ""
-	# The job's site, or stock: one of these two, never a customer's elsewhere.
-	scope = [["service_location", "=", location], ["service_location", "is", "not set"]]
-	by_serial = frappe.get_all(
-		"Service Equipment",
-		filters={"serial_no": ("like", _like(query, True))},
-		or_filters=scope,
-		fields=FIELDS,
-		limit_page_length=LIMIT,
-	)
-	if by_serial:
-		return by_serial
-	mac = query.upper().replace("-", ":")
-	return frappe.get_all(
-		"Service Equipment",
-		filters={"mac_address": ("like", _like(mac, False))},
-		or_filters=scope,
-		fields=FIELDS,
-		limit_page_length=LIMIT,
-	)
+	site = frappe.db.get_value("Dispatch Job", job, "service_location") or "\x00no site"
+	fields = ", ".join(f"`{f}`" for f in FIELDS)
+	for column, pattern in (
+		("serial_no", _like(query, True)),
+		("mac_address", _like(query.upper().replace("-", ":"), False)),
+	):
+		rows = frappe.db.sql(
+			_SEARCH.format(fields=fields, column=column, limit=LIMIT),
+			{"pattern": pattern, "site": site},
+			as_dict=True,
+		)
+		if rows:
+			return rows
+	return []
 
 
 def on_site(job: str) -> list[dict]:

@@ -370,12 +370,20 @@ def store(doc, proposal, modified: dict[str, datetime]) -> None:
 # ------------------------------------------------------------------ reads
 
 
+def require_readable(name: str, ptype: str = "read") -> None:
+	"""A proposal the caller may not read (a move of a job out of their scope: permissions.py) is refused as if it
+	did not exist, before anything of it is read or changed."""
+	if not name or not isinstance(name, str) or not frappe.db.exists(DOCTYPE, name):
+		frappe.throw(_("Dispatch Optimization {0} does not exist").format(name), frappe.DoesNotExistError)
+	if not frappe.has_permission(DOCTYPE, ptype, name):
+		frappe.throw(_("Dispatch Optimization {0} does not exist").format(name), frappe.PermissionError)
+
+
 def status_of(name: str) -> dict:
+	require_readable(name)
 	row = frappe.db.get_value(
 		DOCTYPE, name, ["name", "status", "progress", "error", "solver", "seconds"], as_dict=True
 	)
-	if not row:
-		frappe.throw(_("Dispatch Optimization {0} does not exist").format(name), frappe.DoesNotExistError)
 	return {**row, "progress": row.progress or 0}
 
 
