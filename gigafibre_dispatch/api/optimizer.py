@@ -36,6 +36,7 @@ def start(
 @dispatcher_only
 def status(name: str) -> dict:
 	"""{name, status (Queued/Running/Ready/Failed/Applied/Partly Applied), progress, error, solver, seconds}."""
+	service.require_readable(name)  # a proposal moving a job out of the caller's scope: refused
 	return service.status_of(name)
 
 
@@ -44,6 +45,7 @@ def status(name: str) -> dict:
 def get_proposal(name: str) -> dict:
 	"""The moves (job, from, to technician and start, end, travel, applied status), the jobs not placed with
 	their reason, and the KPIs before and after."""
+	service.require_readable(name)  # a proposal moving a job out of the caller's scope: refused
 	return service.proposal_of(name)
 
 
@@ -51,6 +53,7 @@ def get_proposal(name: str) -> dict:
 @dispatcher_only
 def apply(name: str, moves: str | list | None = None) -> dict:
 	"""Apply every pending move, or the moves of the given jobs (a list or JSON list of job names)."""
+	service.require_readable(name)  # a proposal moving a job out of the caller's scope: refused
 	return apply_proposal(name, args.parse_names(moves), current_actor())
 
 
@@ -58,4 +61,5 @@ def apply(name: str, moves: str | list | None = None) -> dict:
 @dispatcher_only
 def dismiss(name: str) -> dict:
 	"""Set a proposal aside without applying anything of it."""
+	service.require_readable(name)  # a proposal moving a job out of the caller's scope: refused
 	return dismiss_proposal(name)

@@ -50,4 +50,9 @@ def revoke_links(technician: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 @dispatcher_only
 def resend_sms(log: str) -> str:
+	# A log the caller may not read (another customer's message) is refused as if it did not exist.
+	if not frappe.db.exists("Dispatch SMS Log", log) or not frappe.has_permission(
+		"Dispatch SMS Log", "read", log
+	):
+		frappe.throw(_("Dispatch SMS Log {0} does not exist").format(log), frappe.PermissionError)
 	return sms.resend(log)

@@ -186,11 +186,7 @@ def _settle(log, sms_provider) -> dict | None:
 
 def resend(log_name: str) -> str:
 	"""A failed message, or one needing attention once a person has checked Twilio, sent again (Desk action):
-	the same log row, back to queued. A log the caller may not read (another customer's message) is refused."""
-	if not frappe.db.exists("Dispatch SMS Log", log_name) or not frappe.has_permission(
-		"Dispatch SMS Log", "read", log_name
-	):
-		frappe.throw(_("Dispatch SMS Log {0} does not exist").format(log_name), frappe.PermissionError)
+	the same log row, back to queued."""
 	status = frappe.db.get_value("Dispatch SMS Log", log_name, "status", for_update=True)
 	if status not in ("failed", "needs_attention"):
 		frappe.throw(_("Only a failed message or one needing attention can be sent again"))
