@@ -65,10 +65,38 @@ def complete_setup(
 			ran = True
 	if restart_schedule_clock():
 		ran = True
+	if ensure_fiscal_years():
+		ran = True
 	if ran:
 		frappe.db.commit()
 		frappe.clear_cache()
 	return ran
+
+
+def ensure_fiscal_years() -> int:
+	"""Last year, this year and next year each have a Fiscal Year (calendar years), made when missing: ERPNext's
+	Desk stops every page with "not in any active Fiscal Year" on a date outside them, and around New Year the site's
+	date and the server's may fall in different years. Returns how many were made."""
+	made = 0
+	year = now_datetime().year
+	for y in (year - 1, year, year + 1):
+		start, end = f"{y}-01-01", f"{y}-12-31"
+		covered = frappe.db.sql(
+			"""select count(*) from `tabFiscal Year` where disabled = 0
+			and year_start_date <= %(start)s and year_end_date >= %(end)s""",
+			{"start": start, "end": end},
+		)[0][0]
+		overlapping = frappe.db.sql(
+			"""select count(*) from `tabFiscal Year` where year_start_date <= %(end)s and year_end_date >= %(start)s""",
+			{"start": start, "end": end},
+		)[0][0]
+		if covered or overlapping or frappe.db.exists("Fiscal Year", str(y)):
+			continue  # a year set up otherwise (April to March…) is the company's choice
+		frappe.get_doc(
+			{"doctype": "Fiscal Year", "year": str(y), "year_start_date": start, "year_end_date": end}
+		).insert(ignore_permissions=True)
+		made += 1
+	return made
 
 
 def restart_schedule_clock() -> int:

@@ -34,6 +34,39 @@ class TestSiteSetup(DispatchTestCase):
 		self.assertFalse(complete_setup(company="Another"))
 		self.assertEqual(frappe.db.count("Company"), companies)
 
+	def test_last_this_and_next_year_have_a_fiscal_year(self):
+		from frappe.utils import getdate, now_datetime
+
+		from gigafibre_dispatch.setup.site import ensure_fiscal_years
+
+		year = now_datetime().year
+
+		def covered(y):
+			return frappe.db.count(
+				"Fiscal Year",
+				{
+					"year_start_date": ("<=", f"{y}-01-01"),
+					"year_end_date": (">=", f"{y}-12-31"),
+					"disabled": 0,
+				},
+			)
+
+		self.assertTrue(all(covered(y) for y in (year - 1, year, year + 1)))
+		# New Year's Eve in Toronto is already New Year's Day on the server: both dates must be in a year.
+		for day in (f"{year}-12-31", f"{year + 1}-01-01", f"{year - 1}-12-31"):
+			self.assertTrue(
+				frappe.db.count(
+					"Fiscal Year",
+					{"year_start_date": ("<=", getdate(day)), "year_end_date": (">=", getdate(day))},
+				),
+				day,
+			)
+		# A missing year is made again; a second call makes nothing (rolled back with the test).
+		frappe.db.delete("Fiscal Year", {"year_start_date": f"{year + 1}-01-01"})
+		self.assertEqual(ensure_fiscal_years(), 1)
+		self.assertEqual(ensure_fiscal_years(), 0)
+		self.assertTrue(covered(year + 1))
+
 	def test_scheduled_jobs_created_in_another_zone_are_not_left_waiting(self):
 		from frappe.utils import add_to_date, get_datetime, now_datetime
 
