@@ -36,7 +36,7 @@ try {
 	if (!(await page.content()).includes("Choisissez l'heure qui vous convient") && !(await page.content()).includes("Choisissez l&#39;heure qui vous convient")) fail("booking page not in French");
 	const offered = await slotsOf(page);
 	if (offered.length !== 5) fail(`slots offered: ${offered.length} (setting: 5)`);
-	if (!offered.every((s) => /^(lun|mar|mer|jeu|ven|sam|dim)\. \d+ \S+, \d{1,2} h/.test(s.text.trim()))) fail(`slot labels: ${offered.map((s) => s.text).join(" | ")}`);
+	if (!offered.every((s) => /^(lun|mar|mer|jeu|ven|sam|dim)\. (\d+|1er) \S+, \d{1,2} h/.test(s.text.trim()))) fail(`slot labels: ${offered.map((s) => s.text).join(" | ")}`);
 	const width = await page.evaluate(() => document.documentElement.scrollWidth);
 	if (width > 375) fail(`booking page wider than the phone: ${width}`);
 	if (!(await page.locator("#confirm").isDisabled())) fail("confirm enabled before a pick");
