@@ -109,11 +109,10 @@ def schedule_changed(job: str, technician: str, start: datetime) -> str | None:
 	if not phone:
 		return None
 	start = get_datetime(start)
-	first_name = (frappe.db.get_value("Dispatch Technician", technician, "technician_name") or "").split(" ")[
-		0
-	]
 	body = SCHEDULE_CHANGED.format(
-		day=fr_date(start.date()), time=fr_time(start.time()), technician=first_name or "notre technicien"
+		day=fr_date(start.date()),
+		time=fr_time(start.time()),
+		technician=first_name(technician) or "notre technicien",
 	)
 	name, _created = queue_sms(
 		technician, phone, body, "customer", f"schedule:{job}:{start.isoformat(timespec='minutes')}", job=job

@@ -18,7 +18,7 @@ from frappe.utils import get_datetime, now_datetime
 from gigafibre_dispatch.engine.customer_links import make_link_token
 from gigafibre_dispatch.integrations import customer_sms
 from gigafibre_dispatch.scheduling import data
-from gigafibre_dispatch.utils.urls import base_url
+from gigafibre_dispatch.utils.urls import base_url, secret
 
 DOCTYPE = "Dispatch Job"
 DEFAULT_SLIP_MIN = 15
@@ -36,20 +36,8 @@ def status_url(job: str, end: datetime | None = None, now: datetime | None = Non
 	"""The link to the job's status page (portal/customer.py)."""
 	now = now or now_datetime()
 	until = max(get_datetime(end) if end else now, now) + timedelta(days=STATUS_LINK_DAYS)
-	token = make_link_token(job, "status", link_secret(), expires=_utc(until))
+	token = make_link_token(job, "status", secret("magic_link_secret"), expires=_utc(until))
 	return f"{base_url()}/c/{token}"
-
-
-def link_secret() -> str:
-	"""The secret customer links are signed with (the magic links' own: rotating it ends every link)."""
-	value = data.settings().get_password("magic_link_secret", raise_exception=False)
-	if not value:
-		frappe.throw(
-			frappe._("{0} is not set: run bench --site {1} dispatch rotate-secrets").format(
-				"magic_link_secret", frappe.local.site
-			)
-		)
-	return value
 
 
 def _utc(local: datetime) -> datetime:

@@ -19,11 +19,10 @@ from gigafibre_dispatch.engine.customer_links import make_link_token, read_link_
 from gigafibre_dispatch.engine.lifecycle import Actor
 from gigafibre_dispatch.integrations import customer_sms
 from gigafibre_dispatch.lifecycle.commands import book as book_job
-from gigafibre_dispatch.lifecycle.customer_eta import link_secret
 from gigafibre_dispatch.scheduling import data
 from gigafibre_dispatch.scheduling.suggest import slots_for
 from gigafibre_dispatch.utils.errors import DispatchValidationError
-from gigafibre_dispatch.utils.urls import base_url
+from gigafibre_dispatch.utils.urls import base_url, secret
 
 DOCTYPE = "Dispatch Job"
 NEEDS_A_TIME = ("New", "Triaged")
@@ -95,7 +94,7 @@ def send_link(job: str) -> dict:
 	token = make_link_token(
 		job,
 		"book",
-		link_secret(),
+		secret("magic_link_secret"),
 		expires=datetime.now(timezone.utc) + timedelta(hours=link_hours()),
 		nonce=nonce,
 	)
@@ -123,7 +122,7 @@ def auto_send(job: str):
 def read_link(token: str) -> dict:
 	"""{"job", "nonce", "state"}: state "open" (may book), "used" (booked through this link). A link unknown,
 	forged, expired or replaced raises LinkNotValid."""
-	claims = read_link_token(token, "book", link_secret(), now=datetime.now(timezone.utc))
+	claims = read_link_token(token, "book", secret("magic_link_secret"), now=datetime.now(timezone.utc))
 	if isinstance(claims, str):
 		raise LinkNotValid(_("This link has expired or is not valid; call us for a new one"))
 	current = frappe.db.get_value(DOCTYPE, claims["job"], "booking_link_nonce")

@@ -10,9 +10,15 @@ from frappe import _
 from frappe.utils import get_datetime
 
 from gigafibre_dispatch.engine.customer_links import read_link_token
-from gigafibre_dispatch.integrations.customer_sms import LANGUAGES, clock, customer_language, day_label
+from gigafibre_dispatch.integrations.customer_sms import (
+	LANGUAGES,
+	clock,
+	customer_language,
+	day_label,
+	first_name,
+)
 from gigafibre_dispatch.lifecycle import self_booking
-from gigafibre_dispatch.lifecycle.customer_eta import link_secret
+from gigafibre_dispatch.utils.urls import secret
 
 # What the customer reads of a job's status.
 BOOKED = ("Scheduled", "Dispatched")
@@ -53,7 +59,7 @@ def status_label(status: str, en_route: bool) -> tuple[str, str]:
 
 def status_context(token: str, asked_lang: str | None = None) -> dict:
 	"""Everything templates/customer/status.html renders; state "ok" or "invalid"."""
-	claims = read_link_token(token, "status", link_secret(), now=datetime.now(timezone.utc))
+	claims = read_link_token(token, "status", secret("magic_link_secret"), now=datetime.now(timezone.utc))
 	if isinstance(claims, str) or not frappe.db.exists("Dispatch Job", claims["job"]):
 		lang = page_language(None, asked_lang)
 		return {"state": "invalid", "lang": lang}
@@ -67,14 +73,13 @@ def status_context(token: str, asked_lang: str | None = None) -> dict:
 		as_dict=True,
 	)
 	kind, label = status_label(row.status, bool(row.en_route_at))
-	booked = self_booking.appointment(job)
 	return {
 		"state": "ok",
 		"lang": lang,
 		"kind": kind,
 		"label": label,
 		"window": window(row.scheduled_start, row.scheduled_end, lang) if row.status != "Cancelled" else None,
-		"first_name": booked["first_name"] if row.assigned_technician else None,
+		"first_name": first_name(row.assigned_technician) or None,
 		"eta": clock(get_datetime(row.customer_eta), lang)
 		if kind == "on_the_way" and row.customer_eta
 		else None,

@@ -4,21 +4,11 @@ from datetime import datetime, time, timedelta
 
 import frappe
 import jwt
-from frappe import _
 from frappe.utils import now_datetime
 
 from gigafibre_dispatch.engine.ical import ical_token
 from gigafibre_dispatch.engine.magic import make_magic_token, refresh_magic_token
-from gigafibre_dispatch.utils.urls import base_url
-
-
-def secret(field: str) -> str:
-	value = frappe.get_cached_doc("Dispatch Settings").get_password(field, raise_exception=False)
-	if not value:
-		frappe.throw(
-			_("{0} is not set: run bench --site {1} dispatch rotate-secrets").format(field, frappe.local.site)
-		)
-	return value
+from gigafibre_dispatch.utils.urls import base_url, secret
 
 
 def link_ttl_hours() -> int:

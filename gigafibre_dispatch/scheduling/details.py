@@ -11,6 +11,7 @@ from frappe import _
 
 from gigafibre_dispatch.engine import geo
 from gigafibre_dispatch.engine.states import CLOSED_STATES
+from gigafibre_dispatch.scheduling.places import copy_coordinates
 from gigafibre_dispatch.utils.errors import DispatchValidationError, engine_errors
 
 EDITABLE = ("subject", "description", "priority", "job_type", "service_location")
@@ -61,22 +62,7 @@ def place_location(doc, latitude: float, longitude: float) -> dict:
 	location.latitude = round(float(latitude), 6)
 	location.longitude = round(float(longitude), 6)
 	location.save()
-	# The job's latitude/longitude are fetched from its location (read-only there): re-fetch them on this job and
-	# on the location's other open jobs, one UPDATE, and tell the boards.
-	jobs = frappe.get_all(  # every open job at this location, readable or not: their copies must follow
-		"Dispatch Job",
-		filters={"service_location": location.name, "status": ("not in", CLOSED_STATES)},
-		pluck="name",
-	)
-	names = sorted(set(jobs) | {doc.name})
-	frappe.db.set_value(
-		"Dispatch Job",
-		{"name": ("in", names)},
-		{"latitude": location.latitude, "longitude": location.longitude},
-		update_modified=False,
-	)
-	for name in names:
-		frappe.publish_realtime("dispatch:job_updated", {"job": name, "command": "geofix"}, after_commit=True)
+	names = copy_coordinates(location.name, location.latitude, location.longitude, "geofix", also=[doc.name])
 	return {
 		"job": doc.name,
 		"service_location": location.name,

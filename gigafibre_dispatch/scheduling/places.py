@@ -121,20 +121,15 @@ def geocode_if_needed(doc) -> str | None:
 	try:
 		found = provider.search(address, limit=1)
 	except geocoding.GeocodingUnavailable:
-		doc.geocode_status = "Not reached"
-		frappe.msgprint(
-			_("The geocoding provider could not be reached: {0} has no coordinates yet").format(address),
-			indicator="orange",
-			alert=True,
-		)
-		return doc.geocode_status
+		found = None  # not reached: the next save asks again
 	if not found:
-		doc.geocode_status = "No match"
-		frappe.msgprint(
-			_("No place matches {0}: fix the address or type the coordinates").format(address),
-			indicator="orange",
-			alert=True,
+		doc.geocode_status = "Not reached" if found is None else "No match"
+		message = (
+			_("The geocoding provider could not be reached: {0} has no coordinates yet")
+			if found is None
+			else _("No place matches {0}: fix the address or type the coordinates")
 		)
+		frappe.msgprint(message.format(address), indicator="orange", alert=True)
 		return doc.geocode_status
 	doc.latitude, doc.longitude = round(found[0]["latitude"], 6), round(found[0]["longitude"], 6)
 	doc.geocode_status = "Found"
@@ -143,24 +138,29 @@ def geocode_if_needed(doc) -> str | None:
 
 
 def jobs_follow_location(doc) -> int:
-	"""Service Location on_update, once it was geocoded: its open jobs fetch the new coordinates (one UPDATE) and
-	the boards hear of them."""
+	"""Service Location on_update, once it was geocoded: its open jobs take the new coordinates."""
 	if not doc.flags.get("geocoded"):
 		return 0
+	return len(copy_coordinates(doc.name, doc.latitude, doc.longitude, "geocoded"))
+
+
+def copy_coordinates(location: str, latitude, longitude, command: str, also=()) -> list[str]:
+	"""A job's latitude/longitude are fetched from its Service Location (read-only on the job): every open job there
+	(readable by the caller or not: their copies must follow) and the jobs `also` named get the location's
+	coordinates, one UPDATE, and the boards are told (`command`: why). Returns the jobs changed."""
 	jobs = frappe.get_all(
 		"Dispatch Job",
-		filters={"service_location": doc.name, "status": ("not in", tuple(CLOSED_STATES))},
+		filters={"service_location": location, "status": ("not in", tuple(CLOSED_STATES))},
 		pluck="name",
 	)
-	if jobs:
+	names = sorted(set(jobs) | set(also))
+	if names:
 		frappe.db.set_value(
 			"Dispatch Job",
-			{"name": ("in", jobs)},
-			{"latitude": doc.latitude, "longitude": doc.longitude},
+			{"name": ("in", names)},
+			{"latitude": latitude, "longitude": longitude},
 			update_modified=False,
 		)
-	for name in jobs:
-		frappe.publish_realtime(
-			"dispatch:job_updated", {"job": name, "command": "geocoded"}, after_commit=True
-		)
-	return len(jobs)
+	for name in names:
+		frappe.publish_realtime("dispatch:job_updated", {"job": name, "command": command}, after_commit=True)
+	return names

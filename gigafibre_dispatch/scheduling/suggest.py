@@ -38,39 +38,9 @@ def rank_for(job: JobInfo, on_date: date, limit: int | None = None, techs=None) 
 def earliest_ends(job: JobInfo, techs, on_date: date) -> dict[str, datetime]:
 	"""Each technician's earliest end for the job from `on_date` (the slots engine, one slot each, the same rules
 	as Suggest Slots); a technician with no free time in the horizon is absent."""
-	s = data.settings()
-	now = now_datetime()
-	first_day = max(on_date, now.date())
-	horizon = data.setting_int("slot_horizon_days", 7, s)
-	last_day = first_day + timedelta(days=horizon - 1)
-	busy = [
-		j
-		for j in data.load_jobs_between(
-			datetime.combine(first_day, time.min),
-			datetime.combine(last_day + timedelta(days=1), time.min),
-			tech_ids=None,
-			for_user=False,
-		)
-		if j.id != job.id
-	]
 	active = [t for t in techs if t.active]
-	with engine_errors():
-		found = slots.suggest_slots(
-			active,
-			busy,
-			job.duration_h or 1.0,
-			now,
-			start_date=first_day,
-			horizon_days=horizon,
-			per_tech=1,
-			limit=max(1, len(active)),
-			buffer_min=data.setting_int("travel_buffer_min", 15, s),
-			granularity_min=data.setting_int("slot_granularity_min", 15, s),
-			default_week=data.default_shift_week(s),
-			rank={t.id: 0.0 for t in active},
-			place=(job.lat, job.lon) if job.lat is not None and job.lon is not None else None,
-			routing=data.routing(s),
-		)
+	rank = {t.id: 0.0 for t in active}
+	found = _search(job, active, on_date, rank, 1, max(1, len(active)), None, job.duration_h or 1.0)
 	out: dict[str, datetime] = {}
 	for slot in found:
 		out.setdefault(slot.tech_id, slot.end)
@@ -115,10 +85,9 @@ def ranked_dicts(job: JobInfo, on_date: date, limit: int | None = None) -> list[
 
 def slots_for(job: JobInfo, start_date: date | None = None, limit: int | None = None) -> list[slots.Slot]:
 	s = data.settings()
-	horizon = data.setting_int("slot_horizon_days", 7, s)
 	now = now_datetime()
 	first_day = max(start_date or now.date(), now.date())
-	last_day = first_day + timedelta(days=horizon - 1)
+	last_day = first_day + timedelta(days=data.setting_int("slot_horizon_days", 7, s) - 1)
 	techs = data.load_techs({"active": 1}, date_from=first_day, date_to=last_day)
 	ranked = ranking.rank_techs(
 		job,
@@ -132,30 +101,50 @@ def slots_for(job: JobInfo, start_date: date | None = None, limit: int | None = 
 	adequate = [r for r in ranked if not r.breakdown.get("tag_shortfall")]
 	rank = {r.tech_id: r.score for r in (adequate or ranked)}
 	eligible = [t for t in techs if t.id in rank]
+	return _search(
+		job,
+		eligible,
+		first_day,
+		rank,
+		data.setting_int("slots_per_technician", 2, s),
+		limit or data.setting_int("slot_count", 10, s),
+		job.deadline,
+	)
+
+
+def _search(
+	job: JobInfo, techs, start_date: date, rank, per_tech: int, limit: int, deadline, hours=None
+) -> list[slots.Slot]:
+	"""The slots engine over the settings' horizon from `start_date` (today at the earliest): every job of the
+	range occupies its technician, whoever may read it; drives by the routing provider."""
+	s = data.settings()
+	now = now_datetime()
+	first_day = max(start_date, now.date())
+	horizon = data.setting_int("slot_horizon_days", 7, s)
+	last_day = first_day + timedelta(days=horizon - 1)
 	busy = data.load_jobs_between(
 		datetime.combine(first_day, time.min),
 		datetime.combine(last_day + timedelta(days=1), time.min),
 		tech_ids=None,
 		for_user=False,  # every job occupies its technician, whoever may read it
 	)
-	busy = [j for j in busy if j.id != job.id]
 	with engine_errors():
 		return slots.suggest_slots(
-			eligible,
-			busy,
-			job.duration_h,
+			techs,
+			[j for j in busy if j.id != job.id],
+			job.duration_h if hours is None else hours,
 			now,
 			start_date=first_day,
 			horizon_days=horizon,
-			per_tech=data.setting_int("slots_per_technician", 2, s),
-			limit=limit or data.setting_int("slot_count", 10, s),
+			per_tech=per_tech,
+			limit=limit,
 			buffer_min=data.setting_int("travel_buffer_min", 15, s),
 			granularity_min=data.setting_int("slot_granularity_min", 15, s),
 			default_week=data.default_shift_week(s),
 			rank=rank,
 			place=(job.lat, job.lon) if job.lat is not None and job.lon is not None else None,
 			routing=data.routing(s),
-			deadline=job.deadline,
+			deadline=deadline,
 		)
 
 
